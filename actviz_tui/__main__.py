@@ -1,0 +1,3 @@
+from actviz_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,29 @@
+"""Exceptions the engine raises for bad user input.
+
+Each carries a one-line message naming the file and the cause, fit to show a
+user as it is (the CLI prints it after ``actviz: error:``).
+"""
+
+
+class ActvizError(Exception):
+    """A problem with the user's input that we can explain in one line."""
+
+
+class ModelLoadError(ActvizError):
+    """The model file is missing, not a model, corrupt, or refused by Keras."""
+
+
+class ImageLoadError(ActvizError):
+    """The image is missing, unreadable, truncated or empty."""
+
+
+class NotAnImageModelError(ActvizError):
+    """The model's input is not an image (an MLP or a sequence model)."""
+
+
+class LayerLookupError(ActvizError):
+    """A layer name or index, or a channel, that the model does not have."""
+
+
+class ExportError(ActvizError):
+    """A figure could not be written (unwritable folder, full disk)."""
