@@ -1,0 +1,142 @@
+"""The ``actviz`` command: the explorer by default, plus headless sub-commands.
+
+    actviz [MODEL] [IMAGE ...]          open the explorer (the bundled sample without MODEL)
+    actviz summary [MODEL] [IMAGE]      print the layer table (and activation stats)
+    actviz export MODEL IMAGE ...       write figures as PNG files
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from actviz_tui import __version__
+from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.image_input import DEFAULT_PREPROCESSING, PREPROCESSING
+from actviz_tui.core.tf_env import divert_native_stderr, prepare_environment
+
+SUBCOMMANDS = ("summary", "export")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else "explore"
+    args = build_parser(command).parse_args(argv[1:] if command != "explore" else argv)
+    prepare_environment()
+    log_path = None if args.verbose else divert_native_stderr(args.log)
+    try:
+        return run_command(command, args)
+    except ActvizError as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # never show a traceback; keep it in the log
+        _log_traceback(log_path)
+        where = f" (details in {log_path})" if log_path else ""
+        return fail(f"unexpected {type(error).__name__}: {error}{where}")
+
+
+def run_command(command: str, args: argparse.Namespace) -> int:
+    if command == "summary":
+        from actviz_tui.commands.summary import run_summary
+
+        return run_summary(args)
+    if command == "export":
+        from actviz_tui.commands.export import run_export
+
+        return run_export(args)
+    from actviz_tui.commands.explore import run_explorer
+
+    return run_explorer(args)
+
+
+def fail(message: str) -> int:
+    print(f"actviz: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _log_traceback(log_path: Path | None) -> None:
+    if log_path is None:
+        traceback.print_exc()
+        return
+    with open(log_path, "a", encoding="utf-8") as log:
+        traceback.print_exc(file=log)
+
+
+def build_parser(command: str) -> argparse.ArgumentParser:
+    builders = {"explore": _explore_parser, "summary": _summary_parser, "export": _export_parser}
+    return builders[command]()
+
+
+def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--version", action="version", version=f"actviz {__version__}")
+    return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model input")
+    group.add_argument(
+        "--preprocess",
+        choices=sorted(PREPROCESSING),
+        default=DEFAULT_PREPROCESSING,
+        help="how pixels are scaled before the model sees them (default: rescale, i.e. /255)",
+    )
+    group.add_argument(
+        "--input", dest="image_input", type=int, metavar="N", default=None,
+        help="for models with several inputs: which one (0-based) gets the image; the others get zeros",
+    )
+    group.add_argument(
+        "--size", type=parse_size, metavar="HxW", default=None,
+        help="input size for models whose input size is free (default: the image's, at most 512 px)",
+    )
+    group.add_argument(
+        "--cache-mb", type=float, metavar="MB", default=None,
+        help="memory budget for cached activations (default: $ACTVIZ_CACHE_MB or 512)",
+    )
+    logs = parser.add_argument_group("logging")
+    logs.add_argument("--verbose", action="store_true", help="let TensorFlow's own log lines through to stderr")
+    logs.add_argument("--log", type=Path, metavar="FILE", default=None,
+                      help="where TensorFlow's log lines go (default: ~/.cache/actviz/tensorflow.log)")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    parts = text.lower().replace(",", "x").split("x")
+    try:
+        height, width = (int(parts[0]), int(parts[-1]))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected HxW or N, e.g. 224x224, got {text!r}") from None
+    if height < 1 or width < 1 or len(parts) > 2:
+        raise argparse.ArgumentTypeError(f"expected positive HxW, got {text!r}")
+    return height, width
+
+
+def _explore_parser() -> argparse.ArgumentParser:
+    parser = _base_parser(
+        "actviz",
+        "Explore a CNN's activations in the terminal. Sub-commands: "
+        "'actviz summary ...' and 'actviz export ...' (each has --help).",
+    )
+    parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
+    parser.add_argument("images", nargs="*", type=Path, help="input image(s); n/p switch between them")
+    _add_model_options(parser)
+    return parser
+
+
+def _summary_parser() -> argparse.ArgumentParser:
+    parser = _base_parser("actviz summary", "Print a model's layer table; with an image, per-layer activation stats.")
+    parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
+    parser.add_argument("image", nargs="?", type=Path, help="image to compute activation statistics on")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    _add_model_options(parser)
+    return parser
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    parser = _base_parser("actviz export", "Write activation figures as PNG files.")
+    parser.add_argument("model", type=Path, help=".keras or .h5 model")
+    parser.add_argument("image", type=Path, help="input image")
+    _add_model_options(parser)
+    return parser

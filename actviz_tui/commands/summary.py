@@ -1,0 +1,108 @@
+"""``actviz summary``: the layer table, like model.summary(), with activation stats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from actviz_tui.commands.session_args import model_and_images, open_session
+from actviz_tui.core.errors import NotAnImageModelError
+from actviz_tui.core.model_session import ModelSession
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    model_path, images = model_and_images(args.model, [args.image] if args.image else [])
+    session = open_session(args, model_path)
+    note = None
+    if images:
+        try:
+            session.set_image(images[0])
+            session.compute_all_stats()
+        except NotAnImageModelError as error:
+            note = str(error)
+    if args.json:
+        print(json.dumps(summary_dict(session, note), indent=2))
+    else:
+        print_summary(session, note)
+    return 1 if note and images else 0
+
+
+def summary_dict(session: ModelSession, note: str | None = None) -> dict:
+    stats = session.known_stats()
+    layers = []
+    for info in session.layers:
+        row = {
+            "index": info.index,
+            "name": info.name,
+            "type": info.type,
+            "output_shape": list(info.output_shape),
+            "params": info.params,
+            "depth": info.depth,
+        }
+        if info.index in stats:
+            row["stats"] = stats[info.index].as_dict()
+        layers.append(row)
+    result = {
+        "model": str(session.model_path),
+        "total_params": session.total_params,
+        "input_shape": [None, *session.inputs[0].shape] if session.inputs else None,
+        "inputs": [{"name": i.name, "shape": [None, *i.shape]} for i in session.inputs],
+        "image": str(session.image_path) if session.image_path else None,
+        "preprocessing": session.options.preprocessing,
+        "layers": layers,
+    }
+    if note:
+        result["error"] = note
+    return result
+
+
+def print_summary(session: ModelSession, note: str | None = None) -> None:
+    console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+    stats = session.known_stats()
+    table = Table(title=escape(f"{session.name}  ({session.model_path})"), title_justify="left")
+    for column in ("#", "Layer", "Type", "Output shape", "Params"):
+        table.add_column(column, justify="right" if column in ("#", "Params") else "left", no_wrap=True)
+    if stats:
+        for column in ("min", "max", "mean", "zeros", "dead"):
+            table.add_column(column, justify="right", no_wrap=True)
+    for info in session.layers:
+        cells = [
+            str(info.index),
+            escape("  " * info.depth + info.short_name),
+            info.type,
+            format_shape(info.output_shape),
+            f"{info.params:,}",
+        ]
+        if stats:
+            cells += stats_cells(stats.get(info.index))
+        table.add_row(*cells)
+    console.print(table)
+    console.print(f"Total params: {session.total_params:,}")
+    shapes = ", ".join(format_shape((None, *i.shape)) for i in session.inputs)
+    console.print(f"Input: {shapes}  ({session.input_description()})", markup=False)
+    if session.image_path:
+        console.print(f"Image: {session.image_path}  (preprocessing: {session.options.preprocessing})", markup=False)
+    if note:
+        print(f"actviz: error: {note}", file=sys.stderr)
+
+
+def format_shape(shape: tuple) -> str:
+    return "(" + ", ".join("None" if dim is None else str(dim) for dim in shape) + ")"
+
+
+def stats_cells(stats) -> list[str]:
+    if stats is None:
+        return [""] * 5
+    dead = f"{stats.dead_channels}/{stats.channels}" if stats.dead_channels else ""
+    return [
+        f"{stats.minimum:.3g}",
+        f"{stats.maximum:.3g}",
+        f"{stats.mean:.3g}",
+        f"{stats.zero_fraction:.0%}",
+        dead,
+    ]

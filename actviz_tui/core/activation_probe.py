@@ -1,0 +1,120 @@
+"""Compute layer activations lazily, one layer at a time, with a bounded cache."""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+
+import numpy as np
+
+from actviz_tui.core.layer_graph import TracedModel
+
+DEFAULT_CACHE_MB = 512
+
+
+def default_cache_bytes() -> int:
+    """The cache budget: ACTVIZ_CACHE_MB in the environment, else 512 MB."""
+    try:
+        megabytes = float(os.environ.get("ACTVIZ_CACHE_MB", DEFAULT_CACHE_MB))
+    except ValueError:
+        megabytes = DEFAULT_CACHE_MB
+    return int(max(megabytes, 0) * 1024 * 1024)
+
+
+class ActivationCache:
+    """Least-recently-used arrays, kept under a byte budget."""
+
+    def __init__(self, budget_bytes: int):
+        self.budget_bytes = budget_bytes
+        self._arrays: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.used_bytes = 0
+
+    def get(self, key: int) -> np.ndarray | None:
+        array = self._arrays.get(key)
+        if array is not None:
+            self._arrays.move_to_end(key)
+        return array
+
+    def put(self, key: int, array: np.ndarray) -> None:
+        if array.nbytes > self.budget_bytes or key in self._arrays:
+            return
+        self._arrays[key] = array
+        self.used_bytes += array.nbytes
+        while self.used_bytes > self.budget_bytes:
+            _, evicted = self._arrays.popitem(last=False)
+            self.used_bytes -= evicted.nbytes
+
+    def clear(self) -> None:
+        self._arrays.clear()
+        self.used_bytes = 0
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._arrays
+
+    def __len__(self) -> int:
+        return len(self._arrays)
+
+
+class ActivationProbe:
+    """Activations of one input batch: ``probe.activation(row)`` per table row.
+
+    Each request runs only the part of the graph that the layer needs, through a
+    small probe model ``keras.Model(traced.inputs, traced.outputs[row])``.
+    Results are float32 arrays of the first sample, batch axis removed.
+    """
+
+    def __init__(self, traced: TracedModel, cache_bytes: int | None = None):
+        self.traced = traced
+        self.cache = ActivationCache(default_cache_bytes() if cache_bytes is None else cache_bytes)
+        self._probe_models: dict[int, object] = {}
+        self._inputs: list[np.ndarray] | None = None
+
+    def set_inputs(self, arrays: list[np.ndarray]) -> None:
+        """New model inputs (batched arrays, one per model input); clears the cache."""
+        self._inputs = [np.asarray(array, dtype=np.float32) for array in arrays]
+        self.cache.clear()
+
+    @property
+    def has_inputs(self) -> bool:
+        return self._inputs is not None
+
+    def activation(self, row: int) -> np.ndarray:
+        cached = self.cache.get(row)
+        if cached is not None:
+            return cached
+        array = self._run(self._probe_model(row))
+        self.cache.put(row, array)
+        return array
+
+    def all_activations(self) -> dict[int, np.ndarray]:
+        """Every row's activation from one pass over the graph (holds them all)."""
+        import keras
+
+        model = keras.Model(self.traced.inputs, list(self.traced.outputs))
+        arrays = self._run(model, several=True)
+        for row, array in enumerate(arrays):
+            self.cache.put(row, array)
+        return dict(enumerate(arrays))
+
+    def _probe_model(self, row: int):
+        model = self._probe_models.get(row)
+        if model is None:
+            import keras
+
+            model = keras.Model(self.traced.inputs, self.traced.outputs[row])
+            self._probe_models[row] = model
+        return model
+
+    def _run(self, model, several: bool = False):
+        if self._inputs is None:
+            raise RuntimeError("set_inputs() must be called before asking for activations")
+        import keras
+
+        outputs = model(self._inputs, training=False)
+        if several:
+            return [_first_sample(keras.ops.convert_to_numpy(out)) for out in outputs]
+        return _first_sample(keras.ops.convert_to_numpy(outputs))
+
+
+def _first_sample(batch: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(batch[0], dtype=np.float32)

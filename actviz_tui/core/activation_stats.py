@@ -1,0 +1,37 @@
+"""Summary statistics of one layer's activation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ActivationStats:
+    minimum: float
+    maximum: float
+    mean: float
+    zero_fraction: float  # share of values exactly 0
+    dead_channels: int  # channels (last axis) that are 0 everywhere
+    channels: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def activation_stats(activation: np.ndarray) -> ActivationStats:
+    """Stats of a per-sample activation, channels on the last axis."""
+    values = np.asarray(activation, dtype=np.float32)
+    if values.size == 0:
+        return ActivationStats(0.0, 0.0, 0.0, 0.0, 0, 0)
+    stack = values.reshape(-1, values.shape[-1]) if values.ndim >= 1 else values.reshape(1, 1)
+    zeros = stack == 0
+    return ActivationStats(
+        minimum=float(np.nanmin(values)),
+        maximum=float(np.nanmax(values)),
+        mean=float(np.nanmean(values)),
+        zero_fraction=float(zeros.mean()),
+        dead_channels=int(zeros.all(axis=0).sum()),
+        channels=int(stack.shape[1]),
+    )

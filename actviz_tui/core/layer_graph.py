@@ -1,0 +1,217 @@
+"""Re-trace a Keras model so that every layer's output, nested ones included,
+is a tensor in one graph, and describe the layers like ``model.summary()``.
+
+Keras 3 facts this works around (see shared/design.md): a Sequential model may
+have no usable ``.input``; an inner layer of a nested model belongs to the
+inner graph, so ``keras.Model(outer.inputs, inner_layer.output)`` fails. We
+rebuild the graph on fresh ``keras.Input`` tensors, reusing the very same layer
+objects (so the weights are shared, nothing is copied), and record each layer's
+output as we go: Sequential models layer by layer, functional ones through the
+public ``keras.models.clone_model(..., call_function=...)`` hook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actviz_tui.core.errors import ModelLoadError
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One row of the layer table."""
+
+    index: int
+    name: str  # path for nested layers: "backbone/conv_a"
+    type: str
+    output_shape: tuple  # batch axis included, None where unknown
+    params: int
+    depth: int  # 0 for the model's own layers, 1 inside a nested model, ...
+    is_model: bool  # a nested model (its inner layers follow it)
+
+    @property
+    def short_name(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+    @property
+    def channels(self) -> int | None:
+        """Size of the last (channel) axis, None for a scalar or unknown size."""
+        if len(self.output_shape) < 2:
+            return None
+        return self.output_shape[-1]
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    name: str
+    shape: tuple  # without the batch axis, None where free
+    dtype: str
+
+    @property
+    def is_image(self) -> bool:
+        return len(self.shape) == 3
+
+
+@dataclass
+class TracedModel:
+    """The model rebuilt on fresh inputs: one output tensor per table row."""
+
+    inputs: list  # keras.Input tensors, one per model input
+    input_infos: list[InputInfo]
+    layers: list[LayerInfo]
+    outputs: list  # symbolic tensor per row of ``layers``
+
+
+def trace_model(model) -> TracedModel:
+    import keras
+
+    input_infos = describe_inputs(model)
+    inputs = [
+        keras.Input(shape=info.shape, dtype=info.dtype, name=f"actviz_{info.name}")
+        for info in input_infos
+    ]
+    recorder = _OutputRecorder()
+    try:
+        recorder.run(model, inputs if len(inputs) > 1 else inputs[0])
+    except Exception as error:
+        raise ModelLoadError(f"cannot trace the layers of model {model.name!r}: {error}") from error
+    rows, outputs = _table_rows(model, recorder, inputs)
+    return TracedModel(inputs, input_infos, rows, outputs)
+
+
+def describe_inputs(model) -> list[InputInfo]:
+    try:
+        tensors = list(model.inputs)
+    except (AttributeError, ValueError, TypeError):
+        tensors = []
+    if tensors:
+        return [
+            InputInfo(_input_name(t, i), tuple(t.shape[1:]), str(t.dtype))
+            for i, t in enumerate(tensors)
+        ]
+    shape = (model.get_build_config() or {}).get("input_shape")
+    if not shape:
+        raise ModelLoadError(f"model {model.name!r} has no known input shape (it was never built)")
+    return [InputInfo("input", tuple(shape[1:]), "float32")]
+
+
+def _input_name(tensor, position: int) -> str:
+    name = getattr(tensor, "name", None) or f"input_{position}"
+    return name.split(":")[0]
+
+
+class _OutputRecorder:
+    """Calls each layer on the new graph's tensors and remembers its output."""
+
+    def __init__(self):
+        self.outputs: dict[int, object] = {}
+
+    def run(self, model, inputs):
+        import keras
+
+        if isinstance(model, keras.Sequential):
+            return self._run_sequential(model, inputs)
+        if _is_functional(model):
+            clone = keras.models.clone_model(
+                model,
+                input_tensors=_match_structure(inputs, model),
+                clone_function=lambda layer: layer,
+                call_function=self.call,
+            )
+            return clone.output
+        return model(inputs)  # a subclassed model: opaque, seen as one layer
+
+    def _run_sequential(self, model, inputs):
+        outputs = inputs
+        for layer in model.layers:
+            outputs = self.call(layer, outputs)
+        return outputs
+
+    def call(self, layer, *args, **kwargs):
+        plain_call = len(args) == 1 and all(value is None for value in kwargs.values())
+        if _is_traceable_model(layer) and plain_call:  # kwargs: Keras passes mask=None
+            outputs = self.run(layer, args[0])
+        else:
+            outputs = layer(*args, **kwargs)
+        self.outputs.setdefault(id(layer), outputs)  # shared layers: first call wins
+        return outputs
+
+
+def _is_functional(model) -> bool:
+    from keras.src.models.functional import Functional
+
+    return isinstance(model, Functional)
+
+
+def _is_traceable_model(layer) -> bool:
+    import keras
+
+    return isinstance(layer, keras.Sequential) or _is_functional(layer)
+
+
+def _match_structure(inputs, model):
+    """Fit our tensors to the structure of ``model.input`` (tensor, list or dict)."""
+    expected = model.input
+    flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+    if isinstance(expected, dict):
+        return dict(zip(expected.keys(), flat))
+    if isinstance(expected, (list, tuple)):
+        return type(expected)(flat)
+    return flat[0]
+
+
+def _table_rows(model, recorder: _OutputRecorder, inputs):
+    rows: list[LayerInfo] = []
+    outputs: list = []
+
+    def add_layers(container, prefix: str, depth: int):
+        for layer in container.layers:
+            tensor = _first_tensor(_layer_output(layer, container, recorder, inputs, depth))
+            if tensor is None:
+                continue
+            name = f"{prefix}{layer.name}"
+            nested = _is_traceable_model(layer)
+            rows.append(
+                LayerInfo(
+                    index=len(rows),
+                    name=name,
+                    type=type(layer).__name__,
+                    output_shape=tuple(tensor.shape),
+                    params=_param_count(layer),
+                    depth=depth,
+                    is_model=nested,
+                )
+            )
+            outputs.append(tensor)
+            if nested:
+                add_layers(layer, f"{name}/", depth + 1)
+
+    add_layers(model, "", 0)
+    return rows, outputs
+
+
+def _layer_output(layer, container, recorder, inputs, depth):
+    import keras
+
+    if id(layer) in recorder.outputs:
+        return recorder.outputs[id(layer)]
+    if isinstance(layer, keras.layers.InputLayer) and depth == 0:
+        for position, tensor in enumerate(container.inputs):
+            if tensor is layer.output:
+                return inputs[position]
+    return None  # an inner InputLayer, or a layer the graph never calls
+
+
+def _first_tensor(outputs):
+    while isinstance(outputs, (list, tuple, dict)):
+        if not outputs:
+            return None
+        outputs = list(outputs.values())[0] if isinstance(outputs, dict) else outputs[0]
+    return outputs
+
+
+def _param_count(layer) -> int:
+    try:
+        return int(layer.count_params())
+    except ValueError:  # an unbuilt layer has no weights yet
+        return 0

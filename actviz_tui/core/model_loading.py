@@ -1,0 +1,77 @@
+"""Load a saved Keras model file, turning every failure into ModelLoadError."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from actviz_tui.core.errors import ModelLoadError
+from actviz_tui.core.tf_env import import_tensorflow
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+def load_model(path: str | Path):
+    """Load a ``.keras`` or legacy ``.h5`` model (compile=False, safe mode on)."""
+    path = Path(path).expanduser()
+    _check_model_file(path)
+    import_tensorflow()
+    import keras
+
+    try:
+        model = keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as error:  # Keras raises many types; all mean "refused"
+        raise ModelLoadError(f"cannot load model {path}: {_first_line(error)}") from error
+    if not isinstance(model, keras.Model):
+        raise ModelLoadError(f"cannot load model {path}: it holds a {type(model).__name__}, not a model")
+    return model
+
+
+def _check_model_file(path: Path) -> None:
+    if not path.exists():
+        raise ModelLoadError(f"model file not found: {path}")
+    if path.is_dir():
+        raise ModelLoadError(_directory_message(path))
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError as error:
+        raise ModelLoadError(f"cannot read model file {path}: {error.strerror or error}") from error
+    if not head:
+        raise ModelLoadError(f"model file is empty: {path}")
+    if head.startswith(ZIP_SIGNATURE):
+        _check_keras_zip(path)
+    elif not head.startswith(HDF5_SIGNATURE):
+        raise ModelLoadError(
+            f"not a Keras model file: {path} (expected a .keras archive or an HDF5 .h5 file)"
+        )
+
+
+def _check_keras_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            broken = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise ModelLoadError(f"model file is corrupt or truncated: {path} ({error})") from error
+    if broken is not None:
+        raise ModelLoadError(f"model file is corrupt: {path} (bad member {broken})")
+    if "config.json" not in names:
+        raise ModelLoadError(f"not a Keras model file: {path} (a zip archive without config.json)")
+
+
+def _directory_message(path: Path) -> str:
+    if (path / "saved_model.pb").exists():
+        return (
+            f"{path} is a TensorFlow SavedModel directory; Keras 3 cannot load its layers. "
+            "Re-save the model as .keras or .h5 with the code that built it "
+            "(for a tf.keras model: tf_keras.models.load_model(dir).save('model.h5'))"
+        )
+    return f"{path} is a directory, not a model file (.keras or .h5)"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    first = text.splitlines()[0].strip()
+    return first if len(first) <= 300 else first[:297] + "..."

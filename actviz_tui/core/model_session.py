@@ -1,0 +1,142 @@
+"""One model, its layer table and the activations of the current image.
+
+The one object the CLI, the explorer and the exporter talk to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from actviz_tui.core.activation_probe import ActivationProbe
+from actviz_tui.core.activation_stats import ActivationStats, activation_stats
+from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
+from actviz_tui.core.image_input import DEFAULT_PREPROCESSING, load_model_input
+from actviz_tui.core.layer_graph import InputInfo, LayerInfo, trace_model
+from actviz_tui.core.model_loading import load_model
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    preprocessing: str = DEFAULT_PREPROCESSING
+    image_input: int | None = None  # which model input gets the image; None: the first image-like one
+    size: tuple[int, int] | None = None  # (H, W) for models whose input size is None
+    cache_bytes: int | None = None  # None: ACTVIZ_CACHE_MB or the default
+
+
+class ModelSession:
+    def __init__(self, model, model_path: Path | None = None, options: SessionOptions = SessionOptions()):
+        self.model = model
+        self.model_path = model_path
+        self.options = options
+        traced = trace_model(model)
+        self.layers: list[LayerInfo] = traced.layers
+        self.inputs: list[InputInfo] = traced.input_infos
+        self.probe = ActivationProbe(traced, options.cache_bytes)
+        self.image_path: Path | None = None
+        self.model_input: np.ndarray | None = None  # (H, W, C), preprocessed
+        self._stats: dict[int, ActivationStats] = {}
+
+    @classmethod
+    def open(cls, model_path: str | Path, options: SessionOptions = SessionOptions()) -> "ModelSession":
+        path = Path(model_path).expanduser()
+        return cls(load_model(path), path, options)
+
+    @property
+    def name(self) -> str:
+        return self.model_path.stem if self.model_path else self.model.name
+
+    @property
+    def total_params(self) -> int:
+        return int(self.model.count_params())
+
+    @property
+    def image_input_index(self) -> int | None:
+        """Which model input receives the image (None if no input is an image)."""
+        chosen = self.options.image_input
+        if chosen is not None:
+            if not 0 <= chosen < len(self.inputs):
+                raise LayerLookupError(f"model has {len(self.inputs)} input(s); no input #{chosen}")
+            return chosen if self.inputs[chosen].is_image else None
+        return next((i for i, info in enumerate(self.inputs) if info.is_image), None)
+
+    def input_description(self) -> str:
+        """Which input gets the image, and what the others get (shown to users)."""
+        chosen = self.image_input_index
+        if chosen is None:
+            return "no image input"
+        if len(self.inputs) == 1:
+            return f"image -> {self.inputs[chosen].name}"
+        others = ", ".join(info.name for i, info in enumerate(self.inputs) if i != chosen)
+        return f"image -> {self.inputs[chosen].name} (input {chosen + 1}/{len(self.inputs)}); zeros -> {others}"
+
+    def set_image(self, image_path: str | Path) -> np.ndarray:
+        """Load and preprocess an image as the model's input; returns it (H, W, C)."""
+        chosen = self.image_input_index
+        if chosen is None:
+            shapes = ", ".join(str(info.shape) for info in self.inputs)
+            raise NotAnImageModelError(
+                f"model {self.name} does not take an image (its input shape is {shapes}); "
+                "only its layer table can be shown"
+            )
+        batch = load_model_input(
+            image_path, self.inputs[chosen].shape, self.options.preprocessing, self.options.size
+        )
+        self.probe.set_inputs(self._model_inputs(batch, chosen))
+        self.image_path = Path(image_path)
+        self.model_input = batch[0]
+        self._stats.clear()
+        return self.model_input
+
+    def _model_inputs(self, image_batch: np.ndarray, chosen: int) -> list[np.ndarray]:
+        arrays = []
+        for i, info in enumerate(self.inputs):
+            if i == chosen:
+                arrays.append(image_batch)
+            else:
+                shape = tuple(1 if dim is None else dim for dim in info.shape)
+                arrays.append(np.zeros((1, *shape), dtype=np.float32))
+        return arrays
+
+    @property
+    def has_image(self) -> bool:
+        return self.model_input is not None
+
+    def activation(self, row: int) -> np.ndarray:
+        """The current image's activation at table row ``row`` (batch axis removed)."""
+        self._check_row(row)
+        array = self.probe.activation(row)
+        self._stats.setdefault(row, activation_stats(array))
+        return array
+
+    def stats(self, row: int) -> ActivationStats:
+        if row not in self._stats:
+            self.activation(row)
+        return self._stats[row]
+
+    def compute_all_stats(self) -> dict[int, ActivationStats]:
+        """Stats of every layer from one pass over the graph."""
+        for row, array in self.probe.all_activations().items():
+            self._stats[row] = activation_stats(array)
+        return dict(self._stats)
+
+    def known_stats(self) -> dict[int, ActivationStats]:
+        return dict(self._stats)
+
+    def find_layer(self, name_or_index: str | int) -> int:
+        """A table row from a layer name, path, or index (as typed by a user)."""
+        text = str(name_or_index).strip()
+        if text.lstrip("-").isdigit():
+            row = int(text)
+            self._check_row(row)
+            return row
+        for info in self.layers:
+            if text in (info.name, info.short_name):
+                return info.index
+        raise LayerLookupError(f"no layer named {text!r} in model {self.name}")
+
+    def _check_row(self, row: int) -> None:
+        if not 0 <= row < len(self.layers):
+            raise LayerLookupError(f"no layer #{row}: model {self.name} has {len(self.layers)} layers (0-{len(self.layers) - 1})")
