@@ -62,7 +62,9 @@ def divert_native_stderr(log_path: Path | None = None) -> Path:
     log_fd, _diverted_log = _open_log(log_path or default_log_path())
     os.dup2(log_fd, 2)
     os.close(log_fd)
-    sys.stderr = os.fdopen(terminal_fd, "w", buffering=1, encoding="utf-8", errors="replace")
+    terminal = os.fdopen(terminal_fd, "w", buffering=1, encoding="utf-8", errors="replace")
+    # Textual draws on sys.__stderr__, so that one must reach the terminal too.
+    sys.stderr = sys.__stderr__ = terminal
     _route_python_warnings_to_log(_diverted_log)
     return _diverted_log
 

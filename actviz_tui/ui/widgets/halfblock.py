@@ -20,9 +20,15 @@ from actviz_tui.core import colormap
 UPPER_HALF = "\u2580"  # "▀": foreground paints the top pixel, background the bottom
 RGB = tuple[int, int, int]
 
-# Packed colours are 24-bit; this value means "terminal default background".
+# A cell is keyed by its colour pair, top << 25 | bottom, colours packed
+# 0xRRGGBB; a bottom of _DEFAULT_BG means "terminal default background".
+# A run of cells is keyed by its pair << 12 | its length (runs are cut at
+# _MAX_RUN cells), which still fits in 64 bits.
 _DEFAULT_BG = 1 << 24
-_KEY_SHIFT = 25
+_PAIR_SHIFT = 25
+_LENGTH_BITS = 12
+_MAX_RUN = (1 << _LENGTH_BITS) - 1
+_NEWLINE_KEY = 1 << 63
 
 
 class HalfBlockImage:
@@ -59,78 +65,85 @@ class HalfBlockImage:
         return cls(rgb, background=background)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self._segments
+        return self._segments  # every row, each ended by Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(self.width, self.width)
 
 
 def _build_segments(rgb: np.ndarray, background: RGB | None) -> list[Segment]:
-    """All rows' segments, each row ended by a newline segment."""
-    keys = _cell_keys(rgb, background)
-    if keys.size == 0:
-        return []
-    rows, width = keys.shape
-    is_run_start = np.ones(keys.shape, dtype=bool)
-    is_run_start[:, 1:] = keys[:, 1:] != keys[:, :-1]
-    starts = np.flatnonzero(is_run_start)
-    lengths = np.diff(starts, append=rows * width)
-    ends_row = (starts + lengths) % width == 0
-    return _runs_to_segments(
-        keys.ravel()[starts].tolist(), lengths.tolist(), ends_row.tolist()
-    )
+    run_keys = _run_keys(_cell_keys(rgb, background))
+    get = _SEGMENTS.get
+    return [get(key) or _remember_segment(key) for key in run_keys.tolist()]
 
 
 def _cell_keys(rgb: np.ndarray, background: RGB | None) -> np.ndarray:
-    """(rows, W) uint64: top colour << 25 | bottom colour, colours packed 0xRRGGBB."""
+    """(rows, W) uint64 colour-pair keys, padding an odd last row."""
     packed = (
-        (rgb[..., 0].astype(np.uint64) << 16)
-        | (rgb[..., 1].astype(np.uint64) << 8)
+        (rgb[..., 0].astype(np.uint64) << np.uint64(16))
+        | (rgb[..., 1].astype(np.uint64) << np.uint64(8))
         | rgb[..., 2].astype(np.uint64)
     )
     if packed.shape[0] % 2:
         pad_value = _DEFAULT_BG if background is None else _pack(background)
         pad = np.full((1, packed.shape[1]), pad_value, dtype=np.uint64)
         packed = np.concatenate([packed, pad])
-    return (packed[0::2] << np.uint64(_KEY_SHIFT)) | packed[1::2]
+    return (packed[0::2] << np.uint64(_PAIR_SHIFT)) | packed[1::2]
 
 
-def _runs_to_segments(
-    keys: list[int], lengths: list[int], ends_row: list[bool]
-) -> list[Segment]:
-    # The one unavoidable Python loop: one iteration per merged run.
-    newline = Segment.line()
-    segments: list[Segment] = []
-    append = segments.append
-    for key, length, is_row_end in zip(keys, lengths, ends_row):
-        glyph_style = _GLYPH_STYLES.get(key)
-        if glyph_style is None:
-            glyph_style = _remember_glyph_style(key)
-        glyph, style = glyph_style
-        append(Segment(glyph * length, style))
-        if is_row_end:
-            append(newline)
-    return segments
+def _run_keys(cell_keys: np.ndarray) -> np.ndarray:
+    """Flat run keys in drawing order, with _NEWLINE_KEY after each row."""
+    rows, width = cell_keys.shape
+    if cell_keys.size == 0:
+        return np.full(rows, _NEWLINE_KEY, dtype=np.uint64)  # zero-width rows
+    is_run_start = np.ones(cell_keys.shape, dtype=bool)
+    is_run_start[:, 1:] = cell_keys[:, 1:] != cell_keys[:, :-1]
+    is_run_start[:, ::_MAX_RUN] = True
+    starts = np.flatnonzero(is_run_start)
+    lengths = np.diff(starts, append=rows * width)
+    keys = (cell_keys.ravel()[starts] << np.uint64(_LENGTH_BITS)) | lengths.astype(np.uint64)
+    last_run_of_row = np.flatnonzero((starts + lengths) % width == 0)
+    return np.insert(keys, last_run_of_row + 1, np.uint64(_NEWLINE_KEY))
 
 
-# Shared across images so that a Style's ANSI codes, which Rich caches on the
-# Style object, are computed once per colour pair rather than once per frame.
-# Colormap images draw from at most 256 x 256 pairs per colormap.
-_GLYPH_STYLES: dict[int, tuple[str, Style]] = {}
+# Shared across images: colormap pictures reuse the same few thousand runs,
+# and a shared Style keeps the ANSI codes Rich caches on it from frame to frame.
+_SEGMENTS: dict[int, Segment] = {}
+_STYLES: dict[int, tuple[str, Style]] = {}
 _COLORS: dict[int, Color] = {}
-_MAX_CACHED_PAIRS = 1 << 18
+_MAX_CACHED = 1 << 16
 
 
-def _remember_glyph_style(key: int) -> tuple[str, Style]:
-    if len(_GLYPH_STYLES) >= _MAX_CACHED_PAIRS:
-        _GLYPH_STYLES.clear()
-        _COLORS.clear()
-    glyph_style = _GLYPH_STYLES[key] = _glyph_and_style(key)
-    return glyph_style
+def clear_caches() -> None:
+    """Forget the shared segments, styles and colours (to free memory, or in benchmarks)."""
+    _SEGMENTS.clear()
+    _STYLES.clear()
+    _COLORS.clear()
 
 
-def _glyph_and_style(key: int) -> tuple[str, Style]:
-    top, bottom = key >> _KEY_SHIFT, key & ((1 << _KEY_SHIFT) - 1)
+def _remember_segment(run_key: int) -> Segment:
+    if len(_SEGMENTS) >= _MAX_CACHED:
+        _SEGMENTS.clear()
+    if run_key == _NEWLINE_KEY:
+        segment = Segment.line()
+    else:
+        glyph, style = _glyph_and_style(run_key >> _LENGTH_BITS)
+        segment = Segment(glyph * (run_key & _MAX_RUN), style)
+    _SEGMENTS[run_key] = segment
+    return segment
+
+
+def _glyph_and_style(pair: int) -> tuple[str, Style]:
+    cached = _STYLES.get(pair)
+    if cached is None:
+        if len(_STYLES) >= _MAX_CACHED:
+            _STYLES.clear()
+        cached = _STYLES[pair] = _make_glyph_and_style(pair)
+    return cached
+
+
+def _make_glyph_and_style(pair: int) -> tuple[str, Style]:
+    top, bottom = pair >> _PAIR_SHIFT, pair & ((1 << _PAIR_SHIFT) - 1)
     if bottom == _DEFAULT_BG:
         return UPPER_HALF, Style.from_color(_color(top))
     if top == bottom:
@@ -142,11 +155,13 @@ def _glyph_and_style(key: int) -> tuple[str, Style]:
 def _color(packed: int) -> Color:
     color = _COLORS.get(packed)
     if color is None:
+        if len(_COLORS) >= _MAX_CACHED:
+            _COLORS.clear()
         red, green, blue = packed >> 16, (packed >> 8) & 0xFF, packed & 0xFF
         color = _COLORS[packed] = Color.from_rgb(red, green, blue)
     return color
 
 
 def _pack(rgb: Iterable[int]) -> int:
-    r, g, b = rgb
-    return (int(r) << 16) | (int(g) << 8) | int(b)
+    red, green, blue = (int(channel) for channel in rgb)
+    return (red << 16) | (green << 8) | blue

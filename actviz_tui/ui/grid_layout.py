@@ -1,0 +1,63 @@
+"""Where the tiles of a channel grid go in a pane of pixels. Pure arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIN_TILE_PX = 10
+GAP_PX = 1
+
+
+@dataclass(frozen=True)
+class GridLayout:
+    cols: int
+    rows: int
+    tile_w: int
+    tile_h: int
+    gap: int = GAP_PX
+
+    @property
+    def per_page(self) -> int:
+        return self.cols * self.rows
+
+    def page_of(self, channel: int) -> int:
+        return channel // self.per_page
+
+    def tile_origin(self, slot: int) -> tuple[int, int]:
+        """(y, x) pixel of the top-left corner of the slot-th tile on a page."""
+        row, col = divmod(slot, self.cols)
+        return row * (self.tile_h + self.gap), col * (self.tile_w + self.gap)
+
+    def slot_at(self, y: int, x: int) -> int | None:
+        """Which slot a pixel falls in, None for gaps and outside."""
+        row, y_in = divmod(y, self.tile_h + self.gap)
+        col, x_in = divmod(x, self.tile_w + self.gap)
+        if y_in >= self.tile_h or x_in >= self.tile_w or col >= self.cols or row >= self.rows:
+            return None
+        return row * self.cols + col
+
+    @property
+    def pixel_size(self) -> tuple[int, int]:
+        return (
+            self.rows * (self.tile_h + self.gap) - self.gap,
+            self.cols * (self.tile_w + self.gap) - self.gap,
+        )
+
+
+def plan_grid(channels: int, map_h: int, map_w: int, pane_h: int, pane_w: int) -> GridLayout:
+    """The largest tiles that fit every channel in the pane, else pages of MIN_TILE_PX tiles.
+
+    pane_h/pane_w are in pixels (a terminal cell is 1 px wide, 2 px tall).
+    """
+    aspect = map_h / max(map_w, 1)
+    for tile_w in range(max(pane_w, 1), 0, -1):
+        tile_h = max(1, round(tile_w * aspect))
+        cols = (pane_w + GAP_PX) // (tile_w + GAP_PX)
+        rows = (pane_h + GAP_PX) // (tile_h + GAP_PX)
+        if cols < 1 or rows < 1:
+            continue
+        if cols * rows >= channels:
+            return GridLayout(cols, -(-channels // cols), tile_w, tile_h)
+        if min(tile_w, tile_h) <= MIN_TILE_PX:
+            return GridLayout(cols, rows, tile_w, tile_h)  # paged
+    return GridLayout(1, 1, max(pane_w, 1), max(pane_h, 1))

@@ -1,0 +1,44 @@
+"""Paint one page of a channel grid into a single RGB image (pure numpy)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actviz_tui.core import colormap
+from actviz_tui.ui.grid_layout import GridLayout
+
+HIGHLIGHT_RGB = (255, 64, 64)
+BACKGROUND_RGB = (24, 24, 24)
+
+
+def grid_picture(
+    stack: np.ndarray,
+    layout: GridLayout,
+    page: int,
+    selected: int,
+    cmap: str,
+    layer_range: tuple[float, float] | None,
+) -> np.ndarray:
+    """(H, W, 3) uint8: the channels of ``page``; ``layer_range`` None = per-channel scale."""
+    height, width = layout.pixel_size
+    rgb = np.empty((height, width, 3), dtype=np.uint8)
+    rgb[:] = BACKGROUND_RGB
+    first = page * layout.per_page
+    for slot, channel in enumerate(range(first, min(first + layout.per_page, stack.shape[2]))):
+        tile = colormap.resample_area(stack[:, :, channel], layout.tile_h, layout.tile_w)
+        vmin, vmax = layer_range or colormap.value_range(tile, symmetric=cmap in colormap.DIVERGING)
+        y, x = layout.tile_origin(slot)
+        rgb[y : y + layout.tile_h, x : x + layout.tile_w] = colormap.to_rgb(tile, cmap, vmin, vmax)
+        if channel == selected:
+            _frame(rgb, y, x, layout.tile_h, layout.tile_w)
+    return rgb
+
+
+def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int) -> None:
+    """Outline a tile, drawn over the gap around it where there is room."""
+    top, left = max(y - 1, 0), max(x - 1, 0)
+    bottom, right = min(y + h, rgb.shape[0] - 1), min(x + w, rgb.shape[1] - 1)
+    rgb[top, left : right + 1] = HIGHLIGHT_RGB
+    rgb[bottom, left : right + 1] = HIGHLIGHT_RGB
+    rgb[top : bottom + 1, left] = HIGHLIGHT_RGB
+    rgb[top : bottom + 1, right] = HIGHLIGHT_RGB

@@ -1,0 +1,49 @@
+"""Messages the engine workers send to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from textual.message import Message
+
+from actviz_tui.core.activation_stats import ActivationStats
+from actviz_tui.core.model_session import ModelSession
+
+
+@dataclass
+class StageChanged(Message):
+    """A worker started a slow step ("importing TensorFlow", "computing conv2d_3")."""
+
+    stage: str
+
+
+@dataclass
+class SessionReady(Message):
+    session: ModelSession
+    device: str
+
+
+@dataclass
+class ImageReady(Message):
+    image_index: int
+    model_input: np.ndarray
+
+
+@dataclass
+class ActivationReady(Message):
+    row: int
+    activation: np.ndarray
+
+
+@dataclass
+class StatsReady(Message):
+    stats: dict[int, ActivationStats]
+
+
+@dataclass
+class EngineFailed(Message):
+    """A user-facing error (bad model, bad image, ...), one line."""
+
+    message: str
+    fatal_for_model: bool = False

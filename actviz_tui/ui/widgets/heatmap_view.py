@@ -1,0 +1,94 @@
+"""A widget that draws a 2-D map (or an RGB image) as half-block pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from actviz_tui.core import colormap
+from actviz_tui.ui.widgets.halfblock import HalfBlockImage
+
+
+class HeatmapView(Widget):
+    """Fills its box with the map, aspect ratio kept, area-averaged, never cropped.
+
+    The picture is built lazily at paint time, so a burst of key presses
+    renders once, for the final selection.
+    """
+
+    DEFAULT_CSS = """
+    HeatmapView { width: 1fr; height: 1fr; content-align: center middle; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._values: np.ndarray | None = None
+        self._rgb: np.ndarray | None = None
+        self._cmap = "viridis"
+        self._range = (0.0, 1.0)
+        self._picture_key: tuple | None = None
+        self._picture: HalfBlockImage | None = None
+        self.placeholder = ""
+        self.frame_callback = None  # called after each frame's lines are made
+
+    def show_values(self, values: np.ndarray, cmap: str, vmin: float, vmax: float) -> None:
+        self._values, self._rgb = values, None
+        self._cmap, self._range = cmap, (vmin, vmax)
+        self.refresh()
+
+    def show_rgb(self, rgb: np.ndarray) -> None:
+        """An RGB picture (input preview, channel grid); fitted like a map."""
+        self._values, self._rgb = None, rgb
+        self.refresh()
+
+    def clear(self, placeholder: str = "") -> None:
+        self._values = self._rgb = None
+        self.placeholder = placeholder
+        self.refresh()
+
+    @property
+    def picture_size(self) -> tuple[int, int]:
+        """(cells wide, rows high) of the current picture, (0, 0) if none."""
+        picture = self._picture
+        return (picture.width, picture.height) if picture else (0, 0)
+
+    def render(self):
+        picture = self._current_picture()
+        if picture is None:
+            return Text(self.placeholder, style="dim")
+        return picture
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self.frame_callback is not None and self._picture is not None:
+            self.frame_callback()
+        return lines
+
+    def _current_picture(self) -> HalfBlockImage | None:
+        width, height = self.content_size
+        if width < 1 or height < 1 or (self._values is None and self._rgb is None):
+            self._picture = None
+            return None
+        key = (id(self._values), id(self._rgb), self._cmap, self._range, width, height)
+        if key != self._picture_key:
+            self._picture = self._build(width, height)
+            self._picture_key = key
+        return self._picture
+
+    def _build(self, width: int, height: int) -> HalfBlockImage:
+        if self._values is not None:
+            vmin, vmax = self._range
+            return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height)
+        return HalfBlockImage(fit_rgb(self._rgb, width, height * 2))
+
+
+def fit_rgb(rgb: np.ndarray, max_w: int, max_h: int) -> np.ndarray:
+    """Resize an RGB image into a pixel box, aspect kept (area averaging)."""
+    out_h, out_w = colormap.fit_shape(rgb.shape[0], rgb.shape[1], max_h, max_w)
+    if (out_h, out_w) == rgb.shape[:2]:
+        return rgb
+    planes = [colormap.resample_area(rgb[:, :, c], out_h, out_w) for c in range(3)]
+    return np.clip(np.stack(planes, axis=2) + 0.5, 0, 255).astype(np.uint8)

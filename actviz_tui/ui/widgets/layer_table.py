@@ -1,0 +1,86 @@
+"""The layer table: model.summary() columns plus live activation stats."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from actviz_tui.core.activation_stats import ActivationStats
+from actviz_tui.core.layer_graph import LayerInfo
+
+COLUMNS = ("#", "Layer", "Type", "Output shape", "Params", "mean", "zeros", "dead")
+
+
+class LayerTable(DataTable):
+    """Rows are layers (key = table row index as str); a filter hides rows."""
+
+    # left/right belong to the channel selector, not to column movement.
+    BINDINGS = [
+        binding for binding in DataTable.BINDINGS
+        if not (isinstance(binding, Binding) and binding.key in ("left", "right", "home", "end"))
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.layer_infos: list[LayerInfo] = []
+        self.stats: dict[int, ActivationStats] = {}
+        self.marked: set[int] = set()
+        self.filter_text = ""
+
+    def on_mount(self) -> None:
+        for column in COLUMNS:
+            self.add_column(column, key=column)
+
+    def set_layers(self, layers: list[LayerInfo]) -> None:
+        self.layer_infos = layers
+        self.rebuild()
+
+    def set_stats(self, stats: dict[int, ActivationStats]) -> None:
+        self.stats = stats
+        self.rebuild()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip().lower()
+        self.rebuild()
+
+    def visible_layers(self) -> list[LayerInfo]:
+        wanted = self.filter_text
+        return [
+            layer for layer in self.layer_infos
+            if not wanted or wanted in layer.name.lower() or wanted in layer.type.lower()
+        ]
+
+    def rebuild(self) -> None:
+        selected = self.selected_row
+        self.clear()
+        for layer in self.visible_layers():
+            self.add_row(*self._cells(layer), key=str(layer.index))
+        if selected is not None:
+            self.select_layer(selected)
+
+    @property
+    def selected_row(self) -> int | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return int(key.value)
+
+    def select_layer(self, row: int) -> None:
+        try:
+            self.move_cursor(row=self.get_row_index(str(row)))
+        except Exception:  # the row is filtered out
+            pass
+
+    def _cells(self, layer: LayerInfo) -> list:
+        mark = "*" if layer.index in self.marked else ""
+        name = Text("  " * layer.depth + layer.short_name + mark, style="bold" if layer.is_model else "")
+        shape = "(" + ", ".join("None" if d is None else str(d) for d in layer.output_shape) + ")"
+        return [str(layer.index), name, layer.type, shape, f"{layer.params:,}", *self._stats_cells(layer.index)]
+
+    def _stats_cells(self, row: int) -> list:
+        stats = self.stats.get(row)
+        if stats is None:
+            return ["", "", ""]
+        dead = Text(f"{stats.dead_channels}", style="bold red") if stats.dead_channels else ""
+        return [f"{stats.mean:.3g}", f"{stats.zero_fraction:.0%}", dead]

@@ -1,0 +1,40 @@
+"""Fixtures for the explorer's pilot and snapshot tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TINY_MODEL = DATA / "ui_tiny_cnn.keras"
+RINGS = DATA / "ui_rings.png"
+RINGS_INVERTED = DATA / "ui_rings_inverted.png"
+
+
+async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
+    """Let the app's workers run until ``condition()`` holds."""
+    waited = 0.0
+    while not condition():
+        if waited > timeout:
+            raise AssertionError("the app did not reach the expected state in time")
+        await pilot.pause(0.05)
+        waited += 0.05
+    await pilot.pause()
+
+
+def ready(app) -> bool:
+    return app.activation is not None and bool(app.query_one("#layers").stats)
+
+
+@pytest.fixture
+def make_app():
+    from actviz_tui.ui.app import ActvizApp
+
+    def factory(model=TINY_MODEL, images=(RINGS,), **kwargs):
+        return ActvizApp(Path(model), [Path(p) for p in images], **kwargs)
+
+    return factory
