@@ -14,7 +14,7 @@ from pathlib import Path
 
 from actviz_tui import __version__
 from actviz_tui.core.errors import ActvizError
-from actviz_tui.core.image_input import DEFAULT_PREPROCESSING, PREPROCESSING
+from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
 from actviz_tui.core.tf_env import divert_native_stderr, prepare_environment
 
 SUBCOMMANDS = ("summary", "export")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from actviz_tui.core.activation_probe import default_cache_bytes
-from actviz_tui.core.model_session import ModelSession, SessionOptions
+from actviz_tui.core.session_options import SessionOptions, default_cache_bytes
 from actviz_tui.core.samples import sample_image_path, sample_model_path
 
 
@@ -27,5 +26,7 @@ def model_and_images(model: Path | None, images: list[Path]) -> tuple[Path, list
     return model, images
 
 
-def open_session(args: argparse.Namespace, model: Path) -> ModelSession:
+def open_session(args: argparse.Namespace, model: Path):
+    from actviz_tui.core.model_session import ModelSession
+
     return ModelSession.open(model, session_options(args))

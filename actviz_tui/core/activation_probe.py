@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 
 import numpy as np
 
 from actviz_tui.core.layer_graph import TracedModel
-
-DEFAULT_CACHE_MB = 512
-
-
-def default_cache_bytes() -> int:
-    """The cache budget: ACTVIZ_CACHE_MB in the environment, else 512 MB."""
-    try:
-        megabytes = float(os.environ.get("ACTVIZ_CACHE_MB", DEFAULT_CACHE_MB))
-    except ValueError:
-        megabytes = DEFAULT_CACHE_MB
-    return int(max(megabytes, 0) * 1024 * 1024)
-
+from actviz_tui.core.session_options import default_cache_bytes
 
 class ActivationCache:
     """Least-recently-used arrays, kept under a byte budget."""

@@ -38,18 +38,27 @@ def value_range(values: np.ndarray, *, symmetric: bool = False) -> tuple[float, 
     symmetric gives (-m, m) with m = max |v|, for diverging colormaps.
     No finite values gives (0.0, 1.0).
     """
-    finite = np.asarray(values)
-    if not np.isfinite(finite).all():
-        finite = finite[np.isfinite(finite)]
-    if finite.size == 0:
+    lo, hi = _finite_min_max(np.asarray(values))
+    if lo is None:
         return 0.0, 1.0
-    lo, hi = float(finite.min()), float(finite.max())
     if symmetric:
         m = max(abs(lo), abs(hi))
         return (-m, m) if m > 0 else (-1.0, 1.0)
     if lo < hi:
         return lo, hi
     return _range_around(lo)
+
+
+def _finite_min_max(values: np.ndarray) -> tuple[float | None, float | None]:
+    if values.size == 0:
+        return None, None
+    lo, hi = float(values.min()), float(values.max())
+    if math.isfinite(lo) and math.isfinite(hi):  # min/max propagate NaN, so none here
+        return lo, hi
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return None, None
+    return float(finite.min()), float(finite.max())
 
 
 def _range_around(value: float) -> tuple[float, float]:
@@ -138,8 +147,8 @@ def resample_area(values2d: np.ndarray, out_h: int, out_w: int) -> np.ndarray:
         raise ValueError(f"expected a 2-D array, got shape {values.shape}")
     if out_h < 1 or out_w < 1:
         raise ValueError(f"output shape must be positive, got {(out_h, out_w)}")
-    finite = np.isfinite(values)
     counts = None
+    finite = np.isfinite(values)
     if not finite.all():
         values = np.where(finite, values, 0.0)
         counts = finite.astype(np.float64)
@@ -159,12 +168,16 @@ def to_rgb(
     nan_rgb: tuple[int, int, int] = (0, 0, 0),
 ) -> np.ndarray:
     """Colour a 2-D map through the colormap's table: (H, W, 3) uint8."""
-    unit = normalise(values2d, vmin, vmax)
-    missing = np.isnan(unit)
+    scaled = normalise(values2d, vmin, vmax)
     # Same binning as matplotlib: floor(x * 256), with x == 1 in the top bin.
-    index = np.minimum(np.nan_to_num(unit, nan=0.0) * _LUT_SIZE, _LUT_SIZE - 1)
-    rgb = lut(cmap)[index.astype(np.uint8)]
-    if missing.any():
+    scaled *= _LUT_SIZE
+    np.minimum(scaled, _LUT_SIZE - 1, out=scaled)
+    missing = np.isnan(scaled)
+    has_missing = missing.any()
+    if has_missing:
+        scaled[missing] = 0
+    rgb = lut(cmap).take(scaled.astype(np.uint8), axis=0)
+    if has_missing:
         rgb[missing] = nan_rgb
     return rgb
 

@@ -14,6 +14,7 @@ from io import BytesIO
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -32,17 +33,19 @@ DIVERGING_CMAPS = frozenset(
     }
 )
 
-# Layer grid geometry, in inches. A tile gets about one inch per 100 pixels of
-# map, but never less than MIN_TILE_IN (channel labels must stay readable) nor
-# more than MAX_TILE_IN (a 32-channel 148x148 layer stays screen-sized).
+# Layer grid geometry, in inches. A tile gets one inch per 150 map pixels, so
+# at the default 150 dpi each activation is one PNG pixel (every pixel shown,
+# none wasted on upsampling), but never less than MIN_TILE_IN (channel labels
+# must stay readable) nor more than MAX_TILE_IN (big maps stay screen-sized).
 MIN_TILE_IN = 0.75
 MAX_TILE_IN = 1.5
-MAP_PIXELS_PER_TILE_INCH = 100
+MAP_PIXELS_PER_TILE_INCH = DEFAULT_DPI
 GRID_ASPECT = 2.0  # landscape, like the notebook's 4 rows x 8 columns
 MAX_FIGURE_SQ_INCHES = 4000  # 40 megapixels at 100 dpi
 GRID_MARGIN_IN = {"left": 0.3, "right": 1.55, "top": 0.95, "bottom": 0.3}
 COLORBAR_GAP_IN, COLORBAR_WIDTH_IN, MIN_COLORBAR_HEIGHT_IN = 0.15, 0.18, 1.6
 MIN_GRID_FIGURE_WIDTH_IN = 6.0
+MAX_SHORT_GRID_TILE_IN = 3.0
 LABEL_EVERY_TILE_UP_TO = 1024
 
 SCALE_NOTES = {
@@ -68,8 +71,8 @@ def channel_figure(
     values = _as_array(values2d, ndim=2, what="channel map")
     height, width = values.shape
     low, high = display_range(values, cmap, vmin, vmax)
-    fig_w = 6.4
-    fig = _new_figure(fig_w, min(8.0, max(3.2, 4.6 * height / width + 0.9)), layout="constrained")
+    fig_w, fig_h = 6.4, min(8.0, max(3.2, 4.6 * height / width + 0.9))
+    fig = _new_figure(fig_w, fig_h, layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(
         values, cmap=_colormap(cmap), vmin=low, vmax=high, interpolation="nearest", aspect="equal"
@@ -79,7 +82,7 @@ def channel_figure(
     ax.tick_params(labelsize=8, length=2)
     ax.set_title(_wrap(title, fig_w, 11), fontsize=11)
     ax.set_xlabel(_size_and_range(values), fontsize=9)
-    fig.colorbar(image, ax=ax, label=value_label)
+    _side_colorbar(fig, ax, image, value_label, axes_width_in=min(4.5, (fig_h - 0.9) * width / height))
     return fig
 
 
@@ -182,8 +185,8 @@ def input_figure(image: np.ndarray, *, title: str) -> Figure:
     if pixels.ndim != 3:
         raise ValueError(f"expected an (H, W, C) image, got shape {pixels.shape}")
     height, width, channels = pixels.shape
-    low, high = _finite_range(pixels)
     shown = pixels if channels == 3 else pixels[:, :, 0]
+    low, high = _finite_range(shown)
     shown = np.clip((shown - low) / (high - low), 0, 1) if high > low else np.zeros_like(shown)
     shown = np.nan_to_num(shown, nan=0.0)
 
@@ -326,7 +329,10 @@ def _colormap(name: str) -> Colormap:
 
 
 def _grid_tile_inches(height: int, width: int, rows: int, cols: int) -> float:
-    tile_in = min(MAX_TILE_IN, max(MIN_TILE_IN, max(height, width) / MAP_PIXELS_PER_TILE_INCH))
+    longest = max(height, width)
+    tile_in = min(MAX_TILE_IN, max(MIN_TILE_IN, longest / MAP_PIXELS_PER_TILE_INCH))
+    # A single row of small tiles would leave the colorbar towering over it.
+    tile_in = max(tile_in, min(MAX_SHORT_GRID_TILE_IN, MIN_COLORBAR_HEIGHT_IN * longest / (rows * height)))
     margins = GRID_MARGIN_IN
     area = (cols * tile_in + margins["left"] + margins["right"]) * (rows * tile_in + margins["top"] + margins["bottom"])
     if area > MAX_FIGURE_SQ_INCHES:
@@ -349,17 +355,28 @@ def _grid_axes(img_w_in: float, img_h_in: float) -> tuple[Figure, object, object
 
 
 def _label_tiles(ax, channels: int, cols: int, height: int, width: int, pad: int, tile_in: float) -> None:
+    """Number each tile in its top-left corner, white on a translucent dark box.
+
+    The boxes are one PolyCollection sized from the font, not a ``bbox`` per
+    text: per-text boxes cost a third of a 128-channel grid's render time.
+    """
     fontsize = min(10.0, max(6.0, tile_in * 9))
+    px_per_point = max(height, width) / tile_in / 72
     inset = 0.05 * min(height, width)
+    box_h = (1.25 * fontsize + 2) * px_per_point
     # Past LABEL_EVERY_TILE_UP_TO only each row's first tile is numbered.
     step = 1 if channels <= LABEL_EVERY_TILE_UP_TO else cols
-    box = {"boxstyle": "square,pad=0.15", "facecolor": "black", "alpha": 0.55, "linewidth": 0}
+    boxes = []
     for index in range(0, channels, step):
         y, x = tile_origin(index, cols, height, width, pad)
+        left, top = x - 0.5 + inset, y - 0.5 + inset
+        box_w = (0.62 * fontsize * len(str(index)) + 3) * px_per_point
+        boxes.append([(left, top), (left + box_w, top), (left + box_w, top + box_h), (left, top + box_h)])
         ax.text(
-            x - 0.5 + inset, y - 0.5 + inset, str(index), fontsize=fontsize, color="white",
-            ha="left", va="top", bbox=box,
+            left + 1.5 * px_per_point, top + px_per_point, str(index), fontsize=fontsize, color="white",
+            ha="left", va="top",
         )
+    ax.add_collection(PolyCollection(boxes, facecolors="black", alpha=0.55, linewidths=0), autolim=False)
 
 
 def _grid_colorbar(fig: Figure, drawn, cax, scale: str) -> None:
@@ -400,8 +417,11 @@ def _unit_strip_figure(values, *, title, cmap, vmin, vmax, value_label) -> Figur
     ax.set_yticks([])
     ax.set_xlabel("unit")
     ax.tick_params(labelsize=8)
-    heading = f"{title}\nvalue = {values[0]:.4g}" if units == 1 else title
-    ax.set_title(_wrap(heading, fig_w, 11), fontsize=11)
+    if units == 1:
+        # One number needs no colour scale: say it in the title instead.
+        ax.set_title(f"{_wrap(title, fig_w, 11)}\nvalue = {values[0]:.4g}", fontsize=11)
+        return fig
+    ax.set_title(_wrap(title, fig_w, 11), fontsize=11)
     fig.colorbar(drawn, ax=ax, label=value_label)
     return fig
 
@@ -413,7 +433,7 @@ def _unit_block_figure(values, *, title, cmap, vmin, vmax, value_label) -> Figur
     block[:units] = values
     low, high = display_range(values, cmap, vmin, vmax)
     fig_w = 6.4
-    fig = _new_figure(fig_w, min(8.0, max(3.4, 4.6 * rows / cols + 1.2)), layout="constrained")
+    fig = _new_figure(fig_w, min(8.0, max(3.4, 4.4 * rows / cols + 1.2)), layout="constrained")
     ax = fig.add_subplot()
     drawn = ax.imshow(
         block.reshape(rows, cols), cmap=_colormap(cmap), vmin=low, vmax=high, interpolation="nearest", aspect="equal"
@@ -425,8 +445,19 @@ def _unit_block_figure(values, *, title, cmap, vmin, vmax, value_label) -> Figur
     ax.set_xlabel(f"+ column \u00b7 {units} units in {rows}\u00d7{cols} \u00b7 {_range_text(values)}", fontsize=9)
     ax.tick_params(labelsize=8)
     ax.set_title(_wrap(title, fig_w, 11), fontsize=11)
-    fig.colorbar(drawn, ax=ax, label=value_label)
+    _side_colorbar(fig, ax, drawn, value_label, axes_width_in=4.4)
     return fig
+
+
+def _side_colorbar(fig: Figure, ax, drawn, label: str, axes_width_in: float) -> None:
+    """A colorbar exactly as tall as the (aspect-locked) image, about 0.2 in wide.
+
+    An inset axes follows the image's drawn box; ``fig.colorbar(ax=...)``
+    would follow the layout slot instead and overhang a non-square image.
+    """
+    axes_width_in = max(axes_width_in, 0.5)
+    cax = ax.inset_axes((1.0 + 0.1 / axes_width_in, 0.0, 0.2 / axes_width_in, 1.0))
+    fig.colorbar(drawn, cax=cax, label=label)
 
 
 def _luminance(rgba) -> float:

@@ -8,16 +8,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from actviz_tui.core.errors import ImageLoadError
+from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
 
-# name -> what it does, shown in --help and the UI
-PREPROCESSING = {
-    "rescale": "pixel values / 255, in [0, 1] (the notebook's rescale=1./255)",
-    "none": "raw pixel values in [0, 255]",
-    "symmetric": "scaled to [-1, 1] (MobileNet, Inception: mode 'tf')",
-    "imagenet": "[0, 1] then ImageNet mean/std per channel (mode 'torch')",
-    "caffe": "RGB->BGR, ImageNet channel means subtracted (VGG, ResNet: mode 'caffe')",
-}
-DEFAULT_PREPROCESSING = "rescale"
 MAX_FREE_SIDE = 512  # cap for models whose input size is None
 
 _IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)

@@ -106,11 +106,19 @@ class _OutputRecorder:
     def __init__(self):
         self.outputs: dict[int, object] = {}
 
-    def run(self, model, inputs):
+    def run(self, model, inputs, nested: bool = False):
         import keras
 
         if isinstance(model, keras.Sequential):
             return self._run_sequential(model, inputs)
+        if _is_functional(model) and nested:
+            # clone_model would build a Model on these intermediate tensors, and
+            # Keras re-wires that Model's outputs onto a copied Input, cut off
+            # from the outer graph. Run the inner graph in place instead (what
+            # clone_model itself does before it builds the Model).
+            return model._run_through_graph(
+                _match_structure(inputs, model), operation_fn=lambda layer: layer, call_fn=self.call
+            )
         if _is_functional(model):
             clone = keras.models.clone_model(
                 model,
@@ -130,7 +138,7 @@ class _OutputRecorder:
     def call(self, layer, *args, **kwargs):
         plain_call = len(args) == 1 and all(value is None for value in kwargs.values())
         if _is_traceable_model(layer) and plain_call:  # kwargs: Keras passes mask=None
-            outputs = self.run(layer, args[0])
+            outputs = self.run(layer, args[0], nested=True)
         else:
             outputs = layer(*args, **kwargs)
         self.outputs.setdefault(id(layer), outputs)  # shared layers: first call wins

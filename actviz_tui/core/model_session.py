@@ -5,7 +5,6 @@ The one object the CLI, the explorer and the exporter talk to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +12,10 @@ import numpy as np
 from actviz_tui.core.activation_probe import ActivationProbe
 from actviz_tui.core.activation_stats import ActivationStats, activation_stats
 from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
-from actviz_tui.core.image_input import DEFAULT_PREPROCESSING, load_model_input
+from actviz_tui.core.image_input import load_model_input
 from actviz_tui.core.layer_graph import InputInfo, LayerInfo, trace_model
 from actviz_tui.core.model_loading import load_model
-
-
-@dataclass(frozen=True)
-class SessionOptions:
-    preprocessing: str = DEFAULT_PREPROCESSING
-    image_input: int | None = None  # which model input gets the image; None: the first image-like one
-    size: tuple[int, int] | None = None  # (H, W) for models whose input size is None
-    cache_bytes: int | None = None  # None: ACTVIZ_CACHE_MB or the default
+from actviz_tui.core.session_options import SessionOptions
 
 
 class ModelSession:

@@ -1,486 +1,51 @@
-"""The explorer: a keyboard-first Textual app over the engine.
+"""The actviz app: a light shell that paints at once, then opens the explorer.
 
-Nothing here computes activations: TensorFlow import, model loading and
-activation extraction run in thread workers that report with messages; key
-handlers only change ``self.state`` and repaint from arrays already in memory.
+The explorer screen pulls in numpy, Pillow and the engine; importing it only
+after the first frame keeps the first paint close to a bare Textual app's.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-import numpy as np
-from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Resize
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Static
-
-from actviz_tui.core import colormap
-from actviz_tui.core.display_maps import (
-    channel_count, channel_map, channel_stack, channel_value, describe_picture, has_spatial_maps,
-)
-from actviz_tui.core.errors import ActvizError
-from actviz_tui.core.image_input import display_rgb
-from actviz_tui.core.model_session import ModelSession, SessionOptions
-from actviz_tui.core.tf_env import compute_device, import_tensorflow
-from actviz_tui.ui.explorer_state import ExplorerState
-from actviz_tui.ui.frame_timer import FrameTimer
-from actviz_tui.ui.grid_layout import GridLayout, plan_grid
-from actviz_tui.ui.grid_picture import grid_picture
-from actviz_tui.ui.messages import (
-    ActivationReady, EngineFailed, ImageReady, SessionReady, StageChanged, StatsReady,
-)
-from actviz_tui.ui.screens.help_screen import HelpScreen
-from actviz_tui.ui.screens.prompt_screen import PromptScreen
-from actviz_tui.ui.widgets.color_legend import ColorLegend
-from actviz_tui.ui.widgets.heatmap_view import HeatmapView
-from actviz_tui.ui.widgets.layer_table import LayerTable
-from actviz_tui.ui.widgets.map_tile import MapTile
-
-MIN_WIDTH, MIN_HEIGHT = 60, 16
-ACROSS_MAX_TILES = 24
+from textual.widgets import Footer, Static
 
 
 class ActvizApp(App[None]):
     TITLE = "actviz"
     CSS_PATH = "actviz.tcss"
-    BINDINGS = [
-        Binding("left", "channel(-1)", "Channel -", priority=True),
-        Binding("right", "channel(1)", "Channel +", priority=True),
-        Binding("left_square_bracket", "channel(-10)", "-10", show=False, priority=True),
-        Binding("right_square_bracket", "channel(10)", "+10", show=False, priority=True),
-        Binding("home", "first_channel", "First channel", show=False, priority=True),
-        Binding("end", "last_channel", "Last channel", show=False, priority=True),
-        Binding("c", "ask_channel", "Channel #"),
-        Binding("1", "view('channel')", "Single"),
-        Binding("2", "view('grid')", "Grid"),
-        Binding("3", "view('across')", "Across"),
-        Binding("pageup", "grid_page(-1)", "Page up", show=False, priority=True),
-        Binding("pagedown", "grid_page(1)", "Page down", show=False, priority=True),
-        Binding("m", "next_cmap", "Colormap"),
-        Binding("s", "next_scope", "Scale"),
-        Binding("n", "image(1)", "Next image", show=False),
-        Binding("p", "image(-1)", "Prev image", show=False),
-        Binding("o", "open_image", "Open image", show=False),
-        Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("f1,question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS = [Binding("q", "quit", "Quit")]
 
-    def __init__(
-        self,
-        model_path: Path,
-        image_paths: list[Path],
-        options: SessionOptions = SessionOptions(),
-        *,
-        session: ModelSession | None = None,
-    ) -> None:
+    def __init__(self, model_path: Path, image_paths: list[Path], options=None, *, session=None) -> None:
         super().__init__()
         self.model_path = Path(model_path)
         self.image_paths = [Path(p) for p in image_paths]
         self.options = options
-        self.session: ModelSession | None = session  # injected by tests, else loaded
-        self.state = ExplorerState()
-        self.activation: np.ndarray | None = None  # of state.layer, when computed
-        self.device = ""
-        self.stage = "starting"
-        self.error = ""
-        self.frame_timer = FrameTimer()
-        self.engine_lock = threading.Lock()  # one TensorFlow call at a time
-        self._grid_layout: GridLayout | None = None
+        self.injected_session = session
 
-    # ----- layout -------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
-            with Vertical(id="sidebar"):
-                yield Input(placeholder="filter layers: part of a name or type", id="filter")
-                yield LayerTable(id="layers")
-                yield Label("input", id="preview-title")
-                yield HeatmapView(id="preview")
-            with Vertical(id="viewer"):
-                yield Static("", id="title")
-                with ContentSwitcher(initial="single", id="views"):
-                    with Vertical(id="single"):
-                        yield HeatmapView(id="heatmap")
-                        yield ColorLegend(id="legend")
-                    with Vertical(id="grid-view"):
-                        yield HeatmapView(id="grid")
-                    with VerticalScroll(id="across"):
-                        yield Static("", id="note")
-                        yield Vertical(id="across-tiles")
-        yield Static("enlarge the terminal (at least 60x16)", id="too-small")
-        yield Static("", id="status")
+        yield Static(f"actviz  {self.model_path.name}  starting…", id="splash")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#heatmap", HeatmapView).frame_callback = self.frame_timer.frame_done
-        self.query_one("#grid", HeatmapView).frame_callback = self.frame_timer.frame_done
-        self.query_one("#heatmap", HeatmapView).clear("loading…")
-        self.query_one(LayerTable).focus()
-        self._check_size(self.size.width, self.size.height)
-        self.show_status()
-        if self.session is None:
-            self.load_model()
-        else:
-            self.post_message(SessionReady(self.session, "CPU"))
+        self.call_after_refresh(self.open_explorer)
 
-    def on_resize(self, event: Resize) -> None:
-        self._check_size(event.size.width, event.size.height)
-        self.call_after_refresh(self.refresh_view)
+    def open_explorer(self) -> None:
+        from actviz_tui.core.session_options import SessionOptions
+        from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
-    def _check_size(self, width: int, height: int) -> None:
-        self.screen.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        options = self.options or SessionOptions()
+        self.push_screen(ExplorerScreen(self.model_path, self.image_paths, options, session=self.injected_session))
 
-    # ----- workers (threads): all TensorFlow work ------------------------
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False, description="load model")
-    def load_model(self) -> None:
-        try:
-            self.post_message(StageChanged("importing TensorFlow"))
-            import_tensorflow()
-            device = compute_device()
-            self.post_message(StageChanged(f"loading model {self.model_path.name}"))
-            with self.engine_lock:
-                session = ModelSession.open(self.model_path, self.options)
-            self.post_message(SessionReady(session, device))
-        except ActvizError as error:
-            self.post_message(EngineFailed(str(error), fatal_for_model=True))
-        except Exception as error:
-            self.post_message(EngineFailed(f"unexpected {type(error).__name__}: {error}", True))
+    @property
+    def explorer(self):
+        """The explorer screen (None until it is open)."""
+        return self.screen if self.screen.id == "explorer" else None
 
-    @work(thread=True, exclusive=True, group="image", exit_on_error=False, description="read image")
-    def load_image(self, index: int) -> None:
-        session = self.session
-        path = self.image_paths[index]
-        try:
-            self.post_message(StageChanged(f"reading {path.name}"))
-            with self.engine_lock:
-                model_input = session.set_image(path)
-            self.post_message(ImageReady(index, model_input))
-        except ActvizError as error:
-            self.post_message(EngineFailed(str(error)))
-        except Exception as error:
-            self.post_message(EngineFailed(f"cannot use image {path}: {error}"))
-
-    @work(thread=True, exclusive=True, group="activation", exit_on_error=False, description="compute layer")
-    def compute_activation(self, row: int) -> None:
-        session = self.session
-        with self.engine_lock:
-            if row != self.state.layer:  # a newer selection won while we waited
-                return
-            self.post_message(StageChanged(f"computing {session.layers[row].name}"))
-            try:
-                activation = session.activation(row)
-            except Exception as error:
-                self.post_message(EngineFailed(f"cannot compute {session.layers[row].name}: {error}"))
-                return
-        self.post_message(ActivationReady(row, activation))
-
-    @work(thread=True, exclusive=True, group="stats", exit_on_error=False, description="layer statistics")
-    def compute_stats(self) -> None:
-        with self.engine_lock:
-            self.post_message(StageChanged("computing statistics of every layer"))
-            try:
-                stats = self.session.compute_all_stats()
-            except Exception as error:
-                self.post_message(EngineFailed(f"cannot compute statistics: {error}"))
-                return
-        self.post_message(StatsReady(stats))
-
-    @work(thread=True, exclusive=True, group="across", exit_on_error=False, description="all layers")
-    def compute_across(self) -> None:
-        with self.engine_lock:
-            self.post_message(StageChanged("computing every layer"))
-            rows = [layer.index for layer in self.session.layers]
-            arrays = {row: self.session.activation(row) for row in rows}
-        self.call_from_thread(self._show_across, arrays)
-
-    # ----- engine messages ---------------------------------------------
-    @on(StageChanged)
-    def _stage(self, message: StageChanged) -> None:
-        self.stage = message.stage
-        self.show_status()
-
-    @on(SessionReady)
-    def _session_ready(self, message: SessionReady) -> None:
-        self.session, self.device = message.session, message.device
-        self.query_one(LayerTable).set_layers(self.session.layers)
-        self.stage = "ready"
-        self.show_status()
-        if not self.image_paths:
-            self.query_one("#heatmap", HeatmapView).clear("no image given: press o to open one")
-        elif self.session.image_input_index is None:
-            self._show_error(self.session.input_description() + ": this model does not take an image; layer table only")
-        else:
-            self.load_image(self.state.image)
-
-    @on(ImageReady)
-    def _image_ready(self, message: ImageReady) -> None:
-        self.state = ExplorerState(**{**self.state.__dict__, "image": message.image_index})
-        self.error = ""
-        self.activation = None
-        preview = self.query_one("#preview", HeatmapView)
-        preview.show_rgb(display_rgb(message.model_input))
-        shape = "x".join(str(d) for d in message.model_input.shape)
-        self.query_one("#preview-title", Label).update(
-            f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}"
-        )
-        self.select_layer(self.state.layer)
-        self.compute_stats()
-
-    @on(ActivationReady)
-    def _activation_ready(self, message: ActivationReady) -> None:
-        if message.row != self.state.layer:
-            return
-        self.activation = message.activation
-        self.state = self.state.with_layer(message.row, channel_count(message.activation))
-        self.stage = "ready"
-        self.show_status()
-        self.refresh_view()
-
-    @on(StatsReady)
-    def _stats_ready(self, message: StatsReady) -> None:
-        self.query_one(LayerTable).set_stats(message.stats)
-        self.stage = "ready"
-        self.show_status()
-
-    @on(EngineFailed)
-    def _engine_failed(self, message: EngineFailed) -> None:
-        self._show_error(message.message)
-        if message.fatal_for_model:
-            self.query_one("#heatmap", HeatmapView).clear(message.message + "\n\npress q to quit")
-
-    def _show_error(self, text: str) -> None:
-        self.error = text
-        self.stage = "error"
-        self.show_status()
-        self.notify(text, title="actviz", severity="error", timeout=8)
-
-    # ----- selection ----------------------------------------------------
-    @on(DataTable.RowHighlighted, "#layers")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key is not None and event.row_key.value is not None:
-            self.select_layer(int(event.row_key.value))
-
-    def select_layer(self, row: int) -> None:
-        if self.session is None:
-            return
-        self.state = self.state.with_layer(row, self.session.layers[row].channels or 1)
-        self.activation = None
-        if not self.session.has_image:
-            self.refresh_view()
-            return
-        cached = self.session.probe.cache.get(row)
-        if cached is not None:
-            self.post_message(ActivationReady(row, cached))
-        else:
-            self.compute_activation(row)
-
-    def action_channel(self, delta: int) -> None:
-        if self.state.view == "grid" and self._grid_layout and delta in (10, -10):
-            delta = self._grid_layout.cols * (1 if delta > 0 else -1)
-        self._set_state(self.state.step_channel(delta))
-
-    def action_first_channel(self) -> None:
-        self._set_state(self.state.with_channel(0))
-
-    def action_last_channel(self) -> None:
-        self._set_state(self.state.with_channel(self.state.channels - 1))
-
-    def action_grid_page(self, delta: int) -> None:
-        if self._grid_layout is not None:
-            self._set_state(self.state.step_channel(delta * self._grid_layout.per_page))
-
-    def action_ask_channel(self) -> None:
-        def chosen(answer: str | None) -> None:
-            if answer and answer.isdigit():
-                self._set_state(self.state.with_channel(int(answer)))
-            elif answer:
-                self.notify(f"not a channel number: {answer}", severity="warning")
-
-        self.push_screen(PromptScreen(f"Channel (0-{self.state.channels - 1}):", "e.g. 29"), chosen)
-
-    def action_view(self, view: str) -> None:
-        self._set_state(self.state.with_view(view))
-
-    def action_next_cmap(self) -> None:
-        self._set_state(self.state.next_cmap())
-
-    def action_next_scope(self) -> None:
-        self._set_state(self.state.next_scope())
-
-    def action_image(self, delta: int) -> None:
-        if self.session is None or len(self.image_paths) < 2:
-            self.notify("only one image: give several on the command line, or press o", timeout=3)
-            return
-        self.load_image((self.state.image + delta) % len(self.image_paths))
-
-    def action_open_image(self) -> None:
-        def chosen(answer: str | None) -> None:
-            if answer and self.session is not None:
-                self.image_paths.append(Path(answer).expanduser())
-                self.load_image(len(self.image_paths) - 1)
-
-        self.push_screen(PromptScreen("Open image (path):", "path/to/image.jpg"), chosen)
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.add_class("-shown")
-        box.focus()
-
-    def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.remove_class("-shown")
-        self.query_one(LayerTable).focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(LayerTable).set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.query_one(LayerTable).focus()
-
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen())
-
-    def _set_state(self, state: ExplorerState) -> None:
-        if state == self.state:
-            return
-        self.frame_timer.mark()
-        self.state = state
-        self.refresh_view()
-
-    # ----- painting -------------------------------------------------------
-    def refresh_view(self) -> None:
-        self.query_one(ContentSwitcher).current = {"channel": "single", "grid": "grid-view", "across": "across"}[self.state.view]
-        if self.session is None:
-            return
-        layer = self.session.layers[self.state.layer]
-        if self.activation is None:
-            self._title(f"{layer.name}  ({layer.type})")
-            return
-        if self.state.view == "channel":
-            self._paint_channel(layer.name)
-        elif self.state.view == "grid":
-            self._paint_grid(layer.name)
-        else:
-            self._paint_across()
-        self.show_status()
-
-    def _value_range(self, values: np.ndarray) -> tuple[float, float]:
-        source = self.activation if self.state.scope == "layer" else values
-        return colormap.value_range(source, symmetric=self.state.cmap in colormap.DIVERGING)
-
-    def _paint_channel(self, layer_name: str) -> None:
-        activation, channel = self.activation, self.state.channel
-        values = channel_map(activation, channel)
-        vmin, vmax = self._value_range(values)
-        self.query_one("#heatmap", HeatmapView).show_values(values, self.state.cmap, vmin, vmax)
-        self.query_one(ColorLegend).set_range(self.state.cmap, vmin, vmax)
-        where = f"channel {channel}/{self.state.channels}"
-        unit_value = channel_value(activation, channel)
-        if unit_value is not None:
-            where = f"unit {channel}/{self.state.channels} = {unit_value:.4g}  ({describe_picture(activation)})"
-        elif not has_spatial_maps(activation):
-            where += f"  ({describe_picture(activation)})"
-        self._title(f"{layer_name}  {where}  [{vmin:.4g}, {vmax:.4g}]  {self.state.scope} scale")
-
-    def _paint_grid(self, layer_name: str) -> None:
-        grid = self.query_one("#grid", HeatmapView)
-        if not has_spatial_maps(self.activation):
-            values = channel_map(self.activation, 0)
-            vmin, vmax = self._value_range(values)
-            grid.show_values(values, self.state.cmap, vmin, vmax)
-            self._title(f"{layer_name}  {describe_picture(self.activation)}  (no maps to tile)")
-            return
-        stack = channel_stack(self.activation)
-        width, height = grid.content_size
-        if width < 2 or height < 2:  # just switched to: not laid out yet
-            self.call_after_refresh(self.refresh_view)
-            return
-        layout = plan_grid(stack.shape[2], stack.shape[0], stack.shape[1], height * 2, width)
-        self._grid_layout = layout
-        page = layout.page_of(self.state.channel)
-        layer_range = self._value_range(stack) if self.state.scope == "layer" else None
-        grid.show_rgb(grid_picture(stack, layout, page, self.state.channel, self.state.cmap, layer_range))
-        first = page * layout.per_page
-        last = min(first + layout.per_page, stack.shape[2])
-        pages = -(-stack.shape[2] // layout.per_page)
-        self._title(
-            f"{layer_name}  channels {first}-{last - 1} of {stack.shape[2]}  page {page + 1}/{pages}  "
-            f"selected {self.state.channel}  {self.state.scope} scale"
-        )
-
-    def _paint_across(self) -> None:
-        self._title(f"channel {self.state.channel} across layers")
-        self.compute_across()
-
-    def _show_across(self, arrays: dict[int, np.ndarray]) -> None:
-        channel, cmap = self.state.channel, self.state.cmap
-        tiles, skipped = [], []
-        for row, activation in arrays.items():
-            name = self.session.layers[row].name
-            if not has_spatial_maps(activation):
-                continue
-            stack = channel_stack(activation)
-            if stack.shape[2] <= channel:
-                skipped.append(f"{name} ({stack.shape[2]} ch)")
-                continue
-            values = stack[:, :, channel]
-            vrange = colormap.value_range(stack if self.state.scope == "layer" else values, symmetric=cmap in colormap.DIVERGING)
-            tiles.append(MapTile(f"{name} {values.shape[0]}x{values.shape[1]}", values, cmap, vrange))
-        container = self.query_one("#across-tiles", Vertical)
-        container.remove_children()
-        container.styles.grid_size_columns = max(1, min(4, self.query_one("#views").size.width // 28))
-        container.mount(*tiles[:ACROSS_MAX_TILES])
-        note = f"too few channels for channel {channel}: {', '.join(skipped)}" if skipped else ""
-        if len(tiles) > ACROSS_MAX_TILES:
-            note += f"  (first {ACROSS_MAX_TILES} of {len(tiles)} layers shown)"
-        if not tiles:
-            note = f"no layer has a map for channel {channel}. " + note
-        self.query_one("#note", Static).update(note)
-        self._title(f"channel {channel} across {len(tiles)} layers  ({self.state.scope} scale)")
-        self.stage = "ready"
-        self.show_status()
-
-    def _title(self, text: str) -> None:
-        self.query_one("#title", Static).update(text)
-
-    def show_status(self) -> None:
-        image = self.image_paths[self.state.image].name if self.image_paths else "no image"
-        parts = [self.model_path.name, image, self.device or "TensorFlow not loaded yet", self.state.cmap]
-        text = "  |  ".join(parts) + f"  |  {self.error or self.stage}"
-        status = self.query_one("#status", Static)
-        status.update(text)
-        status.set_class(bool(self.error), "-error")
-
-    # ----- mouse: click a grid tile ------------------------------------------
-    def on_click(self, event) -> None:
-        grid = self.query_one("#grid", HeatmapView)
-        if self.state.view != "grid" or self._grid_layout is None or event.widget is not grid:
-            return
-        offset = event.get_content_offset(grid)
-        if offset is None:
-            return
-        picture_w, _ = grid.picture_size
-        left = (grid.content_size.width - picture_w) // 2
-        slot = self._grid_layout.slot_at(offset.y * 2, offset.x - left)
-        if slot is not None:
-            first = self._grid_layout.page_of(self.state.channel) * self._grid_layout.per_page
-            self._set_state(self.state.with_channel(first + slot))
-
-    # ----- command palette ----------------------------------------------------
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            if binding.action in ("quit",):
-                continue
-            yield SystemCommand(binding.description, f"key: {binding.key}", self._runner(binding.action))
-
-    def _runner(self, action: str):
-        return lambda: self.run_action(action)
+        if self.explorer is not None:
+            for title, help_text, callback in self.explorer.palette_commands():
+                yield SystemCommand(title, help_text, callback)

@@ -18,7 +18,7 @@ RINGS_INVERTED = DATA / "ui_rings_inverted.png"
 async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
     """Let the app's workers run until ``condition()`` holds."""
     waited = 0.0
-    while not condition():
+    while not _holds(condition):
         if waited > timeout:
             raise AssertionError("the app did not reach the expected state in time")
         await pilot.pause(0.05)
@@ -26,8 +26,16 @@ async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
     await pilot.pause()
 
 
+def _holds(condition) -> bool:
+    try:
+        return bool(condition())
+    except AttributeError:  # the explorer screen is not open yet
+        return False
+
+
 def ready(app) -> bool:
-    return app.activation is not None and bool(app.query_one("#layers").stats)
+    explorer = app.explorer
+    return explorer is not None and explorer.activation is not None and bool(explorer.query_one("#layers").stats)
 
 
 @pytest.fixture

@@ -11,20 +11,20 @@ SIZE = (120, 36)
 
 
 def title(app) -> str:
-    return str(app.query_one("#title").render())
+    return str(app.explorer.query_one("#title").render())
 
 
 def status(app) -> str:
-    return str(app.query_one("#status").render())
+    return str(app.explorer.query_one("#status").render())
 
 
 async def test_opens_with_layer_table_and_first_channel(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
-        table = app.query_one("#layers")
+        table = app.explorer.query_one("#layers")
         assert table.row_count == 7  # image, conv_a, pool_a, conv_b, flat, dense_a, score
-        assert app.state.layer == 0 and app.state.channel == 0
+        assert app.explorer.state.layer == 0 and app.explorer.state.channel == 0
         assert title(app).startswith("image  channel 0/3")
         assert "ui_tiny_cnn.keras" in status(app) and "CPU" in status(app)
 
@@ -34,18 +34,18 @@ async def test_channel_keys_step_jump_and_clamp(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("down")  # conv_a: 6 channels
-        await wait_until(pilot, lambda: app.activation is not None and app.state.layer == 1)
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 1)
         await pilot.press("right", "right")
-        assert app.state.channel == 2
+        assert app.explorer.state.channel == 2
         assert "conv_a  channel 2/6" in title(app)
         await pilot.press("right_square_bracket")
-        assert app.state.channel == 5  # clamped at the last channel
+        assert app.explorer.state.channel == 5  # clamped at the last channel
         await pilot.press("home")
-        assert app.state.channel == 0
+        assert app.explorer.state.channel == 0
         await pilot.press("end")
-        assert app.state.channel == 5
+        assert app.explorer.state.channel == 5
         await pilot.press("left")
-        assert app.state.channel == 4
+        assert app.explorer.state.channel == 4
 
 
 async def test_typed_channel_number(make_app):
@@ -53,10 +53,10 @@ async def test_typed_channel_number(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("down", "down", "down")  # conv_b: 12 channels
-        await wait_until(pilot, lambda: app.activation is not None and app.state.layer == 3)
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 3)
         await pilot.press("c", "9", "enter")
         await pilot.pause()
-        assert app.state.channel == 9
+        assert app.explorer.state.channel == 9
         assert "conv_b  channel 9/12" in title(app)
 
 
@@ -65,15 +65,15 @@ async def test_hundreds_of_rapid_presses_end_on_the_final_channel(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("down", "down", "down")
-        await wait_until(pilot, lambda: app.activation is not None and app.state.layer == 3)
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 3)
         await pilot.press(*["right"] * 150, *["left"] * 147)
         await pilot.pause()
-        assert app.state.channel == 0  # 150 right clamp at 11, then 147 left clamp at 0
+        assert app.explorer.state.channel == 0  # 150 right clamp at 11, then 147 left clamp at 0
         await pilot.press(*["right"] * 7)
         await pilot.pause()
-        assert app.state.channel == 7
+        assert app.explorer.state.channel == 7
         assert "channel 7/12" in title(app)
-        assert app.frame_timer.samples_ms  # frames were timed inside the app
+        assert app.explorer.frame_timer.samples_ms  # frames were timed inside the app
 
 
 async def test_layer_switch_with_held_down_key_lands_on_final_layer(make_app):
@@ -81,9 +81,9 @@ async def test_layer_switch_with_held_down_key_lands_on_final_layer(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press(*["down"] * 40, *["up"] * 2)
-        await wait_until(pilot, lambda: app.activation is not None and app.state.layer == 4)
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 4)
         assert title(app).startswith("flat")
-        assert app.activation.shape == (9 * 9 * 12,)
+        assert app.explorer.activation.shape == (9 * 9 * 12,)
 
 
 async def test_views_grid_and_across_layers(make_app):
@@ -91,19 +91,19 @@ async def test_views_grid_and_across_layers(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("down")
-        await wait_until(pilot, lambda: app.activation is not None and app.state.layer == 1)
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 1)
         await pilot.press("2")
         await pilot.pause()
-        assert app.state.view == "grid"
+        assert app.explorer.state.view == "grid"
         assert "channels 0-5 of 6" in title(app)
         await pilot.press("right")
         assert "selected 1" in title(app)
         await pilot.press("right", "right", "right", "right", "3")
         await wait_until(pilot, lambda: "across" in title(app) and "layers" in title(app))
-        await wait_until(pilot, lambda: len(app.query("MapTile")) > 0)
-        tiles = [tile.title_text for tile in app.query("MapTile")]
+        await wait_until(pilot, lambda: len(app.explorer.query("MapTile")) > 0)
+        tiles = [tile.title_text for tile in app.explorer.query("MapTile")]
         assert [t.split()[0] for t in tiles] == ["conv_a", "pool_a", "conv_b"]
-        assert "image (3 ch)" in str(app.query_one("#note").render())
+        assert "image (3 ch)" in str(app.explorer.query_one("#note").render())
 
 
 async def test_dense_layer_shows_units(make_app):
@@ -111,10 +111,10 @@ async def test_dense_layer_shows_units(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("down", "down", "down", "down", "down")  # dense_a
-        await wait_until(pilot, lambda: app.activation is not None and app.state.layer == 5)
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 5)
         await pilot.press("right")
         assert "dense_a  unit 1/10 = " in title(app)
-        assert app.query_one("#heatmap").picture_size[0] > 0
+        assert app.explorer.query_one("#heatmap").picture_size[0] > 0
 
 
 async def test_colormap_and_scale_keys(make_app):
@@ -122,13 +122,13 @@ async def test_colormap_and_scale_keys(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("m")
-        assert app.state.cmap == "magma" and "magma" in status(app)
+        assert app.explorer.state.cmap == "magma" and "magma" in status(app)
         await pilot.press("m", "m")
-        assert app.state.cmap == "coolwarm"
+        assert app.explorer.state.cmap == "coolwarm"
         low, high = map(float, title(app).split("[")[1].split("]")[0].split(", "))
         assert low == -high  # a diverging map is centred on zero
         await pilot.press("s")
-        assert app.state.scope == "layer" and "layer scale" in title(app)
+        assert app.explorer.state.scope == "layer" and "layer scale" in title(app)
 
 
 async def test_filter_narrows_the_table(make_app):
@@ -136,7 +136,7 @@ async def test_filter_narrows_the_table(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("slash", *"conv")
-        table = app.query_one("#layers")
+        table = app.explorer.query_one("#layers")
         assert table.row_count == 2
         await pilot.press("escape")
         assert table.row_count == 7
@@ -146,11 +146,11 @@ async def test_next_image_and_stats_in_table(make_app):
     app = make_app(images=(Path("tests/data/ui_rings.png"), RINGS_INVERTED))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
-        first = app.activation.copy()
+        first = app.explorer.activation.copy()
         await pilot.press("n")
-        await wait_until(pilot, lambda: app.state.image == 1 and app.activation is not None)
+        await wait_until(pilot, lambda: app.explorer.state.image == 1 and app.explorer.activation is not None)
         assert "ui_rings_inverted.png" in status(app)
-        assert not (app.activation == first).all()
+        assert not (app.explorer.activation == first).all()
 
 
 async def test_bad_image_shows_message_and_app_stays_usable(make_app, tmp_path):
@@ -158,9 +158,9 @@ async def test_bad_image_shows_message_and_app_stays_usable(make_app, tmp_path):
     broken.write_bytes(b"not a png at all")
     app = make_app(images=(broken,))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.error != "")
+        await wait_until(pilot, lambda: app.explorer.error != "")
         assert "not an image Pillow can read" in status(app) and "broken.png" in status(app)
-        assert app.query_one("#layers").row_count == 7  # the table is still there
+        assert app.explorer.query_one("#layers").row_count == 7  # the table is still there
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
 
@@ -170,17 +170,18 @@ async def test_bad_model_shows_message(make_app, tmp_path):
     bogus.write_text("hello")
     app = make_app(model=bogus)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.error != "")
+        await wait_until(pilot, lambda: app.explorer.error != "")
         assert "not a Keras model file" in status(app)
-        assert "press q to quit" in str(app.query_one("#heatmap").render())
+        assert "press q to quit" in str(app.explorer.query_one("#heatmap").render())
 
 
 async def test_tiny_terminal_asks_to_enlarge(make_app):
     app = make_app()
     async with app.run_test(size=(50, 12)) as pilot:
         await pilot.pause()
-        assert app.screen.has_class("-too-small")
-        assert app.query_one("#too-small").display
+        await wait_until(pilot, lambda: app.explorer is not None)
+        assert app.explorer.has_class("-too-small")
+        assert app.explorer.query_one("#too-small").display
 
 
 async def test_every_binding_is_in_the_command_palette(make_app):
@@ -188,6 +189,6 @@ async def test_every_binding_is_in_the_command_palette(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        for binding in app.BINDINGS:
-            if binding.action != "quit":
+        for binding in app.explorer.BINDINGS:
+            if binding.action != "app.quit":
                 assert binding.description in titles

@@ -111,7 +111,7 @@ def _run_keys(cell_keys: np.ndarray) -> np.ndarray:
 _SEGMENTS: dict[int, Segment] = {}
 _STYLES: dict[int, tuple[str, Style]] = {}
 _COLORS: dict[int, Color] = {}
-_MAX_CACHED = 1 << 16
+_MAX_CACHED = 1 << 15  # about 16 MB when full
 
 
 def clear_caches() -> None:

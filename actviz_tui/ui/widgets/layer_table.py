@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 from actviz_tui.core.activation_stats import ActivationStats
 from actviz_tui.core.layer_graph import LayerInfo
 
-COLUMNS = ("#", "Layer", "Type", "Output shape", "Params", "mean", "zeros", "dead")
+COLUMNS = ("#", "Layer", "Type", "Output", "Params", "mean", "zeros", "dead")
 
 
 class LayerTable(DataTable):
@@ -75,7 +75,7 @@ class LayerTable(DataTable):
     def _cells(self, layer: LayerInfo) -> list:
         mark = "*" if layer.index in self.marked else ""
         name = Text("  " * layer.depth + layer.short_name + mark, style="bold" if layer.is_model else "")
-        shape = "(" + ", ".join("None" if d is None else str(d) for d in layer.output_shape) + ")"
+        shape = "(" + ", ".join("None" if d is None else str(d) for d in layer.output_shape[1:]) + ")"
         return [str(layer.index), name, layer.type, shape, f"{layer.params:,}", *self._stats_cells(layer.index)]
 
     def _stats_cells(self, row: int) -> list:

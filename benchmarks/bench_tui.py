@@ -1,0 +1,169 @@
+"""Explorer benchmarks, each against a baseline measured in the same run.
+
+1. Channel switch, key to heatmap lines handed to the compositor, timed inside
+   the app (FrameTimer) at 160x50 on the sample model's first conv layer:
+   our HalfBlockImage path vs the plain path (rich_pixels.Pixels.from_image of
+   the same pixels, as a Static would show it).
+2. First paint: process start to the first frame of the real `actviz` in a
+   pseudo-terminal, vs a minimal Textual app painting its first frame.
+3. Fully interactive: process start to the first heatmap title of the sample
+   model, vs the bare TensorFlow floor (import TF, load the model, call it).
+
+    python benchmarks/bench_tui.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import pty
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+SWITCHES = 40
+RUNS = 3
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Hello(App):
+    def compose(self):
+        yield Static("hello-first-frame")
+    def on_mount(self):
+        self.set_timer(0.5, self.exit)
+Hello().run()
+"""
+
+BARE_TF = """
+import sys
+import numpy as np
+from PIL import Image
+import tensorflow as tf
+model = tf.keras.models.load_model(sys.argv[1], compile=False)
+with Image.open(sys.argv[2]) as image:
+    x = np.asarray(image.convert("RGB").resize((150, 150)), dtype="float32")[None] / 255.0
+model(x)
+"""
+
+
+def row(metric, value, baseline, goal, met):
+    ratio = value / baseline if baseline else float("nan")
+    return {"metric": metric, "value": value, "baseline": baseline, "ratio": ratio, "goal": goal, "met": met}
+
+
+# ----- 1. channel switch inside the app --------------------------------------
+def plain_build(self, width, height):
+    """The plain path: colour with matplotlib, resize with Pillow, rich_pixels."""
+    import matplotlib
+    import numpy as np
+    from PIL import Image
+    from rich_pixels import Pixels
+
+    from actviz_tui.core import colormap
+
+    values, (vmin, vmax) = self._values, self._range
+    px_h, px_w = colormap.fit_shape(*values.shape, height * 2, width)
+    unit = np.clip((values - vmin) / (vmax - vmin), 0, 1)
+    rgba = matplotlib.colormaps[self._cmap](unit, bytes=True)
+    image = Image.fromarray(rgba[:, :, :3]).resize((px_w, px_h), Image.Resampling.BOX)
+    return Pixels.from_image(image)
+
+
+async def switch_times(plain: bool) -> list[float]:
+    from actviz_tui.ui.app import ActvizApp
+    from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+    from tests.ui.conftest import ready, wait_until
+
+    original = HeatmapView._build
+    if plain:
+        HeatmapView._build = lambda self, w, h: plain_build(self, w, h) if self._values is not None else original(self, w, h)
+    try:
+        app = ActvizApp(SAMPLE_MODEL, [SAMPLE_IMAGE])
+        async with app.run_test(size=(160, 50)) as pilot:
+            await wait_until(pilot, lambda: ready(app), timeout=120)
+            app.explorer.frame_timer.samples_ms.clear()
+            for step in range(SWITCHES):
+                await pilot.press("right" if step < SWITCHES // 2 else "left")
+                await pilot.pause()
+            return list(app.explorer.frame_timer.samples_ms)
+    finally:
+        HeatmapView._build = original
+
+
+def channel_switch_rows() -> list[dict]:
+    ours = statistics.median(asyncio.run(switch_times(plain=False)))
+    plain = statistics.median(asyncio.run(switch_times(plain=True)))
+    return [
+        row("explorer channel switch, median ms (160x50, conv2d 148x148)", ours, plain, "<= 5 ms", ours <= 5),
+        row("explorer channel switch speed-up vs plain rich-pixels", plain / ours, 1.0, ">= 5x", plain / ours >= 5),
+    ]
+
+
+# ----- 2 & 3. process start to a text on screen --------------------------------
+def seconds_until(text: str, argv: list[str], timeout: float = 120.0) -> float:
+    """Wall time from spawning argv in a 160x50 pty until ``text`` is written."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=REPO, env=env, close_fds=True)
+    os.close(slave)
+    seen = b""
+    try:
+        while time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:
+                    break
+                if text.encode() in seen:
+                    return time.perf_counter() - started
+        raise RuntimeError(f"{text!r} did not appear within {timeout} s")
+    finally:
+        process.kill()
+        process.wait()
+        os.close(master)
+
+
+def run_seconds(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=REPO, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def startup_rows() -> list[dict]:
+    actviz = [sys.executable, "-m", "actviz_tui"]
+    first_paint, hello_paint, interactive, bare = [], [], [], []
+    for _ in range(RUNS):
+        first_paint.append(seconds_until("starting", actviz))
+        hello_paint.append(seconds_until("hello-first-frame", [sys.executable, "-c", MINIMAL_APP]))
+        interactive.append(seconds_until("channel 0/32", actviz))
+        bare.append(run_seconds([sys.executable, "-c", BARE_TF, str(SAMPLE_MODEL), str(SAMPLE_IMAGE)]))
+    paint, hello = statistics.median(first_paint), statistics.median(hello_paint)
+    ready_s, floor = statistics.median(interactive), statistics.median(bare)
+    return [
+        row("first paint after process start, s (vs minimal Textual app)", paint, hello, "<= 0.3 s", paint <= 0.3),
+        row("fully interactive on the sample model, s (vs bare TF script)", ready_s, floor, "<= 1.15x", ready_s / floor <= 1.15),
+    ]
+
+
+def run() -> list[dict]:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    return channel_switch_rows() + startup_rows()
+
+
+if __name__ == "__main__":
+    for item in run():
+        print(" | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in item.values()))

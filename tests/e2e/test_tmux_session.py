@@ -1,0 +1,97 @@
+"""End to end: the real ``actviz`` command in a real terminal (tmux)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+
+class TmuxSession:
+    def __init__(self, command: str, width: int = 120, height: int = 36):
+        self.name = f"actviz-{uuid.uuid4().hex[:8]}"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+             f"cd {REPO} && {command}; echo EXIT=$?; sleep 30"],
+            check=True,
+        )
+
+    def screen(self, colours: bool = False) -> str:
+        args = ["tmux", "capture-pane", "-p", "-t", self.name] + (["-e"] if colours else [])
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def wait_for(self, text: str, timeout: float = 90.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def tmux():
+    sessions = []
+
+    def start(command: str, **size) -> TmuxSession:
+        session = TmuxSession(command, **size)
+        sessions.append(session)
+        return session
+
+    yield start
+    for session in sessions:
+        session.close()
+
+
+def actviz_command(*args: str) -> str:
+    # A 256-colour terminal without truecolor, as in plain tmux over SSH.
+    return f"env -u COLORTERM TERM=screen-256color {sys.executable} -m actviz_tui " + " ".join(args)
+
+
+@pytest.mark.skipif(not SAMPLE_MODEL.exists(), reason="sample model not built")
+def test_sample_model_session_keys_and_clean_quit(tmux):
+    term = tmux(actviz_command(), width=120, height=36)
+    screen = term.wait_for("ready")
+    screen = term.wait_for("channel 0/32")
+    assert "conv2d" in screen and "chest_xray_cnn.h5" in screen and "xray_opacity.png" in screen
+    term.keys("Right", "Right", "Right")
+    term.wait_for("channel 3/32")
+    term.keys("Down")
+    term.wait_for("max_pooling2d  channel 3/32")
+    term.keys("2")
+    term.wait_for("page 1/")
+    coloured = term.screen(colours=True)
+    assert "\x1b[38;5;" in coloured or "\x1b[38;2;" in coloured  # the heatmap is in colour
+    term.keys("q")
+    final = term.wait_for("EXIT=0")
+    for noise in ("oneDNN", "cuInit", "absl", "Traceback", "WARNING"):
+        assert noise not in final
+
+
+def test_bad_model_path_is_explained_in_the_app(tmux):
+    term = tmux(actviz_command("no_such_model.h5"), width=100, height=24)
+    screen = term.wait_for("model file not found: no_such_model.h5")
+    assert "press q to quit" in screen
+    term.keys("q")
+    final = term.wait_for("EXIT=0")
+    assert "Traceback" not in final
