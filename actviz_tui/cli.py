@@ -135,8 +135,90 @@ def _summary_parser() -> argparse.ArgumentParser:
 
 
 def _export_parser() -> argparse.ArgumentParser:
-    parser = _base_parser("actviz export", "Write activation figures as PNG files.")
+    from actviz_tui.core.colormap import COLORMAP_NAMES  # numpy only
+
+    class ExportParser(argparse.ArgumentParser):
+        """Checks how the figure options combine once all are parsed (exit 2)."""
+
+        def parse_known_args(self, args=None, namespace=None):
+            parsed, extras = super().parse_known_args(args, namespace)
+            if not extras:
+                figure_options = (parsed.layers, parsed.across_layers, parsed.all_layers, parsed.input_image)
+                if not any(figure_options):
+                    self.error("nothing to draw: give --layer, --across-layers, --all-layers or --input-image")
+                if (parsed.channels or parsed.all_channels) and not parsed.layers:
+                    self.error("--channel and --all-channels need --layer")
+                if parsed.first is not None and not parsed.all_layers:
+                    self.error("--first needs --all-layers")
+            return parsed, extras
+
+    def count(text: str, least: int = 0, most: int | None = None) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least or (most is not None and value > most):
+            span = f"{least}-{most}" if most is not None else f">= {least}"
+            raise argparse.ArgumentTypeError(f"expected a number {span}, got {value}")
+        return value
+
+    def channel(text: str) -> int:
+        return count(text)
+
+    def positive(text: str) -> int:
+        return count(text, 1)
+
+    def dpi(text: str) -> int:
+        return count(text, 10, 1200)
+
+    parser = ExportParser(
+        prog="actviz export",
+        description="Write activation figures as PNG files (one path per line on stdout).",
+        epilog="examples:\n"
+        "  actviz export model.h5 x.png --layer conv2d_1 --channel 29\n"
+        "  actviz export model.h5 x.png --layer 4 --scale layer --out figs\n"
+        "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"actviz {__version__}")
     parser.add_argument("model", type=Path, help=".keras or .h5 model")
     parser.add_argument("image", type=Path, help="input image")
+    figures = parser.add_argument_group("figures (at least one)")
+    figures.add_argument(
+        "--layer", dest="layers", action="extend", nargs="+", default=[], metavar="NAME_OR_INDEX",
+        help="layer(s) to draw, by name or table row (see 'actviz summary'); repeatable",
+    )
+    channels = figures.add_mutually_exclusive_group()
+    channels.add_argument(
+        "--channel", dest="channels", action="extend", nargs="+", type=channel, default=[], metavar="N",
+        help="with --layer: one figure per channel N (0-based) of each layer",
+    )
+    channels.add_argument(
+        "--all-channels", action="store_true",
+        help="with --layer: every channel of each layer in one grid (the default)",
+    )
+    figures.add_argument(
+        "--across-layers", action="extend", nargs="+", type=channel, default=[], metavar="N",
+        help="channel N in every layer that has it, one panel per layer",
+    )
+    figures.add_argument("--all-layers", action="store_true", help="a grid of every layer with feature maps")
+    figures.add_argument(
+        "--first", type=positive, metavar="N", default=None,
+        help="with --all-layers: only the first N such layers (the notebook's 8)",
+    )
+    figures.add_argument("--input-image", action="store_true", help="the input as the model sees it")
+    output = parser.add_argument_group("output")
+    output.add_argument("--out", type=Path, default=Path("actviz-export"), metavar="DIR",
+                        help="folder for the files, created if needed (default: actviz-export)")
+    output.add_argument("--cmap", choices=COLORMAP_NAMES, default="viridis", help="colormap (default: viridis)")
+    output.add_argument(
+        "--scale", choices=("channel", "layer"), default="channel",
+        help="channel: each channel its own min-max (default); layer: one range per layer, colour = value",
+    )
+    output.add_argument("--dpi", type=dpi, default=150, metavar="N", help="resolution, 10-1200 (default: 150)")
+    output.add_argument("--with-data", action="store_true",
+                        help="also write each figure's values as .npy plus a .json sidecar (same name)")
+    output.add_argument("--overwrite", action="store_true",
+                        help="replace existing files (default: new files get name-2.png, name-3.png, ...)")
     _add_model_options(parser)
     return parser

@@ -63,8 +63,9 @@ def row(metric, value, baseline, goal, met):
 
 
 # ----- 1. channel switch inside the app --------------------------------------
-def plain_build(self, width, height):
-    """The plain path: colour with matplotlib, resize with Pillow, rich_pixels."""
+def plain_render(self):
+    """The plain path: colour with matplotlib, resize with Pillow, rich_pixels
+    Pixels rendered by Textual as any Static's content would be."""
     import matplotlib
     import numpy as np
     from PIL import Image
@@ -72,6 +73,9 @@ def plain_build(self, width, height):
 
     from actviz_tui.core import colormap
 
+    if self._values is None:
+        return ""
+    width, height = self.content_size
     values, (vmin, vmax) = self._values, self._range
     px_h, px_w = colormap.fit_shape(*values.shape, height * 2, width)
     unit = np.clip((values - vmin) / (vmax - vmin), 0, 1)
@@ -85,9 +89,11 @@ async def switch_times(plain: bool) -> list[float]:
     from actviz_tui.ui.widgets.heatmap_view import HeatmapView
     from tests.ui.conftest import ready, wait_until
 
-    original = HeatmapView._build
+    from textual.widget import Widget
+
+    originals = HeatmapView.render, HeatmapView.render_line
     if plain:
-        HeatmapView._build = lambda self, w, h: plain_build(self, w, h) if self._values is not None else original(self, w, h)
+        HeatmapView.render, HeatmapView.render_line = plain_render, Widget.render_line
     try:
         app = ActvizApp(SAMPLE_MODEL, [SAMPLE_IMAGE])
         async with app.run_test(size=(160, 50)) as pilot:
@@ -98,7 +104,7 @@ async def switch_times(plain: bool) -> list[float]:
                 await pilot.pause()
             return list(app.explorer.frame_timer.samples_ms)
     finally:
-        HeatmapView._build = original
+        HeatmapView.render, HeatmapView.render_line = originals
 
 
 def channel_switch_rows() -> list[dict]:

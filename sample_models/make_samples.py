@@ -37,6 +37,9 @@ TEST_DATA = HERE.parent / "tests" / "data"
 NOTEBOOK_PARAMS = 3_453_121
 XRAY_SAMPLE_SIZE = 300  # the shipped x-ray PNGs are 300x300; models resize them
 SHAPES_SIZE = (200, 160)  # (width, height) of shapes.jpg
+CHEST_TRAIN, CHEST_EPOCHS = 2000, 6  # 150x150 images for chest_xray_cnn
+SMALL_TRAIN, SMALL_EPOCHS = 3000, 4  # 64x64 images for the two small models
+TEST_SIZE = 500  # held-out images per test set
 TF_KERAS_INPUT = np.linspace(-1.0, 1.0, 2 * 16 * 16 * 3, dtype="float32").reshape(2, 16, 16, 3)
 
 
@@ -184,3 +187,208 @@ def train(model, train_set, test_set, epochs, optimizer):
     _, accuracy = model.evaluate(*test_set, batch_size=64, verbose=0)
     print(f"{model.name}: held-out accuracy {accuracy:.4f} on {len(test_set[1])} images")
     return float(accuracy)
+
+
+# --------------------------------------------------------------------------
+# Sample images
+# --------------------------------------------------------------------------
+
+def save_xray_sample(model, path, opacities, first_seed):
+    """Save the first X-ray from first_seed on that the model gets confidently right.
+
+    Returns the model's probability for the saved file, read back the way the
+    notebook read images (RGB, resized to 150x150, /255).
+    """
+    for seed in range(first_seed, first_seed + 100):
+        gray = xray(np.random.default_rng(seed), XRAY_SAMPLE_SIZE, opacities)
+        Image.fromarray(to_rgb_uint8(gray)).save(path)
+        probability = float(model.predict(model_input(path), verbose=0)[0, 0])
+        if (probability > 0.95) if opacities else (probability < 0.05):
+            print(f"{path.name}: seed {seed}, predicted {probability:.4f}")
+            return probability
+    raise RuntimeError(f"no confident sample for {path.name}")
+
+
+def save_shapes(path):
+    """A colourful picture of simple shapes, 200x160, for resizing and colour."""
+    width, height = SHAPES_SIZE
+    ramp = np.linspace(0, 1, width)[None, :, None]
+    sky = np.array([40, 60, 120]) * (1 - ramp) + np.array([230, 200, 120]) * ramp
+    image = Image.fromarray(np.repeat(sky, height, axis=0).astype("uint8"))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((15, 20, 85, 90), fill=(220, 40, 40), outline=(255, 255, 255), width=3)
+    draw.rectangle((105, 15, 180, 70), fill=(30, 90, 220))
+    draw.polygon([(40, 150), (100, 150), (70, 100)], fill=(40, 180, 60))
+    draw.ellipse((115, 90, 185, 145), fill=(250, 210, 30))
+    draw.line((0, 95, width, 80), fill=(255, 255, 255), width=4)
+    image.save(path, quality=92)
+
+
+# --------------------------------------------------------------------------
+# A Keras 2 (tf_keras) HDF5 file for the loader tests
+# --------------------------------------------------------------------------
+
+def make_tf_keras_file(path, expected_path):
+    """Save a tiny CNN with tf_keras (Keras 2) and its output on TF_KERAS_INPUT.
+
+    TF_KERAS_INPUT is np.linspace(-1, 1, 1536).reshape(2, 16, 16, 3); the
+    output has shape (2, 2). Checks that Keras 3 loads the file and agrees.
+    """
+    try:
+        import tf_keras
+    except ImportError:
+        print(f"tf_keras is not installed: skipping {path.name}")
+        return False
+    tf_keras.utils.set_random_seed(0)
+    L = tf_keras.layers
+    model = tf_keras.Sequential(
+        [
+            tf_keras.Input((16, 16, 3)),
+            L.Conv2D(4, 3, activation="relu", bias_initializer="random_normal"),
+            L.MaxPooling2D(2),
+            L.Flatten(),
+            L.Dense(2, bias_initializer="random_normal"),
+        ],
+        name="tf_keras_small",
+    )
+    model.save(path)
+    expected = model.predict(TF_KERAS_INPUT, verbose=0)
+    np.savez(expected_path, input=TF_KERAS_INPUT, output=expected)
+
+    reloaded = keras.models.load_model(path, compile=False)
+    np.testing.assert_allclose(reloaded.predict(TF_KERAS_INPUT, verbose=0), expected, atol=1e-5)
+    print(f"{path.name}: tf_keras {tf_keras.__version__}, Keras 3 reproduces its output")
+    return True
+
+
+# --------------------------------------------------------------------------
+# README and main
+# --------------------------------------------------------------------------
+
+README = """\
+# Sample models and images
+
+Everything here is rebuilt, deterministically and without any download, by
+
+    python sample_models/make_samples.py
+
+(last run: {seconds:.0f} s wall time on {cpus} CPU cores, no GPU, TensorFlow {tf_version}, Keras {keras_version}).
+
+## Data
+
+The models are trained on synthetic chest-X-ray-like images made in code
+(`xray()` in the script): a dark background, a bright thorax with a spine,
+two darker lung fields crossed by rib arcs, Gaussian noise, and a random
+shift, scale and contrast per image. A *positive* image has 1-3 soft bright
+opacities (Gaussian blobs) inside the lung fields; a *negative* one has clear
+lungs. Classes are balanced. Inputs are scaled to [0, 1] (rescale 1/255, as in
+the notebook); loss binary cross-entropy, optimizer Adam. Held-out test sets
+use a different seed from the training sets.
+
+## Models
+
+| file | input | params | trained on | held-out accuracy |
+|---|---|---|---|---|
+| `chest_xray_cnn.h5` | 150x150x3 | {chest_params:,} | {chest_n} images, {chest_epochs} epochs | {chest_acc:.1%} ({test_n} images) |
+| `residual_nested.keras` | 64x64x3 | {nested_params:,} | {small_n} images, {small_epochs} epochs | {nested_acc:.1%} ({test_n} images) |
+| `grayscale_cnn.keras` | 64x64x1 | {gray_params:,} | {small_n} images, {small_epochs} epochs | {gray_acc:.1%} ({test_n} images) |
+
+- `chest_xray_cnn.h5` is the notebook's model layer for layer, saved in the
+  legacy HDF5 format (`model.save("....h5")`, without optimizer state):
+  Conv2D(32)-MaxPool-Conv2D(64)-MaxPool-Conv2D(128)-MaxPool-Conv2D(128)-MaxPool
+  -Flatten-Dense(512)-Dense(1, sigmoid); 3x3 kernels, ReLU.
+- `residual_nested.keras` is functional: a nested functional sub-model
+  `backbone` (two Conv2D-BatchNormalization-ReLU-MaxPool stages) used as a
+  layer, then a residual block (Conv2D, Conv2D, BatchNormalization, `Add`
+  skip connection from the backbone output, ReLU), global max pooling and a
+  small Dense head.
+- `grayscale_cnn.keras` is Sequential: three Conv2D-MaxPool stages on a
+  one-channel input, Flatten, Dense(32), Dense(1, sigmoid).
+
+## Images (`images/`)
+
+| file | size | what |
+|---|---|---|
+| `xray_opacity.png` | {xray}x{xray} RGB | the default image: a positive X-ray with three opacities; `chest_xray_cnn.h5` gives {opacity_p:.4f} |
+| `xray_clear.png` | {xray}x{xray} RGB | a negative X-ray (clear lungs); `chest_xray_cnn.h5` gives {clear_p:.4f} |
+| `shapes.jpg` | {shapes_w}x{shapes_h} RGB | coloured geometric shapes on a gradient, to show resizing and colour |
+
+The X-rays are gray values stored as RGB. The probabilities are for the file
+read as RGB, resized to 150x150 with Pillow and divided by 255.
+
+## Test data
+
+`tests/data/tf_keras_small.h5` {tf_keras_note}
+"""
+
+TF_KERAS_NOTE = (
+    "is a tiny Sequential CNN (16x16x3 input, Conv2D(4)-MaxPool-Flatten-Dense(2)) "
+    "saved by `tf_keras` (Keras 2, as the notebook used) in HDF5; "
+    "`tests/data/tf_keras_small_expected.npz` holds its output for a fixed input "
+    "(`input`: `np.linspace(-1, 1, 1536).reshape(2, 16, 16, 3)`, `output`: shape (2, 2))."
+)
+
+
+def as_rgb(dataset):
+    images, labels = dataset
+    return np.repeat(images, 3, axis=-1), labels
+
+
+def make_notebook_model_and_images():
+    """Train and save chest_xray_cnn.h5, then the sample images it classifies."""
+    fresh_session()
+    model = notebook_cnn()
+    assert model.count_params() == NOTEBOOK_PARAMS, model.count_params()
+    accuracy = train(
+        model, xray_dataset(1, CHEST_TRAIN, 150, 3), xray_dataset(2, TEST_SIZE, 150, 3),
+        CHEST_EPOCHS, keras.optimizers.Adam(5e-4),
+    )
+    path = HERE / "chest_xray_cnn.h5"
+    model.save(path, include_optimizer=False)
+    model = keras.models.load_model(path, compile=False)  # the images are checked on the file
+    save_shapes(IMAGES / "shapes.jpg")
+    return dict(
+        chest_acc=accuracy,
+        chest_params=model.count_params(),
+        opacity_p=save_xray_sample(model, IMAGES / "xray_opacity.png", 3, first_seed=1001),
+        clear_p=save_xray_sample(model, IMAGES / "xray_clear.png", 0, first_seed=2000),
+    )
+
+
+def make_small_models():
+    """Train and save residual_nested.keras and grayscale_cnn.keras on 64x64 images."""
+    train_set, test_set = xray_dataset(3, SMALL_TRAIN, 64, 1), xray_dataset(4, TEST_SIZE, 64, 1)
+    facts = {}
+    for key, build, rgb in (("nested", residual_nested, True), ("gray", grayscale_cnn, False)):
+        fresh_session()
+        model = build()
+        data = (as_rgb(train_set), as_rgb(test_set)) if rgb else (train_set, test_set)
+        facts[f"{key}_acc"] = train(model, *data, SMALL_EPOCHS, keras.optimizers.Adam(1e-3))
+        facts[f"{key}_params"] = model.count_params()
+        model.save(HERE / f"{model.name}.keras")
+    return facts
+
+
+def main():
+    start = time.perf_counter()
+    tf.config.experimental.enable_op_determinism()
+    IMAGES.mkdir(exist_ok=True)
+    TEST_DATA.mkdir(parents=True, exist_ok=True)
+
+    facts = make_notebook_model_and_images()
+    facts.update(make_small_models())
+    made = make_tf_keras_file(TEST_DATA / "tf_keras_small.h5", TEST_DATA / "tf_keras_small_expected.npz")
+    facts.update(
+        tf_keras_note=TF_KERAS_NOTE if made else "was not made: tf_keras is not installed.",
+        seconds=time.perf_counter() - start, cpus=os.cpu_count(),
+        tf_version=tf.__version__, keras_version=keras.__version__,
+        chest_n=CHEST_TRAIN, chest_epochs=CHEST_EPOCHS, small_n=SMALL_TRAIN,
+        small_epochs=SMALL_EPOCHS, test_n=TEST_SIZE,
+        xray=XRAY_SAMPLE_SIZE, shapes_w=SHAPES_SIZE[0], shapes_h=SHAPES_SIZE[1],
+    )
+    (HERE / "README.md").write_text(README.format(**facts))
+    print(f"done in {facts['seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -136,8 +136,12 @@ class _OutputRecorder:
         return outputs
 
     def call(self, layer, *args, **kwargs):
-        plain_call = len(args) == 1 and all(value is None for value in kwargs.values())
-        if _is_traceable_model(layer) and plain_call:  # kwargs: Keras passes mask=None
+        # kwargs: Keras passes mask=None; transfer learning calls base(x, training=False),
+        # which changes nothing here since activations are always computed with training=False
+        plain_call = len(args) == 1 and all(
+            value is None or (name == "training" and value is False) for name, value in kwargs.items()
+        )
+        if _is_traceable_model(layer) and plain_call:
             outputs = self.run(layer, args[0], nested=True)
         else:
             outputs = layer(*args, **kwargs)

@@ -11,11 +11,11 @@ SIZE = (120, 36)
 
 
 def title(app) -> str:
-    return str(app.explorer.query_one("#title").render())
+    return app.explorer.query_one("#title").text
 
 
 def status(app) -> str:
-    return str(app.explorer.query_one("#status").render())
+    return app.explorer.query_one("#status").text
 
 
 async def test_opens_with_layer_table_and_first_channel(make_app):
@@ -172,7 +172,7 @@ async def test_bad_model_shows_message(make_app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.explorer.error != "")
         assert "not a Keras model file" in status(app)
-        assert "press q to quit" in str(app.explorer.query_one("#heatmap").render())
+        assert "press q to quit" in app.explorer.query_one("#heatmap").placeholder
 
 
 async def test_tiny_terminal_asks_to_enlarge(make_app):

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.events import Resize
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from actviz_tui.core import colormap
 from actviz_tui.core.display_maps import (
@@ -39,6 +39,7 @@ from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 from actviz_tui.ui.widgets.layer_table import LayerTable
 from actviz_tui.ui.widgets.map_tile import MapTile
+from actviz_tui.ui.widgets.text_line import TextLine
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 ACROSS_MAX_TILES = 24
@@ -97,10 +98,10 @@ class ExplorerScreen(Screen[None]):
             with Vertical(id="sidebar"):
                 yield Input(placeholder="filter layers: part of a name or type", id="filter")
                 yield LayerTable(id="layers")
-                yield Label("input", id="preview-title")
+                yield TextLine("input", id="preview-title")
                 yield HeatmapView(id="preview")
             with Vertical(id="viewer"):
-                yield Static("", id="title")
+                yield TextLine(id="title")
                 with ContentSwitcher(initial="single", id="views"):
                     with Vertical(id="single"):
                         yield HeatmapView(id="heatmap")
@@ -111,7 +112,7 @@ class ExplorerScreen(Screen[None]):
                         yield Static("", id="note")
                         yield Vertical(id="across-tiles")
         yield Static("enlarge the terminal (at least 60x16)", id="too-small")
-        yield Static("", id="status")
+        yield TextLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -224,7 +225,7 @@ class ExplorerScreen(Screen[None]):
         preview = self.query_one("#preview", HeatmapView)
         preview.show_rgb(display_rgb(message.model_input))
         shape = "x".join(str(d) for d in message.model_input.shape)
-        self.query_one("#preview-title", Label).update(
+        self.query_one("#preview-title", TextLine).update(
             f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}"
         )
         self.select_layer(self.state.layer)
@@ -251,6 +252,8 @@ class ExplorerScreen(Screen[None]):
         self._show_error(message.message)
         if message.fatal_for_model:
             self.query_one("#heatmap", HeatmapView).clear(message.message + "\n\npress q to quit")
+        elif self.activation is None:
+            self.query_one("#heatmap", HeatmapView).clear(message.message + "\n\npress o to open another image")
 
     def _show_error(self, text: str) -> None:
         self.error = text
@@ -451,13 +454,13 @@ class ExplorerScreen(Screen[None]):
         self.show_status()
 
     def _title(self, text: str) -> None:
-        self.query_one("#title", Static).update(text)
+        self.query_one("#title", TextLine).update(text)
 
     def show_status(self) -> None:
         image = self.image_paths[self.state.image].name if self.image_paths else "no image"
         parts = [self.model_path.name, image, self.device or "TensorFlow not loaded yet", self.state.cmap]
         text = "  |  ".join(parts) + f"  |  {self.error or self.stage}"
-        status = self.query_one("#status", Static)
+        status = self.query_one("#status", TextLine)
         status.update(text)
         status.set_class(bool(self.error), "-error")
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from rich.color import Color
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from actviz_tui.core import colormap
@@ -21,25 +24,36 @@ class ColorLegend(Widget):
         self.cmap = "viridis"
         self.vmin = 0.0
         self.vmax = 1.0
-        self.visible_values = False
+        self.has_range = False
 
     def set_range(self, cmap: str, vmin: float, vmax: float) -> None:
-        self.cmap, self.vmin, self.vmax = cmap, vmin, vmax
-        self.visible_values = True
-        self.refresh()
+        if (cmap, vmin, vmax, True) != (self.cmap, self.vmin, self.vmax, self.has_range):
+            self.cmap, self.vmin, self.vmax, self.has_range = cmap, vmin, vmax, True
+            self.refresh()
 
-    def render(self) -> Text:
-        width = max(self.content_size.width, 10)
-        if not self.visible_values:
-            return Text("")
-        table = colormap.lut(self.cmap)
-        indices = np.linspace(0, len(table) - 1, width).astype(int)
-        bar = Text()
-        for index in indices:
-            red, green, blue = (int(v) for v in table[index])
-            bar.append(" ", Style(bgcolor=Color.from_rgb(red, green, blue)))
-        low, mid, high = (f"{v:.4g}" for v in (self.vmin, (self.vmin + self.vmax) / 2, self.vmax))
-        gap = max(width - len(low) - len(mid) - len(high), 2)
-        labels = low + " " * (gap // 2) + mid + " " * (gap - gap // 2) + high
-        bar.append("\n" + labels[:width])
-        return bar
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        if not self.has_range or width < 1:
+            return Strip.blank(width)
+        if y == 0:
+            return colour_bar(self.cmap, width)
+        if y == 1:
+            return Strip([Segment(value_labels(self.vmin, self.vmax, width))]).extend_cell_length(width)
+        return Strip.blank(width)
+
+
+@functools.lru_cache(maxsize=32)
+def colour_bar(cmap: str, width: int) -> Strip:
+    table = colormap.lut(cmap)
+    indices = np.linspace(0, len(table) - 1, width).astype(int)
+    segments = [
+        Segment(" ", Style(bgcolor=Color.from_rgb(*(int(v) for v in table[index]))))
+        for index in indices
+    ]
+    return Strip(segments, width)
+
+
+def value_labels(vmin: float, vmax: float, width: int) -> str:
+    low, mid, high = (f"{v:.4g}" for v in (vmin, (vmin + vmax) / 2, vmax))
+    gap = max(width - len(low) - len(mid) - len(high), 2)
+    return (low + " " * (gap // 2) + mid + " " * (gap - gap // 2) + high)[:width]

@@ -70,6 +70,16 @@ class HalfBlockImage:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(self.width, self.width)
 
+    def rows(self) -> list[list[Segment]]:
+        """The segments of each terminal row (for Textual's line API)."""
+        rows: list[list[Segment]] = [[]]
+        for segment in self._segments:
+            if segment.text == "\n":
+                rows.append([])
+            else:
+                rows[-1].append(segment)
+        return rows[: self.height]
+
 
 def _build_segments(rgb: np.ndarray, background: RGB | None) -> list[Segment]:
     run_keys = _run_keys(_cell_keys(rgb, background))

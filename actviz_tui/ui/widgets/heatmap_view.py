@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -16,11 +19,12 @@ class HeatmapView(Widget):
     """Fills its box with the map, aspect ratio kept, area-averaged, never cropped.
 
     The picture is built lazily at paint time, so a burst of key presses
-    renders once, for the final selection.
+    renders once, for the final selection. Rows go to Textual as ready-made
+    strips (the line API), centred in the box, skipping Rich's line splitting.
     """
 
     DEFAULT_CSS = """
-    HeatmapView { width: 1fr; height: 1fr; content-align: center middle; }
+    HeatmapView { width: 1fr; height: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -31,6 +35,7 @@ class HeatmapView(Widget):
         self._range = (0.0, 1.0)
         self._picture_key: tuple | None = None
         self._picture: HalfBlockImage | None = None
+        self._strips: list[Strip] = []
         self.placeholder = ""
         self.frame_callback = None  # called after each frame's lines are made
 
@@ -55,15 +60,17 @@ class HeatmapView(Widget):
         picture = self._picture
         return (picture.width, picture.height) if picture else (0, 0)
 
-    def render(self):
-        picture = self._current_picture()
-        if picture is None:
-            return Text(self.placeholder, style="dim")
-        return picture
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size
+        if self._current_picture() is None:
+            text = wrapped(self.placeholder, width)
+            line = text[y] if y < len(text) else ""
+            return Strip([Segment(line[:width], Style(dim=True))]).extend_cell_length(width)
+        return self._strips[y] if y < len(self._strips) else Strip.blank(width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         lines = super().render_lines(crop)
-        if self.frame_callback is not None and self._picture is not None:
+        if self.frame_callback is not None and (self._values is not None or self._rgb is not None):
             self.frame_callback()
         return lines
 
@@ -75,6 +82,7 @@ class HeatmapView(Widget):
         key = (id(self._values), id(self._rgb), self._cmap, self._range, width, height)
         if key != self._picture_key:
             self._picture = self._build(width, height)
+            self._strips = centred_strips(self._picture, width, height)
             self._picture_key = key
         return self._picture
 
@@ -83,6 +91,21 @@ class HeatmapView(Widget):
             vmin, vmax = self._range
             return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height)
         return HalfBlockImage(fit_rgb(self._rgb, width, height * 2))
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    lines = []
+    for paragraph in text.splitlines():
+        lines.extend(textwrap.wrap(paragraph, max(width, 1)) or [""])
+    return lines
+
+
+def centred_strips(picture: HalfBlockImage, width: int, height: int) -> list[Strip]:
+    left = (width - picture.width) // 2
+    top = (height - picture.height) // 2
+    pad_left = [Segment(" " * left)] if left > 0 else []
+    body = [Strip(pad_left + row).extend_cell_length(width) for row in picture.rows()]
+    return [Strip.blank(width)] * top + body
 
 
 def fit_rgb(rgb: np.ndarray, max_w: int, max_h: int) -> np.ndarray:
