@@ -17,9 +17,6 @@ from actviz_tui.commands.session_args import open_session
 def run_export(args: argparse.Namespace) -> int:
     from actviz_tui.core.export_jobs import ExportSettings, export_figures
 
-    session = open_session(args, args.model)
-    session.set_image(args.image)
-    requests = figure_requests(session, args)
     settings = ExportSettings(
         folder=args.out,
         cmap=args.cmap,
@@ -31,6 +28,11 @@ def run_export(args: argparse.Namespace) -> int:
     written: list[Path] = []
     try:
         with progress_reporter(sys.stderr.isatty()) as report:
+            report.status(f"loading {args.model.name}")
+            session = open_session(args, args.model)
+            session.set_image(args.image)
+            requests = figure_requests(session, args)
+            report.status("computing activations")
 
             def progress(done: int, total: int, path: Path) -> None:
                 written.append(path)
@@ -40,7 +42,7 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         # Whatever was written is listed, even when a later file failed.
         for path in written:
-            print(path, flush=False)
+            print(path)
         sys.stdout.flush()
     return 0
 
@@ -64,17 +66,35 @@ def figure_requests(session, args: argparse.Namespace) -> list:
     return list(dict.fromkeys(requests))  # `--layer 3 conv2d_1` names one layer twice
 
 
+class _Silent:
+    def status(self, text: str) -> None:
+        pass
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        pass
+
+
+class _Bar:
+    def __init__(self, bar, task):
+        self.bar, self.task = bar, task
+
+    def status(self, text: str) -> None:
+        self.bar.update(self.task, description=text)
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        self.bar.update(self.task, completed=done, total=total, description=Path(path).name)
+
+
 @contextmanager
 def progress_reporter(show: bool):
-    """A ``report(done, total, path)`` callable: a rich progress bar on stderr
-    when ``show`` is true, else a no-op (nothing is written to stderr)."""
+    """Yields ``report(done, total, path)`` (and ``report.status(text)``): a rich
+    progress bar on stderr when ``show`` is true, else silent (nothing on stderr)."""
     if not show:
-        yield lambda done, total, path: None
+        yield _Silent()
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    console = Console(stderr=True)
     columns = (
         TextColumn("exporting"),
         BarColumn(),
@@ -82,11 +102,9 @@ def progress_reporter(show: bool):
         TimeElapsedColumn(),
         TextColumn("{task.description}", markup=False),
     )
-    # Stdout is left alone (the paths are printed after the bar is gone).
+    # Console(stderr=True) writes to sys.stderr, which cli.main keeps on the
+    # terminal (fd 2 itself carries TensorFlow's noise to a log file). Stdout
+    # is left alone: the paths are printed once the bar is gone.
+    console = Console(stderr=True)
     with Progress(*columns, console=console, transient=True, redirect_stdout=False, redirect_stderr=False) as bar:
-        task = bar.add_task("", total=None)
-
-        def report(done: int, total: int, path: Path) -> None:
-            bar.update(task, completed=done, total=total, description=Path(path).name)
-
-        yield report
+        yield _Bar(bar, bar.add_task("", total=None))

@@ -8,6 +8,7 @@ from actviz_tui.core import colormap
 from actviz_tui.ui.grid_layout import GridLayout
 
 HIGHLIGHT_RGB = (255, 64, 64)
+MARK_RGB = (255, 215, 0)
 BACKGROUND_RGB = (24, 24, 24)
 
 
@@ -18,8 +19,12 @@ def grid_picture(
     selected: int,
     cmap: str,
     layer_range: tuple[float, float] | None,
+    marked: frozenset[int] = frozenset(),
 ) -> np.ndarray:
-    """(H, W, 3) uint8: the channels of ``page``; ``layer_range`` None = per-channel scale."""
+    """(H, W, 3) uint8: the channels of ``page``; ``layer_range`` None = per-channel scale.
+
+    The selected tile is framed red, marked ones (for export) gold.
+    """
     height, width = layout.pixel_size
     rgb = np.empty((height, width, 3), dtype=np.uint8)
     rgb[:] = BACKGROUND_RGB
@@ -29,16 +34,17 @@ def grid_picture(
         vmin, vmax = layer_range or colormap.value_range(tile, symmetric=cmap in colormap.DIVERGING)
         y, x = layout.tile_origin(slot)
         rgb[y : y + layout.tile_h, x : x + layout.tile_w] = colormap.to_rgb(tile, cmap, vmin, vmax)
-        if channel == selected:
-            _frame(rgb, y, x, layout.tile_h, layout.tile_w)
+        if channel == selected or channel in marked:
+            colour = HIGHLIGHT_RGB if channel == selected else MARK_RGB
+            _frame(rgb, y, x, layout.tile_h, layout.tile_w, colour)
     return rgb
 
 
-def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int) -> None:
+def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int, colour: tuple[int, int, int]) -> None:
     """Outline a tile, drawn over the gap around it where there is room."""
     top, left = max(y - 1, 0), max(x - 1, 0)
     bottom, right = min(y + h, rgb.shape[0] - 1), min(x + w, rgb.shape[1] - 1)
-    rgb[top, left : right + 1] = HIGHLIGHT_RGB
-    rgb[bottom, left : right + 1] = HIGHLIGHT_RGB
-    rgb[top : bottom + 1, left] = HIGHLIGHT_RGB
-    rgb[top : bottom + 1, right] = HIGHLIGHT_RGB
+    rgb[top, left : right + 1] = colour
+    rgb[bottom, left : right + 1] = colour
+    rgb[top : bottom + 1, left] = colour
+    rgb[top : bottom + 1, right] = colour

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from textual.message import Message
@@ -39,6 +40,11 @@ class ActivationReady(Message):
 @dataclass
 class StatsReady(Message):
     stats: dict[int, ActivationStats]
+
+
+@dataclass
+class ExportDone(Message):
+    paths: list[Path]
 
 
 @dataclass

@@ -135,11 +135,18 @@ async def test_filter_narrows_the_table(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
-        await pilot.press("slash", *"conv")
+        await pilot.press("down", "down", "down")  # conv_b
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 3)
+        await pilot.press(*["right"] * 7)
+        await pilot.press("slash", *"cnv", "left", "left", "o")  # arrows edit the filter text
+        assert app.explorer.query_one("#filter").value == "conv"
+        assert app.explorer.state.channel == 7
         table = app.explorer.query_one("#layers")
         assert table.row_count == 2
         await pilot.press("escape")
+        await pilot.pause()
         assert table.row_count == 7
+        assert (app.explorer.state.layer, app.explorer.state.channel) == (3, 7)  # the filter kept the selection
 
 
 async def test_next_image_and_stats_in_table(make_app):
@@ -192,3 +199,49 @@ async def test_every_binding_is_in_the_command_palette(make_app):
         for binding in app.explorer.BINDINGS:
             if binding.action != "app.quit":
                 assert binding.description in titles
+
+
+async def test_mark_and_export_from_the_explorer(make_app, tmp_path):
+    from PIL import Image
+
+    from actviz_tui.ui.screens.export_dialog import ExportDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("down")  # conv_a
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 1)
+        await pilot.press("right", "x", "right", "right", "x")
+        assert app.explorer.marks == {(1, 1), (1, 3)}
+        assert "* marked" in title(app)
+        assert "conv_a*" in str(app.explorer.query_one("#layers").get_row("1")[1])
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        dialog = app.screen
+        assert dialog.query_one("#choice-marked").value is True
+        assert dialog.query_one("#choice-channel").value is False  # marks win over what is on screen
+        dialog.query_one("#folder").value = str(tmp_path / "figs")
+        await pilot.click("#export")
+        await wait_until(pilot, lambda: app.explorer.stage.startswith("exported"))
+        written = sorted(p.name for p in (tmp_path / "figs").iterdir())
+        assert written == ["ui_tiny_cnn__conv_a__ch001__channel.png", "ui_tiny_cnn__conv_a__ch003__channel.png"]
+        with Image.open(tmp_path / "figs" / written[0]) as png:
+            assert png.size[0] > 300 and png.size[1] > 300
+
+
+async def test_export_to_an_unwritable_folder_shows_an_error(make_app, tmp_path):
+    from actviz_tui.ui.screens.export_dialog import ExportDialog
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        app.screen.query_one("#folder").value = str(blocker / "out")
+        await pilot.click("#export")
+        await wait_until(pilot, lambda: app.explorer.error.startswith("export failed"))
+        assert "a_file" in status(app)
+        await pilot.press("right")  # still usable
+        assert app.explorer.state.channel == 1

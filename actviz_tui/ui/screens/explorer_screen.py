@@ -24,6 +24,7 @@ from actviz_tui.core.display_maps import (
     channel_count, channel_map, channel_stack, channel_value, describe_picture, has_spatial_maps,
 )
 from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.export_jobs import ExportSettings, FigureRequest, export_figures
 from actviz_tui.core.image_input import display_rgb
 from actviz_tui.core.model_session import ModelSession, SessionOptions
 from actviz_tui.core.tf_env import compute_device, import_tensorflow
@@ -32,8 +33,9 @@ from actviz_tui.ui.frame_timer import FrameTimer
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture
 from actviz_tui.ui.messages import (
-    ActivationReady, EngineFailed, ImageReady, SessionReady, StageChanged, StatsReady,
+    ActivationReady, EngineFailed, ExportDone, ImageReady, SessionReady, StageChanged, StatsReady,
 )
+from actviz_tui.ui.screens.export_dialog import ExportChoice, ExportDialog, ExportPlan
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
@@ -42,6 +44,7 @@ from actviz_tui.ui.widgets.map_tile import MapTile
 from actviz_tui.ui.widgets.text_line import TextLine
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
+CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "grid_page"})
 ACROSS_MAX_TILES = 24
 
 
@@ -65,6 +68,8 @@ class ExplorerScreen(Screen[None]):
         Binding("p", "image(-1)", "Prev image", show=False),
         Binding("o", "open_image", "Open image", show=False),
         Binding("slash", "filter", "Filter"),
+        Binding("x", "toggle_mark", "Mark"),
+        Binding("e", "export", "Export"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f1,question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -91,6 +96,7 @@ class ExplorerScreen(Screen[None]):
         self.frame_timer = FrameTimer()
         self.engine_lock = threading.Lock()  # one TensorFlow call at a time
         self._grid_layout: GridLayout | None = None
+        self.marks: set[tuple[int, int]] = set()  # (layer row, channel) chosen for export
 
     # ----- layout -------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -347,6 +353,72 @@ class ExplorerScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self.query_one(LayerTable).focus()
 
+    def action_toggle_mark(self) -> None:
+        if self.activation is None:
+            return
+        self.marks ^= {(self.state.layer, self.state.channel)}
+        self.query_one(LayerTable).set_marked({row for row, _ in self.marks})
+        self.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("export", "toggle_mark") and self.activation is None:
+            return None  # shown, but disabled until activations exist
+        if action in CURSOR_ACTIONS and isinstance(self.focused, Input):
+            return False  # let the filter box move its own text cursor
+        return True
+
+    def action_export(self) -> None:
+        if self.activation is None:
+            return
+        settings = ExportSettings(cmap=self.state.cmap, scale=self.state.scope)
+        self.app.push_screen(ExportDialog(self._export_choices(), settings), self._start_export)
+
+    def _export_choices(self) -> list[ExportChoice]:
+        layer = self.session.layers[self.state.layer].name
+        channel, view, marks = self.state.channel, self.state.view, sorted(self.marks)
+        choices = []
+        if marks:
+            names = ", ".join(f"{self.session.layers[r].short_name} ch {c}" for r, c in marks[:4])
+            more = f" +{len(marks) - 4}" if len(marks) > 4 else ""
+            requests = tuple(FigureRequest("channel", layer=r, channel=c) for r, c in marks)
+            choices.append(ExportChoice("marked", f"marked channels ({len(marks)}): {names}{more}", requests, True))
+        on_screen = not marks
+        choices += [
+            ExportChoice("channel", f"{layer} channel {channel}", (FigureRequest("channel", layer=self.state.layer, channel=channel),), on_screen and view == "channel"),
+            ExportChoice("grid", f"{layer}: every channel (grid)", (FigureRequest("grid", layer=self.state.layer),), on_screen and view == "grid"),
+            ExportChoice("across", f"channel {channel} across layers", (FigureRequest("across", channel=channel),), on_screen and view == "across"),
+            ExportChoice("all-layers", "all layers: one grid per layer", (FigureRequest("all-layers"),), False),
+            ExportChoice("input", "the input image as the model sees it", (FigureRequest("input"),), False),
+        ]
+        return choices
+
+    def _start_export(self, plan: ExportPlan | None) -> None:
+        if plan is not None:
+            self.export_worker(plan)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export figures")
+    def export_worker(self, plan: ExportPlan) -> None:
+        self.post_message(StageChanged(f"exporting {len(plan.requests)} figure(s) to {plan.settings.folder}"))
+        try:
+            with self.engine_lock:
+                paths = export_figures(self.session, plan.requests, plan.settings)
+        except ActvizError as error:
+            self.post_message(EngineFailed(f"export failed: {error}"))
+            return
+        except Exception as error:
+            self.post_message(EngineFailed(f"export failed: {type(error).__name__}: {error}"))
+            return
+        self.post_message(ExportDone(paths))
+
+    @on(ExportDone)
+    def _export_done(self, message: ExportDone) -> None:
+        self.error = ""
+        self.stage = f"exported {len(message.paths)} file(s)"
+        self.show_status()
+        names = "\n".join(str(path) for path in message.paths[:8])
+        more = f"\n… and {len(message.paths) - 8} more" if len(message.paths) > 8 else ""
+        self.notify(f"wrote {len(message.paths)} file(s):\n{names}{more}", title="export", timeout=8)
+
     def action_help(self) -> None:
         from actviz_tui.ui.screens.help_screen import HelpScreen  # Markdown is slow to import
 
@@ -393,7 +465,8 @@ class ExplorerScreen(Screen[None]):
         elif not has_spatial_maps(activation):
             where += f"  ({describe_picture(activation)})"
         dead = "  dead: all zeros" if not np.any(values) else ""
-        self._title(f"{layer_name}  {where}  [{vmin:.4g}, {vmax:.4g}]  {self.state.scope} scale{dead}")
+        mark = "  * marked" if (self.state.layer, channel) in self.marks else ""
+        self._title(f"{layer_name}  {where}  [{vmin:.4g}, {vmax:.4g}]  {self.state.scope} scale{dead}{mark}")
 
     def _paint_grid(self, layer_name: str) -> None:
         grid = self.query_one("#grid", HeatmapView)
@@ -412,7 +485,8 @@ class ExplorerScreen(Screen[None]):
         self._grid_layout = layout
         page = layout.page_of(self.state.channel)
         layer_range = self._value_range(stack) if self.state.scope == "layer" else None
-        grid.show_rgb(grid_picture(stack, layout, page, self.state.channel, self.state.cmap, layer_range))
+        marked = frozenset(channel for row, channel in self.marks if row == self.state.layer)
+        grid.show_rgb(grid_picture(stack, layout, page, self.state.channel, self.state.cmap, layer_range, marked))
         first = page * layout.per_page
         last = min(first + layout.per_page, stack.shape[2])
         pages = -(-stack.shape[2] // layout.per_page)

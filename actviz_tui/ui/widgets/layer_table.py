@@ -38,7 +38,18 @@ class LayerTable(DataTable):
 
     def set_stats(self, stats: dict[int, ActivationStats]) -> None:
         self.stats = stats
-        self.rebuild()
+        self.refresh_cells()
+
+    def set_marked(self, rows: set[int]) -> None:
+        self.marked = rows
+        self.refresh_cells()
+
+    def refresh_cells(self) -> None:
+        """Update names and stats in place: the cursor stays where it is."""
+        for layer in self.visible_layers():
+            for column, value in zip(COLUMNS, self._cells(layer)):
+                if column in ("Layer", "mean", "zeros", "dead"):
+                    self.update_cell(str(layer.index), column, value)
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip().lower()
@@ -52,12 +63,14 @@ class LayerTable(DataTable):
         ]
 
     def rebuild(self) -> None:
+        """Re-list the rows (a new filter); the cursor stays on the same layer if shown."""
         selected = self.selected_row
-        self.clear()
-        for layer in self.visible_layers():
-            self.add_row(*self._cells(layer), key=str(layer.index))
-        if selected is not None:
-            self.select_layer(selected)
+        with self.prevent(DataTable.RowHighlighted):
+            self.clear()
+            for layer in self.visible_layers():
+                self.add_row(*self._cells(layer), key=str(layer.index))
+            if selected is not None:
+                self.select_layer(selected)
 
     @property
     def selected_row(self) -> int | None:

@@ -1,0 +1,125 @@
+"""The export dialog: which figures, how they look, where they go.
+
+Returns an ExportPlan (requests + settings) or None; the writing itself is
+``core.export_jobs.export_figures``, run by the explorer in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from actviz_tui.core.colormap import COLORMAP_NAMES
+from actviz_tui.core.export_jobs import ExportSettings, FigureRequest
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """One figure the dialog offers, with its checkbox label."""
+
+    key: str
+    label: str
+    requests: tuple[FigureRequest, ...]
+    preset: bool
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    requests: list[FigureRequest]
+    settings: ExportSettings
+
+
+class ExportDialog(ModalScreen[ExportPlan | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical {
+        width: 84%; max-width: 90; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    ExportDialog #choices { height: auto; max-height: 10; }
+    ExportDialog .row { height: auto; }
+    ExportDialog .row > Label { width: 12; padding: 1 0 0 0; }
+    ExportDialog Select { width: 1fr; }
+    ExportDialog #dpi { width: 12; }
+    ExportDialog #folder { width: 1fr; }
+    ExportDialog #buttons { height: auto; align-horizontal: right; }
+    ExportDialog #problem { color: $error; height: auto; }
+    """
+
+    def __init__(self, choices: list[ExportChoice], settings: ExportSettings) -> None:
+        super().__init__()
+        self.choices = choices
+        self.settings = settings
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("[b]Export figures[/b] (PNG, matplotlib)")
+            with VerticalScroll(id="choices"):
+                for choice in self.choices:
+                    yield Checkbox(choice.label, choice.preset, id=f"choice-{choice.key}")
+            with Horizontal(classes="row"):
+                yield Label("colormap")
+                yield Select([(name, name) for name in COLORMAP_NAMES], value=self.settings.cmap, allow_blank=False, id="cmap")
+                yield Label("scale")
+                yield Select([("per channel", "channel"), ("per layer", "layer")], value=self.settings.scale, allow_blank=False, id="scale")
+            with Horizontal(classes="row"):
+                yield Label("folder")
+                yield Input(str(self.settings.folder), id="folder")
+                yield Label("dpi")
+                yield Input(str(self.settings.dpi), id="dpi", type="integer")
+            yield Checkbox("also write the raw data (.npy) and a .json sidecar", self.settings.with_data, id="with-data")
+            yield Label("", id="problem")
+            with Horizontal(id="buttons"):
+                yield Button("Export", variant="primary", id="export")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self.submit()
+
+    def on_input_submitted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        requests = [
+            request
+            for choice in self.choices
+            if self.query_one(f"#choice-{choice.key}", Checkbox).value
+            for request in choice.requests
+        ]
+        dpi_text = self.query_one("#dpi", Input).value.strip()
+        folder = self.query_one("#folder", Input).value.strip()
+        problem = self._problem(requests, dpi_text, folder)
+        if problem:
+            self.query_one("#problem", Label).update(problem)
+            return
+        settings = ExportSettings(
+            folder=Path(folder).expanduser(),
+            cmap=self.query_one("#cmap", Select).value,
+            scale=self.query_one("#scale", Select).value,
+            dpi=int(dpi_text),
+            with_data=self.query_one("#with-data", Checkbox).value,
+        )
+        self.dismiss(ExportPlan(requests, settings))
+
+    @staticmethod
+    def _problem(requests: list[FigureRequest], dpi_text: str, folder: str) -> str:
+        if not requests:
+            return "tick at least one figure"
+        if not dpi_text.isdigit() or not 10 <= int(dpi_text) <= 1200:
+            return "dpi must be a whole number from 10 to 1200"
+        if not folder:
+            return "give a folder to write to"
+        return ""
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
