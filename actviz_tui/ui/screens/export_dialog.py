@@ -43,7 +43,8 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
         width: 84%; max-width: 90; height: auto; max-height: 90%;
         border: thick $accent; background: $surface; padding: 0 1;
     }
-    ExportDialog #choices { height: auto; max-height: 10; }
+    ExportDialog #choices { height: auto; max-height: 12; }
+    ExportDialog Checkbox { border: none; padding: 0 1; height: 1; }
     ExportDialog .row { height: auto; }
     ExportDialog .row > Label { width: 12; padding: 1 0 0 0; }
     ExportDialog Select { width: 1fr; }
