@@ -111,14 +111,16 @@ class _OutputRecorder:
 
         if isinstance(model, keras.Sequential):
             return self._run_sequential(model, inputs)
-        if _is_functional(model) and nested:
+        run_in_place = getattr(model, "_run_through_graph", None)
+        if _is_functional(model) and nested and run_in_place is not None:
             # clone_model would build a Model on these intermediate tensors, and
             # Keras re-wires that Model's outputs onto a copied Input, cut off
             # from the outer graph. Run the inner graph in place instead (what
-            # clone_model itself does before it builds the Model).
-            return model._run_through_graph(
-                _match_structure(inputs, model), operation_fn=lambda layer: layer, call_fn=self.call
-            )
+            # clone_model itself does before it builds the Model). This is the one
+            # private Keras call; without it the nested model stays one opaque row.
+            return run_in_place(_match_structure(inputs, model), operation_fn=lambda layer: layer, call_fn=self.call)
+        if nested:
+            return model(inputs)
         if _is_functional(model):
             clone = keras.models.clone_model(
                 model,

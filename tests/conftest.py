@@ -1,0 +1,94 @@
+"""Shared fixtures: quiet TensorFlow, the bundled samples, a small RGB image."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+TESTS = REPO / "tests"
+SAMPLES = REPO / "sample_models"
+TEST_DATA = TESTS / "data"
+
+for folder in (REPO, TESTS):  # `import models_factory` from any test folder
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        pytest.skip(f"bundled sample not there yet: {path.relative_to(REPO)}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def sample_h5() -> Path:
+    return _existing(SAMPLES / "chest_xray_cnn.h5")
+
+
+@pytest.fixture(scope="session")
+def sample_nested_keras() -> Path:
+    return _existing(SAMPLES / "residual_nested.keras")
+
+
+@pytest.fixture(scope="session")
+def sample_grayscale_keras() -> Path:
+    return _existing(SAMPLES / "grayscale_cnn.keras")
+
+
+@pytest.fixture(scope="session")
+def xray_opacity_png() -> Path:
+    return _existing(SAMPLES / "images" / "xray_opacity.png")
+
+
+@pytest.fixture(scope="session")
+def xray_clear_png() -> Path:
+    return _existing(SAMPLES / "images" / "xray_clear.png")
+
+
+@pytest.fixture(scope="session")
+def shapes_jpg() -> Path:
+    return _existing(SAMPLES / "images" / "shapes.jpg")
+
+
+@pytest.fixture(scope="session")
+def rgb_image(tmp_path_factory) -> Path:
+    """A 24x16 RGB PNG (lossless, so its pixels are known exactly)."""
+    from PIL import Image
+
+    from models_factory import gradient_rgb
+
+    path = tmp_path_factory.mktemp("images") / "gradient.png"
+    Image.fromarray(gradient_rgb()).save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    """A session-wide folder for saved test models."""
+    return tmp_path_factory.mktemp("models")
+
+
+def pytest_configure(config):
+    # Keras' convert_to_numpy calls np.array() on TensorFlow tensors, which NumPy 2
+    # flags; it is TensorFlow's to fix and says nothing about our code.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+    )

@@ -1,0 +1,194 @@
+"""``python -m actviz_tui summary`` end to end, in subprocesses.
+
+TensorFlow takes seconds to import, so the module fixture starts every command
+at once and each test reads its own finished run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import models_factory as mf
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+TF_NOISE = ("oneDNN", "cuda", "absl::InitializeLog", "cuInit", "I0000 ", "W0000 ", "E0000 ")
+TIMEOUT = 180
+SAMPLE = REPO / "sample_models" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+
+
+class Runs:
+    """Subprocesses started together, collected on demand."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.started: dict[str, subprocess.Popen] = {}
+        self.done: dict[str, subprocess.CompletedProcess] = {}
+
+    def start(self, key: str, *args) -> None:
+        command = [sys.executable, "-m", "actviz_tui", "summary", *map(str, args)]
+        self.started[key] = subprocess.Popen(
+            command, cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def __getitem__(self, key: str) -> subprocess.CompletedProcess:
+        if key not in self.done:
+            process = self.started[key]
+            try:
+                out, err = process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                out, err = process.communicate()
+            self.done[key] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        return self.done[key]
+
+    def close(self) -> None:
+        for process in self.started.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, rgb_image):
+    folder = tmp_path_factory.mktemp("cli")
+    model = folder / "branches.keras"
+    mf.functional_branches().save(model)
+    mlp = folder / "mlp.keras"
+    mf.dense_mlp().save(mlp)
+    return {"model": model, "mlp": mlp, "image": rgb_image, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def runs(files):
+    env = dict(os.environ)
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as a user runs it: the program quiets TensorFlow itself
+    env["PYTHONPATH"] = str(REPO)
+    env["XDG_CACHE_HOME"] = str(files["folder"] / "cache")  # the diverted TensorFlow log goes here
+    env["COLUMNS"] = "160"
+    runs = Runs(env)
+    model, mlp, image = files["model"], files["mlp"], files["image"]
+    runs.start("table", model, image)
+    runs.start("json", model, image, "--json")
+    runs.start("missing_model", files["folder"] / "missing.keras")
+    runs.start("missing_image", model, files["folder"] / "missing.png")
+    runs.start("not_an_image", mlp, image)
+    runs.start("usage", "--no-such-option")
+    runs.start("bad_size", model, "--size", "big")
+    runs.start("verbose", model, "--verbose", "--json", "--preprocess", "none")
+    if SAMPLE.is_file() and SAMPLE_IMAGE.is_file():
+        runs.start("sample", "--json")  # no MODEL: the bundled sample and its image
+    yield runs
+    runs.close()
+
+
+def assert_quiet_stderr(done):
+    for noise in TF_NOISE:
+        assert noise not in done.stderr, f"TensorFlow noise {noise!r} on stderr:\n{done.stderr}"
+    assert "Traceback" not in done.stderr
+
+
+def assert_one_error_line(done, *words):
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("actviz: error:")
+    for word in words:
+        assert word in lines[0]
+    assert_quiet_stderr(done)
+
+
+def test_table_output(runs):
+    done = runs["table"]
+    assert done.returncode == 0, done.stderr
+    for name in ("image", "left", "right", "add", "concat", "gap", "head"):
+        assert name in done.stdout
+    for word in ("Total params", "152", "Conv2D", "Concatenate", "(None, 8, 8, 7)", "mean", "dead"):
+        assert word in done.stdout
+    assert done.stderr == ""
+
+
+def test_json_with_image(runs, files):
+    done = runs["json"]
+    assert done.returncode == 0, done.stderr
+    assert_quiet_stderr(done)
+    data = json.loads(done.stdout)
+    assert data["total_params"] == 152
+    assert data["input_shape"] == [None, 8, 8, 3]
+    assert data["image"] == str(files["image"])
+    assert data["preprocessing"] == "rescale"
+    layers = {layer["name"]: layer for layer in data["layers"]}
+    assert list(layers) == ["image", "left", "right", "add", "concat", "gap", "head"]
+    assert layers["concat"]["type"] == "Concatenate"
+    assert layers["concat"]["output_shape"] == [None, 8, 8, 7]
+    assert layers["left"]["params"] == 112
+    assert sum(layer["params"] for layer in data["layers"] if layer["depth"] == 0) == 152
+    for layer in data["layers"]:
+        stats = layer["stats"]
+        for key in ("minimum", "maximum", "mean", "zero_fraction", "dead_channels"):
+            assert isinstance(stats[key], (int, float)), key
+        assert stats["minimum"] <= stats["mean"] <= stats["maximum"]
+        assert 0.0 <= stats["zero_fraction"] <= 1.0
+        assert 0 <= stats["dead_channels"] <= stats["channels"]
+    assert layers["image"]["stats"]["minimum"] >= 0.0 and layers["image"]["stats"]["maximum"] <= 1.0
+    assert layers["left"]["stats"]["minimum"] >= 0.0  # relu
+    assert layers["head"]["stats"]["channels"] == 3
+
+
+def test_missing_model_is_one_error_line(runs, files):
+    assert_one_error_line(runs["missing_model"], "not found", str(files["folder"] / "missing.keras"))
+
+
+def test_missing_image_is_one_error_line(runs, files):
+    assert_one_error_line(runs["missing_image"], "image not found", str(files["folder"] / "missing.png"))
+
+
+def test_model_without_image_input(runs):
+    done = runs["not_an_image"]
+    assert_one_error_line(done, "does not take an image")
+    assert "hidden" in done.stdout and "Total params" in done.stdout  # the table is still shown
+
+
+def test_usage_error_exits_2(runs):
+    done = runs["usage"]
+    assert done.returncode == 2
+    assert "--no-such-option" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_size_is_a_usage_error(runs):
+    done = runs["bad_size"]
+    assert done.returncode == 2
+    assert "HxW" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_verbose_without_image(runs):
+    """--verbose lets TensorFlow talk (not asserted); without an image there are no stats."""
+    done = runs["verbose"]
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert data["image"] is None and data["preprocessing"] == "none"
+    assert all("stats" not in layer for layer in data["layers"])
+    assert {"name", "type", "output_shape", "params"} <= set(data["layers"][0])
+
+
+def test_default_is_the_bundled_sample(runs):
+    if "sample" not in runs.started:
+        pytest.skip("the bundled sample is not built yet")
+    done = runs["sample"]
+    assert done.returncode == 0, done.stderr
+    assert_quiet_stderr(done)
+    data = json.loads(done.stdout)
+    assert data["total_params"] == 3_453_121
+    assert data["input_shape"] == [None, 150, 150, 3]
+    assert data["model"] == str(SAMPLE) and data["image"] == str(SAMPLE_IMAGE)
+    assert len(data["layers"]) >= 8 and all("stats" in layer for layer in data["layers"])
+    last = data["layers"][-1]["stats"]
+    assert 0.0 <= last["minimum"] <= 1.0  # a sigmoid probability

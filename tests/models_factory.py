@@ -1,0 +1,187 @@
+"""Tiny Keras models shared by the tests (8x8 or 16x16 inputs, a few filters).
+
+Every builder seeds Keras first, so two calls give the same weights. Imports of
+Keras happen inside the functions: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SIDE = 8
+
+
+def _keras():
+    from actviz_tui.core.tf_env import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    return keras
+
+
+def _seed(seed: int = 0):
+    keras = _keras()
+    keras.utils.set_random_seed(seed)
+    return keras
+
+
+def sequential_no_input(side: int = SIDE):
+    """Sequential WITHOUT an Input layer, built with ``.build`` (the notebook's style)."""
+    keras = _seed(1)
+    model = keras.Sequential(
+        [
+            keras.layers.Conv2D(4, 3, activation="relu", name="conv_a"),
+            keras.layers.MaxPooling2D(2, name="pool_a"),
+            keras.layers.Conv2D(6, 2, activation="relu", padding="same", name="conv_b"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(5, activation="relu", name="dense_a"),
+            keras.layers.Dense(1, activation="sigmoid", name="out"),
+        ],
+        name="seq_no_input",
+    )
+    model.build((None, side, side, 3))
+    return model
+
+
+def functional_branches(side: int = SIDE):
+    """Two conv branches joined by Add, then a Concatenate with the input."""
+    keras = _seed(2)
+    inputs = keras.Input((side, side, 3), name="image")
+    left = keras.layers.Conv2D(4, 3, padding="same", activation="relu", name="left")(inputs)
+    right = keras.layers.Conv2D(4, 1, padding="same", name="right")(inputs)
+    added = keras.layers.Add(name="add")([left, right])
+    joined = keras.layers.Concatenate(name="concat")([added, inputs])
+    pooled = keras.layers.GlobalAveragePooling2D(name="gap")(joined)
+    outputs = keras.layers.Dense(3, name="head")(pooled)
+    return keras.Model(inputs, outputs, name="branches")
+
+
+def nested_functional(side: int = SIDE):
+    """A functional backbone used as a layer of a functional model."""
+    keras = _seed(3)
+    inner_in = keras.Input((side, side, 3), name="inner_in")
+    x = keras.layers.Conv2D(4, 3, padding="same", activation="relu", name="conv")(inner_in)
+    x = keras.layers.Conv2D(5, 3, padding="same", activation="relu", name="conv2")(x)
+    backbone = keras.Model(inner_in, x, name="backbone")
+    inputs = keras.Input((side, side, 3), name="image")
+    y = keras.layers.Rescaling(2.0, offset=-1.0, name="scale")(inputs)
+    y = backbone(y)
+    y = keras.layers.GlobalAveragePooling2D(name="gap")(y)
+    outputs = keras.layers.Dense(2, name="head")(y)
+    return keras.Model(inputs, outputs, name="nested_functional")
+
+
+def nested_sequential(side: int = SIDE):
+    """Transfer-learning style: a Sequential base inside a Sequential model."""
+    keras = _seed(4)
+    base = keras.Sequential(
+        [
+            keras.Input((side, side, 3)),
+            keras.layers.Conv2D(4, 3, activation="relu", name="base_conv"),
+            keras.layers.Conv2D(3, 3, activation="relu", name="base_conv2"),
+        ],
+        name="base",
+    )
+    model = keras.Sequential(
+        [
+            keras.Input((side, side, 3)),
+            base,
+            keras.layers.GlobalAveragePooling2D(name="gap"),
+            keras.layers.Dense(2, activation="softmax", name="head"),
+        ],
+        name="transfer",
+    )
+    return model
+
+
+def transfer_functional(side: int = SIDE):
+    """The keras.io transfer-learning recipe: a frozen base called with training=False."""
+    keras = _seed(12)
+    base_in = keras.Input((side, side, 3), name="base_in")
+    x = keras.layers.Conv2D(4, 3, padding="same", name="conv")(base_in)
+    x = keras.layers.BatchNormalization(name="bn")(x)
+    x = keras.layers.ReLU(name="relu")(x)
+    base = keras.Model(base_in, x, name="base")
+    bn = base.get_layer("bn")  # moving statistics far from the defaults: inference mode shows
+    gamma, beta, _, _ = bn.get_weights()
+    bn.set_weights([gamma * 1.5, beta + 0.1, np.full(4, 0.3, np.float32), np.full(4, 2.0, np.float32)])
+    base.trainable = False
+    inputs = keras.Input((side, side, 3), name="image")
+    y = keras.layers.Rescaling(1 / 127.5, offset=-1.0, name="prep")(inputs)
+    y = base(y, training=False)
+    y = keras.layers.GlobalAveragePooling2D(name="gap")(y)
+    y = keras.layers.Dropout(0.5, name="drop")(y)
+    outputs = keras.layers.Dense(1, name="head")(y)
+    return keras.Model(inputs, outputs, name="transfer_functional")
+
+
+def two_inputs(side: int = SIDE):
+    """An image input and a vector input, joined after the conv part."""
+    keras = _seed(5)
+    image = keras.Input((side, side, 3), name="image")
+    vector = keras.Input((4,), name="meta")
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(image)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    v = keras.layers.Dense(4, name="meta_dense")(vector)
+    joined = keras.layers.Concatenate(name="concat")([x, v])
+    outputs = keras.layers.Dense(1, name="head")(joined)
+    return keras.Model([image, vector], outputs, name="two_inputs")
+
+
+def dense_mlp():
+    keras = _seed(6)
+    inputs = keras.Input((10,), name="features")
+    x = keras.layers.Dense(8, activation="relu", name="hidden")(inputs)
+    outputs = keras.layers.Dense(3, name="logits")(x)
+    return keras.Model(inputs, outputs, name="mlp")
+
+
+def conv1d_sequence(steps: int = 16):
+    keras = _seed(7)
+    inputs = keras.Input((steps, 3), name="sequence")
+    x = keras.layers.Conv1D(6, 3, padding="same", activation="relu", name="conv1d")(inputs)
+    x = keras.layers.GlobalAveragePooling1D(name="gap")(x)
+    outputs = keras.layers.Dense(2, name="head")(x)
+    return keras.Model(inputs, outputs, name="sequence_model")
+
+
+def grayscale_cnn(side: int = SIDE):
+    keras = _seed(8)
+    inputs = keras.Input((side, side, 1), name="gray")
+    x = keras.layers.Conv2D(3, 3, padding="same", activation="relu", name="conv")(inputs)
+    x = keras.layers.Flatten(name="flatten")(x)
+    outputs = keras.layers.Dense(1, name="head")(x)
+    return keras.Model(inputs, outputs, name="grayscale")
+
+
+def free_size_cnn():
+    """``keras.Input((None, None, 3))`` + GlobalAveragePooling: any image size."""
+    keras = _seed(9)
+    inputs = keras.Input((None, None, 3), name="image")
+    x = keras.layers.Conv2D(4, 3, padding="same", activation="relu", name="conv")(inputs)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    outputs = keras.layers.Dense(2, name="head")(x)
+    return keras.Model(inputs, outputs, name="free_size")
+
+
+def lambda_model(side: int = SIDE):
+    """Holds a Lambda layer: Keras safe mode refuses to load it from .keras."""
+    keras = _seed(10)
+    inputs = keras.Input((side, side, 3), name="image")
+    outputs = keras.layers.Lambda(lambda t: t * 2.0, name="double")(inputs)
+    return keras.Model(inputs, outputs, name="with_lambda")
+
+
+def random_batch(shape: tuple, seed: int = 0) -> np.ndarray:
+    """A float32 batch of one sample in [0, 1)."""
+    return np.random.default_rng(seed).random((1, *shape), dtype=np.float32)
+
+
+def gradient_rgb(width: int = 24, height: int = 16) -> np.ndarray:
+    """A deterministic uint8 RGB picture: red ramps left-right, green top-down."""
+    ys, xs = np.mgrid[0:height, 0:width]
+    red = xs * 255 // max(width - 1, 1)
+    green = ys * 255 // max(height - 1, 1)
+    blue = np.full_like(red, 128)
+    return np.stack([red, green, blue], axis=2).astype(np.uint8)
