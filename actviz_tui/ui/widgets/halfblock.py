@@ -72,13 +72,9 @@ class HalfBlockImage:
 
     def rows(self) -> list[list[Segment]]:
         """The segments of each terminal row (for Textual's line API)."""
-        rows: list[list[Segment]] = [[]]
-        for segment in self._segments:
-            if segment.text == "\n":
-                rows.append([])
-            else:
-                rows[-1].append(segment)
-        return rows[: self.height]
+        segments = self._segments
+        starts = [0] + [i + 1 for i, segment in enumerate(segments) if segment.text == "\n"]
+        return [segments[start : end - 1] for start, end in zip(starts, starts[1:])]
 
 
 def _build_segments(rgb: np.ndarray, background: RGB | None) -> list[Segment]:

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -60,15 +61,21 @@ class HeatmapView(Widget):
         picture = self._picture
         return (picture.width, picture.height) if picture else (0, 0)
 
+    def get_line_filters(self) -> list[LineFilter]:
+        # Our colours are all RGB already: converting ANSI colours would only
+        # re-copy every segment of every row on each frame.
+        return [f for f in super().get_line_filters() if not isinstance(f, ANSIToTruecolor)]
+
     def render_line(self, y: int) -> Strip:
-        width, height = self.content_size
-        if self._current_picture() is None:
+        width = self.content_size.width
+        if self._picture is None:
             text = wrapped(self.placeholder, width)
             line = text[y] if y < len(text) else ""
             return Strip([Segment(line[:width], Style(dim=True))]).extend_cell_length(width)
         return self._strips[y] if y < len(self._strips) else Strip.blank(width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        self._current_picture()  # once per frame, before Textual asks for each line
         lines = super().render_lines(crop)
         if self.frame_callback is not None and (self._values is not None or self._rgb is not None):
             self.frame_callback()
@@ -101,10 +108,12 @@ def wrapped(text: str, width: int) -> list[str]:
 
 
 def centred_strips(picture: HalfBlockImage, width: int, height: int) -> list[Strip]:
-    left = (width - picture.width) // 2
+    left = max((width - picture.width) // 2, 0)
+    right = max(width - left - picture.width, 0)
     top = (height - picture.height) // 2
-    pad_left = [Segment(" " * left)] if left > 0 else []
-    body = [Strip(pad_left + row).extend_cell_length(width) for row in picture.rows()]
+    pad_left = [Segment(" " * left)] if left else []
+    pad_right = [Segment(" " * right)] if right else []
+    body = [Strip(pad_left + row + pad_right, left + picture.width + right) for row in picture.rows()]
     return [Strip.blank(width)] * top + body
 
 
