@@ -143,11 +143,11 @@ def _export_parser() -> argparse.ArgumentParser:
         def parse_known_args(self, args=None, namespace=None):
             parsed, extras = super().parse_known_args(args, namespace)
             if not extras:
+                if (parsed.channels or parsed.all_channels) and not parsed.layers:
+                    self.error("--channel and --all-channels need --layer")
                 figure_options = (parsed.layers, parsed.across_layers, parsed.all_layers, parsed.input_image)
                 if not any(figure_options):
                     self.error("nothing to draw: give --layer, --across-layers, --all-layers or --input-image")
-                if (parsed.channels or parsed.all_channels) and not parsed.layers:
-                    self.error("--channel and --all-channels need --layer")
                 if parsed.first is not None and not parsed.all_layers:
                     self.error("--first needs --all-layers")
             return parsed, extras

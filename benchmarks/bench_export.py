@@ -154,7 +154,7 @@ def all_layers_rows(repeats: int = 3) -> list[dict]:
     what = f"all {len(rows)} layers of the sample model ({SAMPLE_MODEL.name} + images/{SAMPLE_IMAGE.name})"
     return [
         {
-            "metric": f"{what}, s (export_figures, median of {repeats}; baseline: notebook subplots+matshow, 1 run)",
+            "metric": f"{what} to PNG files, s (median of {repeats}; baseline 1 run)",
             "value": round(value, 3),
             "baseline": round(baseline_time, 3),
             "ratio": round(baseline_time / value, 1),

@@ -160,7 +160,8 @@ def _check_channel(session, row: int, channel: int) -> None:
     word = _unit_word(session, row)
     numbers = "only 0" if count == 1 else f"0-{count - 1}"
     singular = word[:-1]
-    raise LayerLookupError(f"layer {name} has {count} {word if count != 1 else singular} ({numbers}); no {singular} {channel}")
+    counted = f"{count} {word if count != 1 else singular}"
+    raise LayerLookupError(f"layer {name} has {counted} ({numbers}); no {singular} {channel}")
 
 
 def _no_layer_has_channel(session, candidates: list[int], channel: int) -> str:
@@ -386,7 +387,8 @@ def _check_figure_size(fig, dpi: int, filename: str) -> None:
     if pixels > MAX_FIGURE_PIXELS:
         fits = int((MAX_FIGURE_PIXELS / (width * height)) ** 0.5)
         raise ExportError(
-            f"{filename} would be {round(width * dpi)}x{round(height * dpi)} pixels at {dpi} dpi; use a dpi of {fits} or less"
+            f"{filename} would be {round(width * dpi)}x{round(height * dpi)} pixels at {dpi} dpi; "
+            f"use a dpi of {fits} or less"
         )
 
 

@@ -1,0 +1,250 @@
+"""``actviz export``: argument checks in-process, then a few real runs in subprocesses.
+
+TensorFlow takes seconds to import, so the module fixture starts every
+command at once and each test reads its own finished run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actviz_tui.cli import build_parser
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = REPO / "tests" / "data" / "ui_tiny_cnn.keras"
+RINGS = REPO / "tests" / "data" / "ui_rings.png"
+TF_NOISE = ("oneDNN", "cuda", "absl::InitializeLog", "cuInit", "I0000 ", "W0000 ", "E0000 ")
+TIMEOUT = 240
+
+
+# --------------------------------------------------------------------------
+# the parser (no TensorFlow)
+
+
+def parse(*args):
+    return build_parser("export").parse_args(["model.keras", "image.png", *args])
+
+
+def usage_error(capsys, *args) -> str:
+    with pytest.raises(SystemExit) as raised:
+        parse(*args)
+    assert raised.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_defaults():
+    args = parse("--all-layers")
+    assert (args.out, args.cmap, args.scale, args.dpi) == (Path("actviz-export"), "viridis", "channel", 150)
+    assert not (args.with_data or args.overwrite or args.input_image or args.all_channels)
+    assert args.preprocess == "rescale"  # the shared model options are there
+
+
+def test_repeated_and_multi_value_options_add_up():
+    args = parse(
+        "--layer", "conv_a", "3", "--layer", "conv_b", "--channel", "1", "2", "--across-layers", "4", "--across-layers", "5"
+    )
+    assert args.layers == ["conv_a", "3", "conv_b"]
+    assert args.channels == [1, 2]
+    assert args.across_layers == [4, 5]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ((), "nothing to draw"),
+        (("--out", "x"), "nothing to draw"),
+        (("--channel", "3"), "need --layer"),
+        (("--all-channels", "--input-image"), "need --layer"),
+        (("--layer", "a", "--channel", "1", "--all-channels"), "not allowed with"),
+        (("--input-image", "--first", "3"), "--first needs --all-layers"),
+        (("--layer", "a", "--channel", "-1"), "expected a number >= 0"),
+        (("--all-layers", "--first", "0"), "expected a number >= 1"),
+        (("--input-image", "--dpi", "5"), "10-1200"),
+        (("--input-image", "--cmap", "jet"), "invalid choice"),
+        (("--input-image", "--scale", "global"), "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(capsys, args, words):
+    assert words in usage_error(capsys, *args)
+
+
+def test_cmap_choices_are_the_app_colormaps():
+    from actviz_tui.core.colormap import COLORMAP_NAMES
+
+    parser = build_parser("export")
+    (cmap,) = [action for action in parser._actions if action.dest == "cmap"]
+    assert tuple(cmap.choices) == COLORMAP_NAMES
+
+
+class FakeSession:
+    names = {"conv_a": 1, "conv_b": 3}
+
+    def find_layer(self, text):
+        return int(text) if str(text).isdigit() else self.names[text]
+
+
+def test_options_become_requests_in_order_without_repeats():
+    from actviz_tui.commands.export import figure_requests
+    from actviz_tui.core.export_jobs import FigureRequest
+
+    args = parse("--layer", "conv_a", "1", "--channel", "0", "5", "--across-layers", "2",
+                 "--all-layers", "--first", "8", "--input-image")
+    assert figure_requests(FakeSession(), args) == [
+        FigureRequest("input"),
+        FigureRequest("channel", layer=1, channel=0),
+        FigureRequest("channel", layer=1, channel=5),  # "conv_a" and "1" are the same layer
+        FigureRequest("across", channel=2),
+        FigureRequest("all-layers", max_layers=8),
+    ]
+    grids = figure_requests(FakeSession(), parse("--layer", "conv_a", "conv_b", "--all-channels"))
+    assert grids == [FigureRequest("grid", layer=1), FigureRequest("grid", layer=3)]
+
+
+def test_progress_reporter_is_silent_without_a_terminal(capsys):
+    from actviz_tui.commands.export import progress_reporter
+
+    with progress_reporter(False) as report:
+        report.status("loading")
+        report(1, 2, Path("a.png"))
+    assert capsys.readouterr() == ("", "")
+
+
+# --------------------------------------------------------------------------
+# real runs
+
+
+class Runs:
+    """Subprocesses started together, collected on demand."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.started: dict[str, subprocess.Popen] = {}
+        self.done: dict[str, subprocess.CompletedProcess] = {}
+
+    def start(self, key: str, *args) -> None:
+        command = [sys.executable, "-m", "actviz_tui", "export", *map(str, args)]
+        self.started[key] = subprocess.Popen(
+            command, cwd=REPO, env=self.env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def __getitem__(self, key: str) -> subprocess.CompletedProcess:
+        if key not in self.done:
+            process = self.started[key]
+            try:
+                out, err = process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                out, err = process.communicate()
+            self.done[key] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        return self.done[key]
+
+    def close(self) -> None:
+        for process in self.started.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("export_cli")
+    (folder / "file.txt").write_text("a file, not a folder")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def runs(folder):
+    env = dict(os.environ)
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as a user runs it: the program quiets TensorFlow itself
+    env["PYTHONPATH"] = str(REPO)
+    env["XDG_CACHE_HOME"] = str(folder / "cache")  # the diverted TensorFlow log goes here
+    runs = Runs(env)
+    runs.start(
+        "ok", TINY, RINGS, "--layer", "conv_a", "--channel", "1", "5", "--layer", "dense_a", "--across-layers", "2",
+        "--all-layers", "--input-image", "--with-data", "--dpi", "60", "--out", folder / "out",
+    )
+    runs.start("unknown_layer", TINY, RINGS, "--layer", "conv_z", "--out", folder / "bad1")
+    runs.start("channel_range", TINY, RINGS, "--layer", "conv_b", "--channel", "3", "12", "--out", folder / "bad2")
+    runs.start("bad_image", TINY, folder / "broken.png", "--input-image", "--out", folder / "bad3")
+    runs.start("bad_folder", TINY, RINGS, "--all-layers", "--out", folder / "file.txt" / "out")
+    runs.start("nothing", TINY, RINGS)  # a usage error: no TensorFlow import
+    yield runs
+    runs.close()
+
+
+def assert_one_error_line(done, *words):
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("actviz: error: ")
+    for word in words:
+        assert word in lines[0]
+    assert "Traceback" not in done.stderr
+    for noise in TF_NOISE:
+        assert noise not in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.slow
+def test_export_prints_one_written_path_per_line(runs, folder):
+    done = runs["ok"]
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no progress bar when stderr is not a terminal, no TensorFlow noise
+    paths = [Path(line) for line in done.stdout.splitlines()]
+    stem = "ui_tiny_cnn__"
+    pngs = [p.name for p in paths if p.suffix == ".png"]
+    assert pngs == [
+        f"{stem}input.png",
+        f"{stem}conv_a__ch001__channel.png",
+        f"{stem}conv_a__ch005__channel.png",
+        f"{stem}dense_a__ch001__channel.png",  # --channel applies to every --layer
+        f"{stem}dense_a__ch005__channel.png",
+        f"{stem}ch002__across-layers.png",
+        f"{stem}conv_a__grid.png",
+        f"{stem}pool_a__grid.png",
+        f"{stem}conv_b__grid.png",
+    ]
+    assert len(paths) == 3 * len(pngs)  # --with-data: .npy and .json after each PNG
+    for path in paths:
+        assert path.is_file() and path.parent == folder / "out"
+    assert sorted(os.listdir(folder / "out")) == sorted(p.name for p in paths)
+    sidecar = json.loads((folder / "out" / f"{stem}conv_a__ch005__channel.json").read_text())
+    assert (sidecar["layer"], sidecar["channel"], sidecar["dpi"]) == ("conv_a", 5, 60)
+
+
+@pytest.mark.slow
+def test_unknown_layer(runs, folder):
+    assert_one_error_line(runs["unknown_layer"], "no layer named 'conv_z'")
+    assert not (folder / "bad1").exists()
+
+
+@pytest.mark.slow
+def test_channel_out_of_range_writes_nothing(runs, folder):
+    assert_one_error_line(runs["channel_range"], "layer conv_b has 12 channels (0-11); no channel 12")
+    assert not (folder / "bad2").exists()  # channel 3 was fine, but nothing is written
+
+
+@pytest.mark.slow
+def test_unreadable_image(runs, folder):
+    assert_one_error_line(runs["bad_image"], "broken.png")
+
+
+@pytest.mark.slow
+def test_unwritable_folder(runs, folder):
+    assert_one_error_line(runs["bad_folder"], "file.txt", "not a folder")
+
+
+@pytest.mark.slow
+def test_no_figure_option_is_a_usage_error(runs):
+    done = runs["nothing"]
+    assert done.returncode == 2
+    assert "nothing to draw" in done.stderr and done.stderr.startswith("usage: actviz export")
+    assert "Traceback" not in done.stderr and done.stdout == ""
