@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 import traceback
 from pathlib import Path
 
@@ -134,6 +135,39 @@ def _summary_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@dataclass
+class LayerGroup:
+    """One --layer option with the channel options that follow it."""
+
+    layers: list[str]
+    channels: list[int] = field(default_factory=list)
+    all_channels: bool = False
+
+
+class _LayerGroupAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.layers = [*namespace.layers, *values]
+        namespace.layer_groups = [*namespace.layer_groups, LayerGroup(list(values))]
+
+
+class _ChannelsAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.channels = [*namespace.channels, *values]
+        if namespace.layer_groups:
+            namespace.layer_groups[-1].channels.extend(values)
+        else:
+            namespace.stray_channels = True
+
+
+class _AllChannelsAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.all_channels = True
+        if namespace.layer_groups:
+            namespace.layer_groups[-1].all_channels = True
+        else:
+            namespace.stray_channels = True
+
+
 def _export_parser() -> argparse.ArgumentParser:
     from actviz_tui.core.colormap import COLORMAP_NAMES  # numpy only
 
@@ -145,6 +179,10 @@ def _export_parser() -> argparse.ArgumentParser:
             if not extras:
                 if (parsed.channels or parsed.all_channels) and not parsed.layers:
                     self.error("--channel and --all-channels need --layer")
+                if parsed.stray_channels:
+                    self.error("--channel and --all-channels go after the --layer they are for")
+                if any(group.channels and group.all_channels for group in parsed.layer_groups):
+                    self.error("one --layer cannot take both --channel and --all-channels")
                 figure_options = (parsed.layers, parsed.across_layers, parsed.all_layers, parsed.input_image)
                 if not any(figure_options):
                     self.error("nothing to draw: give --layer, --across-layers, --all-layers or --input-image")
@@ -176,6 +214,7 @@ def _export_parser() -> argparse.ArgumentParser:
         description="Write activation figures as PNG files (one path per line on stdout).",
         epilog="examples:\n"
         "  actviz export model.h5 x.png --layer conv2d_1 --channel 29\n"
+        "  actviz export model.h5 x.png --layer conv2d_1 --channel 4 29 --layer conv2d_2 --all-channels\n"
         "  actviz export model.h5 x.png --layer 4 --scale layer --out figs\n"
         "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -184,18 +223,18 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument("model", type=Path, help=".keras or .h5 model")
     parser.add_argument("image", type=Path, help="input image")
     figures = parser.add_argument_group("figures (at least one)")
+    parser.set_defaults(layer_groups=[], stray_channels=False)
     figures.add_argument(
-        "--layer", dest="layers", action="extend", nargs="+", default=[], metavar="NAME_OR_INDEX",
+        "--layer", dest="layers", action=_LayerGroupAction, nargs="+", default=[], metavar="NAME_OR_INDEX",
         help="layer(s) to draw, by name or table row (see 'actviz summary'); repeatable",
     )
-    channels = figures.add_mutually_exclusive_group()
-    channels.add_argument(
-        "--channel", dest="channels", action="extend", nargs="+", type=channel, default=[], metavar="N",
-        help="with --layer: one figure per channel N (0-based) of each layer",
+    figures.add_argument(
+        "--channel", dest="channels", action=_ChannelsAction, nargs="+", type=channel, default=[], metavar="N",
+        help="after --layer: one figure per channel N (0-based) of the layer(s) of that --layer",
     )
-    channels.add_argument(
-        "--all-channels", action="store_true",
-        help="with --layer: every channel of each layer in one grid (the default)",
+    figures.add_argument(
+        "--all-channels", action=_AllChannelsAction, nargs=0, default=False,
+        help="after --layer: every channel of its layer(s) in one grid (the default)",
     )
     figures.add_argument(
         "--across-layers", action="extend", nargs="+", type=channel, default=[], metavar="N",

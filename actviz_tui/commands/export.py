@@ -54,12 +54,13 @@ def figure_requests(session, args: argparse.Namespace) -> list:
     requests: list[FigureRequest] = []
     if args.input_image:
         requests.append(FigureRequest("input"))
-    for layer in args.layers:
-        row = session.find_layer(layer)  # names and indices alike; LayerLookupError
-        if args.channels:
-            requests.extend(FigureRequest("channel", layer=row, channel=c) for c in args.channels)
-        else:
-            requests.append(FigureRequest("grid", layer=row))
+    for group in args.layer_groups:  # --channel binds to the --layer before it
+        for layer in group.layers:
+            row = session.find_layer(layer)  # names and indices alike; LayerLookupError
+            if group.channels:
+                requests.extend(FigureRequest("channel", layer=row, channel=c) for c in group.channels)
+            else:
+                requests.append(FigureRequest("grid", layer=row))
     requests.extend(FigureRequest("across", channel=c) for c in args.across_layers)
     if args.all_layers:
         requests.append(FigureRequest("all-layers", max_layers=args.first))

@@ -61,7 +61,8 @@ def test_repeated_and_multi_value_options_add_up():
         (("--out", "x"), "nothing to draw"),
         (("--channel", "3"), "need --layer"),
         (("--all-channels", "--input-image"), "need --layer"),
-        (("--layer", "a", "--channel", "1", "--all-channels"), "not allowed with"),
+        (("--layer", "a", "--channel", "1", "--all-channels"), "cannot take both"),
+        (("--channel", "1", "--layer", "a"), "go after the --layer"),
         (("--input-image", "--first", "3"), "--first needs --all-layers"),
         (("--layer", "a", "--channel", "-1"), "expected a number >= 0"),
         (("--all-layers", "--first", "0"), "expected a number >= 1"),
@@ -104,6 +105,19 @@ def test_options_become_requests_in_order_without_repeats():
     ]
     grids = figure_requests(FakeSession(), parse("--layer", "conv_a", "conv_b", "--all-channels"))
     assert grids == [FigureRequest("grid", layer=1), FigureRequest("grid", layer=3)]
+
+
+def test_channels_belong_to_the_layer_option_before_them():
+    from actviz_tui.commands.export import figure_requests
+    from actviz_tui.core.export_jobs import FigureRequest
+
+    args = parse("--layer", "conv_a", "--channel", "4", "29", "--layer", "conv_b", "--all-channels", "--layer", "2")
+    assert figure_requests(FakeSession(), args) == [
+        FigureRequest("channel", layer=1, channel=4),
+        FigureRequest("channel", layer=1, channel=29),
+        FigureRequest("grid", layer=3),
+        FigureRequest("grid", layer=2),
+    ]
 
 
 def test_progress_reporter_is_silent_without_a_terminal(capsys):
@@ -205,8 +219,7 @@ def test_export_prints_one_written_path_per_line(runs, folder):
         f"{stem}input.png",
         f"{stem}conv_a__ch001__channel.png",
         f"{stem}conv_a__ch005__channel.png",
-        f"{stem}dense_a__ch001__channel.png",  # --channel applies to every --layer
-        f"{stem}dense_a__ch005__channel.png",
+        f"{stem}dense_a__grid.png",  # --channel binds to the --layer before it only
         f"{stem}ch002__across-layers.png",
         f"{stem}conv_a__grid.png",
         f"{stem}pool_a__grid.png",

@@ -242,6 +242,7 @@ class ExplorerScreen(Screen[None]):
         if message.row != self.state.layer:
             return
         self.activation = message.activation
+        self.refresh_bindings()  # Mark and Export are usable now
         self.state = self.state.with_layer(message.row, channel_count(message.activation))
         self.stage = "ready"
         self.show_status()
