@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from actviz_tui import __version__
-from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
 from actviz_tui.core.tf_env import divert_native_stderr, prepare_environment
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # never show a traceback; keep it in the log
         _log_traceback(log_path)
         where = f" (details in {log_path})" if log_path else ""
-        return fail(f"unexpected {type(error).__name__}: {error}{where}")
+        return fail(f"unexpected {type(error).__name__}: {one_line(error)}{where}")
 
 
 def run_command(command: str, args: argparse.Namespace) -> int:

@@ -11,5 +11,6 @@ def run_explorer(args: argparse.Namespace) -> int:
     from actviz_tui.ui.app import ActvizApp
 
     model_path, images = model_and_images(args.model, list(args.images))
-    ActvizApp(model_path, images, session_options(args)).run()
-    return 0
+    app = ActvizApp(model_path, images, session_options(args))
+    app.run()
+    return app.return_code or 0

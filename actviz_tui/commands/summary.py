@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from rich.console import Console
@@ -45,7 +46,7 @@ def summary_dict(session: ModelSession, note: str | None = None) -> dict:
             "depth": info.depth,
         }
         if info.index in stats:
-            row["stats"] = stats[info.index].as_dict()
+            row["stats"] = {key: _json_number(value) for key, value in stats[info.index].as_dict().items()}
         layers.append(row)
     result = {
         "model": str(session.model_path),
@@ -59,6 +60,11 @@ def summary_dict(session: ModelSession, note: str | None = None) -> dict:
     if note:
         result["error"] = note
     return result
+
+
+def _json_number(value):
+    """NaN and infinities are not JSON: null instead."""
+    return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
 def print_summary(session: ModelSession, note: str | None = None) -> None:

@@ -18,10 +18,12 @@ class ActivationCache:
         self.used_bytes = 0
 
     def get(self, key: int) -> np.ndarray | None:
-        array = self._arrays.get(key)
-        if array is not None:
+        """The array, or None; safe to call while another thread evicts."""
+        try:
             self._arrays.move_to_end(key)
-        return array
+            return self._arrays[key]
+        except KeyError:
+            return None
 
     def put(self, key: int, array: np.ndarray) -> None:
         if array.nbytes > self.budget_bytes or key in self._arrays:
@@ -76,13 +78,22 @@ class ActivationProbe:
 
     def all_activations(self) -> dict[int, np.ndarray]:
         """Every row's activation from one pass over the graph (holds them all)."""
+        return self.activations(range(len(self.traced.outputs)))
+
+    def activations(self, rows) -> dict[int, np.ndarray]:
+        """Several rows: cached ones as they are, the missing ones from one pass."""
         import keras
 
-        model = keras.Model(self.traced.inputs, list(self.traced.outputs))
-        arrays = self._run(model, several=True)
-        for row, array in enumerate(arrays):
-            self.cache.put(row, array)
-        return dict(enumerate(arrays))
+        found = {row: self.cache.get(row) for row in rows}
+        missing = [row for row, array in found.items() if array is None]
+        if len(missing) == 1:
+            found[missing[0]] = self.activation(missing[0])
+        elif missing:
+            model = keras.Model(self.traced.inputs, [self.traced.outputs[row] for row in missing])
+            for row, array in zip(missing, self._run(model, several=True)):
+                self.cache.put(row, array)
+                found[row] = array
+        return found
 
     def _probe_model(self, row: int):
         model = self._probe_models.get(row)

@@ -36,7 +36,9 @@ def value_range(values: np.ndarray, *, symmetric: bool = False) -> tuple[float, 
     """(vmin, vmax) over the finite values, always with vmin < vmax.
 
     symmetric gives (-m, m) with m = max |v|, for diverging colormaps.
-    No finite values gives (0.0, 1.0).
+    No finite values gives (0.0, 1.0). A constant map starts the range, so it
+    shows the colormap's lowest colour, as matplotlib draws it (a dead ReLU
+    channel is dark, not mid-scale).
     """
     lo, hi = _finite_min_max(np.asarray(values))
     if lo is None:
@@ -62,9 +64,8 @@ def _finite_min_max(values: np.ndarray) -> tuple[float | None, float | None]:
 
 
 def _range_around(value: float) -> tuple[float, float]:
-    # Relative padding so huge constants still give vmin < vmax in float64.
-    pad = 0.5 * abs(value) if value != 0 else 0.5
-    return value - pad, value + pad
+    # Relative span so huge constants still give vmin < vmax in float64.
+    return value, value + (abs(value) if value != 0 else 1.0)
 
 
 def normalise(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:

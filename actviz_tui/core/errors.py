@@ -27,3 +27,10 @@ class LayerLookupError(ActvizError):
 
 class ExportError(ActvizError):
     """A figure could not be written (unwritable folder, full disk)."""
+
+
+def one_line(error: BaseException, limit: int = 300) -> str:
+    """The first line of an exception's message (TensorFlow's run to pages)."""
+    text = str(error).strip() or type(error).__name__
+    first = text.splitlines()[0].strip()
+    return first if len(first) <= limit else first[: limit - 3] + "..."

@@ -241,11 +241,8 @@ class _ActivationSource:
     def __init__(self, session, rows: set[int]):
         self.session = session
         self.arrays: dict[int, np.ndarray] = {}
-        probe = getattr(session, "probe", None)
-        missing = [row for row in rows if probe is None or row not in probe.cache]
-        if probe is not None and len(missing) > 1:
-            everything = probe.all_activations()
-            self.arrays = {row: everything[row] for row in rows}
+        if hasattr(session, "activations") and len(rows) > 1:
+            self.arrays = session.activations(sorted(rows))
 
     def __getitem__(self, row: int) -> np.ndarray:
         if row in self.arrays:

@@ -67,7 +67,7 @@ def trace_model(model) -> TracedModel:
 
     input_infos = describe_inputs(model)
     inputs = [
-        keras.Input(shape=info.shape, dtype=info.dtype, name=f"actviz_{info.name}")
+        keras.Input(shape=info.shape, dtype=info.dtype, name=info.name)
         for info in input_infos
     ]
     recorder = _OutputRecorder()
@@ -116,8 +116,8 @@ class _OutputRecorder:
             # clone_model would build a Model on these intermediate tensors, and
             # Keras re-wires that Model's outputs onto a copied Input, cut off
             # from the outer graph. Run the inner graph in place instead (what
-            # clone_model itself does before it builds the Model). This is the one
-            # private Keras call; without it the nested model stays one opaque row.
+            # clone_model itself does before it builds the Model). A private Keras
+            # method: without it the nested model stays one opaque row.
             return run_in_place(_match_structure(inputs, model), operation_fn=lambda layer: layer, call_fn=self.call)
         if nested:
             return model(inputs)
@@ -165,10 +165,12 @@ def _is_traceable_model(layer) -> bool:
 
 def _match_structure(inputs, model):
     """Fit our tensors to the structure of ``model.input`` (tensor, list or dict)."""
+    import keras
+
     expected = model.input
     flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-    if isinstance(expected, dict):
-        return dict(zip(expected.keys(), flat))
+    if isinstance(expected, dict):  # model.inputs is in Keras' flattened (sorted-key) order
+        return keras.tree.pack_sequence_as(expected, list(flat))
     if isinstance(expected, (list, tuple)):
         return type(expected)(flat)
     return flat[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from actviz_tui.core.errors import ModelLoadError
+from actviz_tui.core.errors import ModelLoadError, one_line
 from actviz_tui.core.tf_env import import_tensorflow
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -22,7 +22,7 @@ def load_model(path: str | Path):
     try:
         model = keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types; all mean "refused"
-        raise ModelLoadError(f"cannot load model {path}: {_first_line(error)}") from error
+        raise ModelLoadError(f"cannot load model {path}: {one_line(error)}") from error
     if not isinstance(model, keras.Model):
         raise ModelLoadError(f"cannot load model {path}: it holds a {type(model).__name__}, not a model")
     return model
@@ -69,9 +69,3 @@ def _directory_message(path: Path) -> str:
             "(for a tf.keras model: tf_keras.models.load_model(dir).save('model.h5'))"
         )
     return f"{path} is a directory, not a model file (.keras or .h5)"
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    first = text.splitlines()[0].strip()
-    return first if len(first) <= 300 else first[:297] + "..."

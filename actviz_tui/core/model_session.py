@@ -27,6 +27,7 @@ class ModelSession:
         self.layers: list[LayerInfo] = traced.layers
         self.inputs: list[InputInfo] = traced.input_infos
         self.probe = ActivationProbe(traced, options.cache_bytes)
+        self._check_image_input(options.image_input)
         self.image_path: Path | None = None
         self.model_input: np.ndarray | None = None  # (H, W, C), preprocessed
         self._stats: dict[int, ActivationStats] = {}
@@ -44,13 +45,15 @@ class ModelSession:
     def total_params(self) -> int:
         return int(self.model.count_params())
 
+    def _check_image_input(self, chosen: int | None) -> None:
+        if chosen is not None and not 0 <= chosen < len(self.inputs):
+            raise LayerLookupError(f"model {self.name} has {len(self.inputs)} input(s) (0-{len(self.inputs) - 1}); no input {chosen}")
+
     @property
     def image_input_index(self) -> int | None:
         """Which model input receives the image (None if no input is an image)."""
         chosen = self.options.image_input
         if chosen is not None:
-            if not 0 <= chosen < len(self.inputs):
-                raise LayerLookupError(f"model has {len(self.inputs)} input(s); no input #{chosen}")
             return chosen if self.inputs[chosen].is_image else None
         return next((i for i, info in enumerate(self.inputs) if info.is_image), None)
 
@@ -100,8 +103,19 @@ class ModelSession:
         """The current image's activation at table row ``row`` (batch axis removed)."""
         self._check_row(row)
         array = self.probe.activation(row)
-        self._stats.setdefault(row, activation_stats(array))
+        if row not in self._stats:
+            self._stats[row] = activation_stats(array)
         return array
+
+    def activations(self, rows: list[int]) -> dict[int, np.ndarray]:
+        """Several rows at once: the uncached ones come from a single graph pass."""
+        for row in rows:
+            self._check_row(row)
+        arrays = self.probe.activations(rows)
+        for row, array in arrays.items():
+            if row not in self._stats:
+                self._stats[row] = activation_stats(array)
+        return arrays
 
     def stats(self, row: int) -> ActivationStats:
         if row not in self._stats:

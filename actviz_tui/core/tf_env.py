@@ -74,15 +74,12 @@ def _route_python_warnings_to_log(path: Path) -> None:
         warnings.simplefilter("ignore")
         return
     handler = logging.FileHandler(path, encoding="utf-8")
+    logging.getLogger().addHandler(handler)  # every library's records: matplotlib, h5py, ...
     for name in ("py.warnings", "tensorflow", "absl", "keras"):
         logger = logging.getLogger(name)
-        logger.addHandler(handler)
+        logger.handlers = [handler]  # TensorFlow adds its own stderr handler
         logger.propagate = False
     logging.captureWarnings(True)
-
-
-def diverted_log_path() -> Path | None:
-    return _diverted_log
 
 
 @functools.lru_cache(maxsize=None)

@@ -30,8 +30,10 @@ def grid_picture(
     rgb[:] = BACKGROUND_RGB
     first = page * layout.per_page
     for slot, channel in enumerate(range(first, min(first + layout.per_page, stack.shape[2]))):
-        tile = colormap.resample_area(stack[:, :, channel], layout.tile_h, layout.tile_w)
-        vmin, vmax = layer_range or colormap.value_range(tile, symmetric=cmap in colormap.DIVERGING)
+        values = stack[:, :, channel]
+        tile = colormap.resample_area(values, layout.tile_h, layout.tile_w)
+        # The range of the raw channel, as the single view uses: not of the shrunk tile.
+        vmin, vmax = layer_range or colormap.value_range(values, symmetric=cmap in colormap.DIVERGING)
         y, x = layout.tile_origin(slot)
         rgb[y : y + layout.tile_h, x : x + layout.tile_w] = colormap.to_rgb(tile, cmap, vmin, vmax)
         if channel == selected or channel in marked:

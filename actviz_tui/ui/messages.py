@@ -38,6 +38,14 @@ class ActivationReady(Message):
 
 
 @dataclass
+class AcrossReady(Message):
+    """Activations of every layer with maps, for one channel across layers."""
+
+    channel: int
+    arrays: dict[int, np.ndarray]
+
+
+@dataclass
 class StatsReady(Message):
     stats: dict[int, ActivationStats]
 

@@ -80,6 +80,14 @@ def test_value_range_of_constant_is_not_degenerate(constant, symmetric):
     vmin, vmax = value_range(np.full((4, 4), constant), symmetric=symmetric)
     assert vmin < vmax
     assert vmin <= constant <= vmax
+    if not symmetric:
+        assert vmin == constant  # drawn in the lowest colour, like matplotlib
+
+
+def test_dead_channel_is_drawn_in_the_lowest_colour():
+    zeros = np.zeros((3, 3))
+    rgb = to_rgb(zeros, "viridis", *value_range(zeros))
+    assert (rgb == lut("viridis")[0]).all()
 
 
 def test_value_range_returns_python_floats():

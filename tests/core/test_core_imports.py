@@ -16,7 +16,7 @@ import actviz_tui.core as core
 names = sorted(info.name for info in pkgutil.iter_modules(core.__path__, core.__name__ + "."))
 for name in names:
     importlib.import_module(name)
-ui = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich_pixels"))
+ui = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich", "rich_pixels"))
 print(json.dumps({"modules": names, "ui": ui, "tf": "tensorflow" in sys.modules}))
 """
 

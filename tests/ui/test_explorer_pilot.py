@@ -98,12 +98,16 @@ async def test_views_grid_and_across_layers(make_app):
         assert "channels 0-5 of 6" in title(app)
         await pilot.press("right")
         assert "selected 1" in title(app)
-        await pilot.press("right", "right", "right", "right", "3")
+        await pilot.press("down", "down")  # conv_b: 12 channels
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 3)
+        await pilot.press("3")
         await wait_until(pilot, lambda: "across" in title(app) and "layers" in title(app))
         await wait_until(pilot, lambda: len(app.explorer.query("MapTile")) > 0)
         tiles = [tile.title_text for tile in app.explorer.query("MapTile")]
-        assert [t.split()[0] for t in tiles] == ["conv_a", "pool_a", "conv_b"]
-        assert "image (3 ch)" in str(app.explorer.query_one("#note").render())
+        assert [t.split()[0] for t in tiles] == ["conv_a", "pool_a", "conv_b"]  # the same panels as the export
+        await pilot.press("right_square_bracket")  # channel 11: only conv_b has it
+        await wait_until(pilot, lambda: len(app.explorer.query("MapTile")) == 1)
+        assert "conv_a (6 ch)" in str(app.explorer.query_one("#note").render())
 
 
 async def test_dense_layer_shows_units(make_app):

@@ -50,7 +50,7 @@ def test_across_layers_view(snap_compare, make_app):
     async def run_before(pilot):
         await _go_to_conv_b(pilot)
         await pilot.press("right", "3")
-        await wait_until(pilot, lambda: len(pilot.app.explorer.query("MapTile")) == 4)
+        await wait_until(pilot, lambda: len(pilot.app.explorer.query("MapTile")) == 3)
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -8,10 +8,12 @@ handlers only change ``self.state`` and repaint from arrays already in memory.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,8 +25,8 @@ from actviz_tui.core import colormap
 from actviz_tui.core.display_maps import (
     channel_count, channel_map, channel_stack, channel_value, describe_picture, has_spatial_maps,
 )
-from actviz_tui.core.errors import ActvizError
-from actviz_tui.core.export_jobs import ExportSettings, FigureRequest, export_figures
+from actviz_tui.core.errors import ActvizError, one_line
+from actviz_tui.core.export_jobs import MAX_ACROSS_PANELS, ExportSettings, FigureRequest, export_figures, spatial_layer_rows
 from actviz_tui.core.image_input import display_rgb
 from actviz_tui.core.model_session import ModelSession, SessionOptions
 from actviz_tui.core.tf_env import compute_device, import_tensorflow
@@ -33,7 +35,7 @@ from actviz_tui.ui.frame_timer import FrameTimer
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture
 from actviz_tui.ui.messages import (
-    ActivationReady, EngineFailed, ExportDone, ImageReady, SessionReady, StageChanged, StatsReady,
+    AcrossReady, ActivationReady, EngineFailed, ExportDone, ImageReady, SessionReady, StageChanged, StatsReady,
 )
 from actviz_tui.ui.screens.export_dialog import ExportChoice, ExportDialog, ExportPlan
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
@@ -45,7 +47,6 @@ from actviz_tui.ui.widgets.text_line import TextLine
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "grid_page"})
-ACROSS_MAX_TILES = 24
 
 
 class ExplorerScreen(Screen[None]):
@@ -96,6 +97,8 @@ class ExplorerScreen(Screen[None]):
         self.frame_timer = FrameTimer()
         self.engine_lock = threading.Lock()  # one TensorFlow call at a time
         self._grid_layout: GridLayout | None = None
+        self._across_key: tuple | None = None  # what the across-layers tiles show
+        self._stats_pending = False
         self.marks: set[tuple[int, int]] = set()  # (layer row, channel) chosen for export
 
     # ----- layout -------------------------------------------------------
@@ -155,7 +158,7 @@ class ExplorerScreen(Screen[None]):
         except ActvizError as error:
             self.post_message(EngineFailed(str(error), fatal_for_model=True))
         except Exception as error:
-            self.post_message(EngineFailed(f"unexpected {type(error).__name__}: {error}", True))
+            self.post_message(EngineFailed(f"unexpected {type(error).__name__}: {one_line(error)}", True))
 
     @work(thread=True, exclusive=True, group="image", exit_on_error=False, description="read image")
     def load_image(self, index: int) -> None:
@@ -164,12 +167,14 @@ class ExplorerScreen(Screen[None]):
         try:
             self.post_message(StageChanged(f"reading {path.name}"))
             with self.engine_lock:
+                if get_current_worker().is_cancelled:  # another image was asked for
+                    return
                 model_input = session.set_image(path)
             self.post_message(ImageReady(index, model_input))
         except ActvizError as error:
             self.post_message(EngineFailed(str(error)))
         except Exception as error:
-            self.post_message(EngineFailed(f"cannot use image {path}: {error}"))
+            self.post_message(EngineFailed(f"cannot use image {path}: {one_line(error)}"))
 
     @work(thread=True, exclusive=True, group="activation", exit_on_error=False, description="compute layer")
     def compute_activation(self, row: int) -> None:
@@ -181,28 +186,37 @@ class ExplorerScreen(Screen[None]):
             try:
                 activation = session.activation(row)
             except Exception as error:
-                self.post_message(EngineFailed(f"cannot compute {session.layers[row].name}: {error}"))
+                self.post_message(EngineFailed(f"cannot compute {session.layers[row].name}: {one_line(error)}"))
                 return
         self.post_message(ActivationReady(row, activation))
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False, description="layer statistics")
     def compute_stats(self) -> None:
         with self.engine_lock:
+            if get_current_worker().is_cancelled:  # the image changed again
+                return
             self.post_message(StageChanged("computing statistics of every layer"))
             try:
                 stats = self.session.compute_all_stats()
             except Exception as error:
-                self.post_message(EngineFailed(f"cannot compute statistics: {error}"))
+                self.post_message(EngineFailed(f"cannot compute statistics: {one_line(error)}"))
                 return
         self.post_message(StatsReady(stats))
 
     @work(thread=True, exclusive=True, group="across", exit_on_error=False, description="all layers")
-    def compute_across(self) -> None:
+    def compute_across(self, channel: int) -> None:
+        rows = spatial_layer_rows(self.session)  # the same panels as the exported figure
         with self.engine_lock:
+            if get_current_worker().is_cancelled:
+                return
             self.post_message(StageChanged("computing every layer"))
-            rows = [layer.index for layer in self.session.layers]
-            arrays = {row: self.session.activation(row) for row in rows}
-        self.app.call_from_thread(self._show_across, arrays)
+            try:
+                arrays = self.session.activations(rows)
+            except Exception as error:
+                self.post_message(EngineFailed(f"cannot compute the layers: {one_line(error)}"))
+                return
+        if not get_current_worker().is_cancelled:
+            self.post_message(AcrossReady(channel, arrays))
 
     # ----- engine messages ---------------------------------------------
     @on(StageChanged)
@@ -225,9 +239,12 @@ class ExplorerScreen(Screen[None]):
 
     @on(ImageReady)
     def _image_ready(self, message: ImageReady) -> None:
-        self.state = ExplorerState(**{**self.state.__dict__, "image": message.image_index})
+        self.state = replace(self.state, image=message.image_index)
         self.error = ""
         self.activation = None
+        self._across_key = None
+        self._stats_pending = True
+        self.query_one(LayerTable).set_stats({})
         preview = self.query_one("#preview", HeatmapView)
         preview.show_rgb(display_rgb(message.model_input))
         shape = "x".join(str(d) for d in message.model_input.shape)
@@ -235,7 +252,6 @@ class ExplorerScreen(Screen[None]):
             f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}"
         )
         self.select_layer(self.state.layer)
-        self.compute_stats()
 
     @on(ActivationReady)
     def _activation_ready(self, message: ActivationReady) -> None:
@@ -244,9 +260,12 @@ class ExplorerScreen(Screen[None]):
         self.activation = message.activation
         self.refresh_bindings()  # Mark and Export are usable now
         self.state = self.state.with_layer(message.row, channel_count(message.activation))
-        self.stage = "ready"
+        self.error, self.stage = "", "ready"
         self.show_status()
         self.refresh_view()
+        if self._stats_pending:  # after the first picture, not before it
+            self._stats_pending = False
+            self.compute_stats()
 
     @on(StatsReady)
     def _stats_ready(self, message: StatsReady) -> None:
@@ -348,7 +367,11 @@ class ExplorerScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(LayerTable).set_filter(event.value)
+        table = self.query_one(LayerTable)
+        table.set_filter(event.value, keep=self.state.layer)
+        shown = table.selected_row
+        if shown is not None and shown != self.state.layer:  # the selected layer was filtered out
+            self.select_layer(shown)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -472,6 +495,7 @@ class ExplorerScreen(Screen[None]):
     def _paint_grid(self, layer_name: str) -> None:
         grid = self.query_one("#grid", HeatmapView)
         if not has_spatial_maps(self.activation):
+            self._grid_layout = None
             values = channel_map(self.activation, 0)
             vmin, vmax = self._value_range(values)
             grid.show_values(values, self.state.cmap, vmin, vmax)
@@ -479,8 +503,9 @@ class ExplorerScreen(Screen[None]):
             return
         stack = channel_stack(self.activation)
         width, height = grid.content_size
-        if width < 2 or height < 2:  # just switched to: not laid out yet
-            self.call_after_refresh(self.refresh_view)
+        if width < 2 or height < 2:  # just switched to and not laid out yet, or hidden
+            if not self.has_class("-too-small"):
+                self.call_after_refresh(self.refresh_view)
             return
         layout = plan_grid(stack.shape[2], stack.shape[0], stack.shape[1], height * 2, width)
         self._grid_layout = layout
@@ -497,36 +522,46 @@ class ExplorerScreen(Screen[None]):
         )
 
     def _paint_across(self) -> None:
-        self._title(f"channel {self.state.channel} across layers")
-        self.compute_across()
+        key = (self.state.channel, self.state.cmap, self.state.scope, self.size.width)
+        if key != self._across_key:
+            self._across_key = key
+            self._title(f"channel {self.state.channel} across layers")
+            self.compute_across(self.state.channel)
 
-    def _show_across(self, arrays: dict[int, np.ndarray]) -> None:
-        channel, cmap = self.state.channel, self.state.cmap
+    @on(AcrossReady)
+    def _across_ready(self, message: AcrossReady) -> None:
+        if self.state.view != "across" or message.channel != self.state.channel:
+            return  # a newer request is on its way
+        channel, cmap = message.channel, self.state.cmap
         tiles, skipped = [], []
-        for row, activation in arrays.items():
-            name = self.session.layers[row].name
-            if not has_spatial_maps(activation):
-                continue
-            stack = channel_stack(activation)
+        for row, activation in message.arrays.items():
+            name, stack = self.session.layers[row].name, channel_stack(activation)
             if stack.shape[2] <= channel:
                 skipped.append(f"{name} ({stack.shape[2]} ch)")
                 continue
             values = stack[:, :, channel]
-            vrange = colormap.value_range(stack if self.state.scope == "layer" else values, symmetric=cmap in colormap.DIVERGING)
-            tiles.append(MapTile(f"{name} {values.shape[0]}x{values.shape[1]}", values, cmap, vrange))
+            source = stack if self.state.scope == "layer" else values
+            value_range = colormap.value_range(source, symmetric=cmap in colormap.DIVERGING)
+            tiles.append(MapTile(f"{name} {values.shape[0]}x{values.shape[1]}", values, cmap, value_range))
+        self._mount_tiles(tiles[:MAX_ACROSS_PANELS])
+        self._across_note(channel, len(tiles), skipped)
+        self._title(f"channel {channel} across {min(len(tiles), MAX_ACROSS_PANELS)} layers  ({self.state.scope} scale)")
+        self.stage = "ready"
+        self.show_status()
+
+    def _mount_tiles(self, tiles: list[MapTile]) -> None:
         container = self.query_one("#across-tiles", Vertical)
         container.remove_children()
         container.styles.grid_size_columns = max(1, min(4, self.query_one("#views").size.width // 28))
-        container.mount(*tiles[:ACROSS_MAX_TILES])
+        container.mount(*tiles)
+
+    def _across_note(self, channel: int, shown: int, skipped: list[str]) -> None:
         note = f"too few channels for channel {channel}: {', '.join(skipped)}" if skipped else ""
-        if len(tiles) > ACROSS_MAX_TILES:
-            note += f"  (first {ACROSS_MAX_TILES} of {len(tiles)} layers shown)"
-        if not tiles:
+        if shown > MAX_ACROSS_PANELS:
+            note += f"  (first {MAX_ACROSS_PANELS} of {shown} layers shown)"
+        if not shown:
             note = f"no layer has a map for channel {channel}. " + note
         self.query_one("#note", Static).update(note)
-        self._title(f"channel {channel} across {len(tiles)} layers  ({self.state.scope} scale)")
-        self.stage = "ready"
-        self.show_status()
 
     def _title(self, text: str) -> None:
         self.query_one("#title", TextLine).update(text)
@@ -547,11 +582,11 @@ class ExplorerScreen(Screen[None]):
         offset = event.get_content_offset(grid)
         if offset is None:
             return
-        picture_w, _ = grid.picture_size
-        left = (grid.content_size.width - picture_w) // 2
-        slot = self._grid_layout.slot_at(offset.y * 2, offset.x - left)
-        if slot is not None:
-            first = self._grid_layout.page_of(self.state.channel) * self._grid_layout.per_page
+        left, top = grid.picture_offset()
+        x, y = offset.x - left, (offset.y - top) * 2
+        slot = self._grid_layout.slot_at(y, x) if x >= 0 and y >= 0 else None
+        first = self._grid_layout.page_of(self.state.channel) * self._grid_layout.per_page
+        if slot is not None and first + slot < self.state.channels:
             self._set_state(self.state.with_channel(first + slot))
 
     # ----- command palette ----------------------------------------------------

@@ -35,22 +35,26 @@ class HeatmapView(Widget):
         self._cmap = "viridis"
         self._range = (0.0, 1.0)
         self._picture_key: tuple | None = None
+        self._version = 0  # bumped on every new picture: ids of freed arrays get reused
         self._picture: HalfBlockImage | None = None
         self._strips: list[Strip] = []
         self.placeholder = ""
         self.frame_callback = None  # called after each frame's lines are made
 
     def show_values(self, values: np.ndarray, cmap: str, vmin: float, vmax: float) -> None:
+        self._version += 1
         self._values, self._rgb = values, None
         self._cmap, self._range = cmap, (vmin, vmax)
         self.refresh()
 
     def show_rgb(self, rgb: np.ndarray) -> None:
         """An RGB picture (input preview, channel grid); fitted like a map."""
+        self._version += 1
         self._values, self._rgb = None, rgb
         self.refresh()
 
     def clear(self, placeholder: str = "") -> None:
+        self._version += 1
         self._values = self._rgb = None
         self.placeholder = placeholder
         self.refresh()
@@ -60,6 +64,12 @@ class HeatmapView(Widget):
         """(cells wide, rows high) of the current picture, (0, 0) if none."""
         picture = self._picture
         return (picture.width, picture.height) if picture else (0, 0)
+
+    def picture_offset(self) -> tuple[int, int]:
+        """(x, y) cell where the centred picture starts in the content box."""
+        width, height = self.content_size
+        picture_w, picture_h = self.picture_size
+        return (max((width - picture_w) // 2, 0), max((height - picture_h) // 2, 0))
 
     def get_line_filters(self) -> list[LineFilter]:
         # Our colours are all RGB already: converting ANSI colours would only
@@ -86,7 +96,7 @@ class HeatmapView(Widget):
         if width < 1 or height < 1 or (self._values is None and self._rgb is None):
             self._picture = None
             return None
-        key = (id(self._values), id(self._rgb), self._cmap, self._range, width, height)
+        key = (self._version, width, height)
         if key != self._picture_key:
             self._picture = self._build(width, height)
             self._strips = centred_strips(self._picture, width, height)

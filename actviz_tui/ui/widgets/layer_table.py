@@ -51,9 +51,10 @@ class LayerTable(DataTable):
                 if column in ("Layer", "mean", "zeros", "dead"):
                     self.update_cell(str(layer.index), column, value)
 
-    def set_filter(self, text: str) -> None:
+    def set_filter(self, text: str, keep: int | None = None) -> None:
+        """Show only matching layers; the cursor stays on ``keep`` if it is shown."""
         self.filter_text = text.strip().lower()
-        self.rebuild()
+        self.rebuild(keep)
 
     def visible_layers(self) -> list[LayerInfo]:
         wanted = self.filter_text
@@ -62,9 +63,9 @@ class LayerTable(DataTable):
             if not wanted or wanted in layer.name.lower() or wanted in layer.type.lower()
         ]
 
-    def rebuild(self) -> None:
+    def rebuild(self, keep: int | None = None) -> None:
         """Re-list the rows (a new filter); the cursor stays on the same layer if shown."""
-        selected = self.selected_row
+        selected = keep if keep is not None else self.selected_row
         with self.prevent(DataTable.RowHighlighted):
             self.clear()
             for layer in self.visible_layers():
