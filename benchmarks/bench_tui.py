@@ -91,9 +91,17 @@ async def switch_times(plain: bool) -> list[float]:
 
     from textual.widget import Widget
 
-    originals = HeatmapView.render, HeatmapView.render_line
+    def plain_render_lines(self, crop):
+        lines = Widget.render_lines(self, crop)
+        if self.frame_callback is not None and self._values is not None:
+            self.frame_callback()
+        return lines
+
+    patched = ("render", "render_line", "render_lines")
+    originals = [getattr(HeatmapView, name) for name in patched]
     if plain:
-        HeatmapView.render, HeatmapView.render_line = plain_render, Widget.render_line
+        for name, method in zip(patched, (plain_render, Widget.render_line, plain_render_lines)):
+            setattr(HeatmapView, name, method)
     try:
         app = ActvizApp(SAMPLE_MODEL, [SAMPLE_IMAGE])
         async with app.run_test(size=(160, 50)) as pilot:
@@ -104,16 +112,52 @@ async def switch_times(plain: bool) -> list[float]:
                 await pilot.pause()
             return list(app.explorer.frame_timer.samples_ms)
     finally:
-        HeatmapView.render, HeatmapView.render_line = originals
+        for name, method in zip(patched, originals):
+            setattr(HeatmapView, name, method)
 
 
 def channel_switch_rows() -> list[dict]:
     ours = statistics.median(asyncio.run(switch_times(plain=False)))
     plain = statistics.median(asyncio.run(switch_times(plain=True)))
+    our_bytes, plain_bytes = repaint_bytes()
     return [
         row("explorer channel switch, median ms (160x50, conv2d 148x148)", ours, plain, "<= 5 ms", ours <= 5),
         row("explorer channel switch speed-up vs plain rich-pixels", plain / ours, 1.0, ">= 5x", plain / ours >= 5),
+        row("bytes per full heatmap repaint, truecolor (sample conv2d, median of 32 channels)",
+            our_bytes, plain_bytes, "<= 0.6x plain", our_bytes / plain_bytes <= 0.6),
     ]
+
+
+def repaint_bytes(cells_w: int = 117, cells_h: int = 45) -> tuple[float, float]:
+    """Terminal bytes for one heatmap of the sample's first conv layer, as
+    Textual writes strips: our merged half-block rows vs rich_pixels' cells."""
+    import matplotlib
+    import numpy as np
+    from PIL import Image
+    from rich.console import Console
+    from rich_pixels import Pixels
+    from textual.strip import Strip
+
+    from actviz_tui.core import colormap
+    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.ui.widgets.halfblock import HalfBlockImage
+
+    session = ModelSession.open(SAMPLE_MODEL)
+    session.set_image(SAMPLE_IMAGE)
+    maps = session.activation(0)
+    console = Console(color_system="truecolor", width=cells_w, legacy_windows=False)
+    ours, plain = [], []
+    for channel in range(maps.shape[2]):
+        values = maps[:, :, channel]
+        vmin, vmax = colormap.value_range(values)
+        picture = HalfBlockImage.from_values(values, "viridis", vmin, vmax, cells_w, cells_h)
+        ours.append(sum(len(Strip(row).render(console).encode()) for row in picture.rows()))
+        px_h, px_w = colormap.fit_shape(*values.shape, cells_h * 2, cells_w)
+        rgba = matplotlib.colormaps["viridis"](colormap.normalise(values, vmin, vmax), bytes=True)
+        image = Image.fromarray(rgba[:, :, :3]).resize((px_w, px_h), Image.Resampling.BOX)
+        lines = console.render_lines(Pixels.from_image(image), console.options, pad=False)
+        plain.append(sum(len(Strip(line).render(console).encode()) for line in lines))
+    return float(np.median(ours)), float(np.median(plain))
 
 
 # ----- 2 & 3. process start to a text on screen --------------------------------

@@ -26,7 +26,7 @@ from actviz_tui.core.display_maps import (
     channel_count, channel_map, channel_stack, channel_value, describe_picture, has_spatial_maps,
 )
 from actviz_tui.core.errors import ActvizError, one_line
-from actviz_tui.core.export_jobs import MAX_ACROSS_PANELS, ExportSettings, FigureRequest, export_figures, spatial_layer_rows
+from actviz_tui.core.export_jobs import MAX_ACROSS_PANELS, ExportSettings, export_figures, spatial_layer_rows
 from actviz_tui.core.image_input import display_rgb
 from actviz_tui.core.model_session import ModelSession, SessionOptions
 from actviz_tui.core.tf_env import compute_device, import_tensorflow
@@ -37,7 +37,8 @@ from actviz_tui.ui.grid_picture import grid_picture
 from actviz_tui.ui.messages import (
     AcrossReady, ActivationReady, EngineFailed, ExportDone, ImageReady, SessionReady, StageChanged, StatsReady,
 )
-from actviz_tui.ui.screens.export_dialog import ExportChoice, ExportDialog, ExportPlan
+from actviz_tui.ui.export_choices import export_choices
+from actviz_tui.ui.screens.export_dialog import ExportDialog, ExportPlan
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
@@ -395,26 +396,8 @@ class ExplorerScreen(Screen[None]):
         if self.activation is None:
             return
         settings = ExportSettings(cmap=self.state.cmap, scale=self.state.scope)
-        self.app.push_screen(ExportDialog(self._export_choices(), settings), self._start_export)
-
-    def _export_choices(self) -> list[ExportChoice]:
-        layer = self.session.layers[self.state.layer].name
-        channel, view, marks = self.state.channel, self.state.view, sorted(self.marks)
-        choices = []
-        if marks:
-            names = ", ".join(f"{self.session.layers[r].short_name} ch {c}" for r, c in marks[:4])
-            more = f" +{len(marks) - 4}" if len(marks) > 4 else ""
-            requests = tuple(FigureRequest("channel", layer=r, channel=c) for r, c in marks)
-            choices.append(ExportChoice("marked", f"marked channels ({len(marks)}): {names}{more}", requests, True))
-        on_screen = not marks
-        choices += [
-            ExportChoice("channel", f"{layer} channel {channel}", (FigureRequest("channel", layer=self.state.layer, channel=channel),), on_screen and view == "channel"),
-            ExportChoice("grid", f"{layer}: every channel (grid)", (FigureRequest("grid", layer=self.state.layer),), on_screen and view == "grid"),
-            ExportChoice("across", f"channel {channel} across layers", (FigureRequest("across", channel=channel),), on_screen and view == "across"),
-            ExportChoice("all-layers", "all layers: one grid per layer", (FigureRequest("all-layers"),), False),
-            ExportChoice("input", "the input image as the model sees it", (FigureRequest("input"),), False),
-        ]
-        return choices
+        choices = export_choices(self.session, self.state, self.marks)
+        self.app.push_screen(ExportDialog(choices, settings), self._start_export)
 
     def _start_export(self, plan: ExportPlan | None) -> None:
         if plan is not None:

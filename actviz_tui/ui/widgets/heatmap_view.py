@@ -85,10 +85,23 @@ class HeatmapView(Widget):
         return self._strips[y] if y < len(self._strips) else Strip.blank(width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._current_picture()  # once per frame, before Textual asks for each line
-        lines = super().render_lines(crop)
+        if self._current_picture() is None or self.styles.gutter:
+            lines = super().render_lines(crop)  # placeholder text, or a styled box
+        else:
+            lines = self._picture_lines(crop)
         if self.frame_callback is not None and (self._values is not None or self._rgb is not None):
             self.frame_callback()
+        return lines
+
+    def _picture_lines(self, crop: Region) -> list[Strip]:
+        """The ready-made strips as they are: Textual's per-line styling pass
+        (background, opacity, filters) has nothing to add to opaque RGB cells
+        and costs more than building the picture."""
+        width = self.size.width
+        blank = Strip.blank(width, self.rich_style)
+        lines = [self._strips[y] if y < len(self._strips) else blank for y in crop.line_range]
+        if crop.column_span != (0, width):
+            lines = [line.crop(*crop.column_span) for line in lines]
         return lines
 
     def _current_picture(self) -> HalfBlockImage | None:
@@ -99,7 +112,7 @@ class HeatmapView(Widget):
         key = (self._version, width, height)
         if key != self._picture_key:
             self._picture = self._build(width, height)
-            self._strips = centred_strips(self._picture, width, height)
+            self._strips = centred_strips(self._picture, width, height, self.rich_style)
             self._picture_key = key
         return self._picture
 
@@ -117,14 +130,14 @@ def wrapped(text: str, width: int) -> list[str]:
     return lines
 
 
-def centred_strips(picture: HalfBlockImage, width: int, height: int) -> list[Strip]:
+def centred_strips(picture: HalfBlockImage, width: int, height: int, background: Style | None = None) -> list[Strip]:
     left = max((width - picture.width) // 2, 0)
     right = max(width - left - picture.width, 0)
     top = (height - picture.height) // 2
-    pad_left = [Segment(" " * left)] if left else []
-    pad_right = [Segment(" " * right)] if right else []
+    pad_left = [Segment(" " * left, background)] if left else []
+    pad_right = [Segment(" " * right, background)] if right else []
     body = [Strip(pad_left + row + pad_right, left + picture.width + right) for row in picture.rows()]
-    return [Strip.blank(width)] * top + body
+    return [Strip.blank(width, background)] * top + body
 
 
 def fit_rgb(rgb: np.ndarray, max_w: int, max_h: int) -> np.ndarray:
