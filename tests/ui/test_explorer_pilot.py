@@ -249,3 +249,27 @@ async def test_export_to_an_unwritable_folder_shows_an_error(make_app, tmp_path)
         assert "a_file" in status(app)
         await pilot.press("right")  # still usable
         assert app.explorer.state.channel == 1
+
+
+async def test_works_at_80x24(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("down", "right")
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 1)
+        assert not app.explorer.has_class("-too-small")
+        assert title(app).startswith("conv_a  channel 1/6")
+        width, height = app.explorer.query_one("#heatmap").picture_size
+        assert width >= 20 and height >= 8  # a real picture, not a sliver
+        assert app.explorer.query_one("#layers").row_count == 7
+
+
+async def test_resize_renders_at_the_new_size(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        before = app.explorer.query_one("#heatmap").picture_size
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause(0.2)
+        after = app.explorer.query_one("#heatmap").picture_size
+        assert after[0] > before[0] and after[1] > before[1]
