@@ -79,7 +79,7 @@ def test_sample_model_session_keys_and_clean_quit(tmux):
     term.keys("Down")
     term.wait_for("max_pooling2d  channel 3/32")
     term.keys("2")
-    term.wait_for("page 1/")
+    term.wait_for("channels 0-")
     coloured = term.screen(colours=True)
     assert "\x1b[38;5;" in coloured or "\x1b[38;2;" in coloured  # the heatmap is in colour
     term.keys("q")
