@@ -342,15 +342,21 @@ class ExplorerScreen(Screen[None]):
         self._set_state(self.state.next_scope())
 
     def action_image(self, delta: int) -> None:
-        if self.session is None or len(self.image_paths) < 2:
+        if self.session is None:
+            self.notify("the model is still loading", timeout=3)
+        elif len(self.image_paths) < 2:
             self.notify("only one image: give several on the command line, or press o", timeout=3)
-            return
-        self.load_image((self.state.image + delta) % len(self.image_paths))
+        else:
+            self.load_image((self.state.image + delta) % len(self.image_paths))
 
     def action_open_image(self) -> None:
         def chosen(answer: str | None) -> None:
-            if answer and self.session is not None:
-                self.image_paths.append(Path(answer).expanduser())
+            if not answer:
+                return
+            self.image_paths.append(Path(answer).expanduser())
+            if self.session is None:  # opened once the model has loaded
+                self.state = replace(self.state, image=len(self.image_paths) - 1)
+            else:
                 self.load_image(len(self.image_paths) - 1)
 
         self.app.push_screen(PromptScreen("Open image (path):", "path/to/image.jpg"), chosen)
