@@ -152,9 +152,10 @@ class _OutputRecorder:
 
 
 def _is_functional(model) -> bool:
-    from keras.src.models.functional import Functional
+    import keras
 
-    return isinstance(model, Functional)
+    # Functional models are keras.Function graphs; Sequential and subclassed ones are not.
+    return isinstance(model, keras.Model) and isinstance(model, keras.Function)
 
 
 def _is_traceable_model(layer) -> bool:
