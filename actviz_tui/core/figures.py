@@ -19,6 +19,7 @@ from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from actviz_tui.core import colormap
 from actviz_tui.core.mosaic import SCALES, grid_shape, mosaic, tile_origin
 
 DEFAULT_DPI = 150
@@ -292,20 +293,13 @@ def is_diverging(cmap: str | Colormap) -> bool:
 def display_range(
     values: np.ndarray, cmap: str = "viridis", vmin: float | None = None, vmax: float | None = None
 ) -> tuple[float, float]:
-    """(low, high) for colouring ``values``: data range, symmetric about 0 for a
-    diverging colormap, explicit overrides win; never an empty range."""
-    low, high = _finite_range(values)
-    if is_diverging(cmap):
-        reach = max(abs(low), abs(high))
-        low, high = -reach, reach
+    """(low, high) for colouring ``values``, the explorer's rule
+    (``colormap.value_range``: symmetric about 0 for a diverging colormap, a
+    constant map at the bottom colour); explicit overrides win."""
+    low, high = colormap.value_range(values, symmetric=is_diverging(cmap))
     low = low if vmin is None else float(vmin)
     high = high if vmax is None else float(vmax)
-    if high <= low:
-        # A constant map (a dead ReLU channel): keep it at the bottom colour,
-        # or the middle one for a diverging map, as matshow would.
-        centre = is_diverging(cmap) and low == 0
-        low, high = (low - 1.0, high + 1.0) if centre else (low, low + 1.0)
-    return low, high
+    return (low, high) if high > low else (low, low + 1.0)
 
 
 def _finite_range(values: np.ndarray) -> tuple[float, float]:
