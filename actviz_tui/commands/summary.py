@@ -19,6 +19,9 @@ from actviz_tui.core.model_session import ModelSession
 def run_summary(args: argparse.Namespace) -> int:
     model_path, images = model_and_images(args.model, [args.image] if args.image else [])
     session = open_session(args, model_path)
+    hint = session.preprocessing_hint()
+    if hint:
+        print(f"actviz: warning: {hint}", file=sys.stderr)
     note = None
     if images:
         try:

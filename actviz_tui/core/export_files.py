@@ -160,6 +160,13 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> P
             _remove_quietly(temp)
 
 
+def _new_file_mode() -> int:
+    """0o666 less the process umask: the mode an ordinary new file gets."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write_temp_file(folder: Path, data: bytes) -> Path:
     descriptor, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     temp = Path(name)
@@ -167,6 +174,7 @@ def _write_temp_file(folder: Path, data: bytes) -> Path:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), _new_file_mode())  # mkstemp's 0600 would hide it from colleagues
             os.fsync(handle.fileno())
     except BaseException:
         _remove_quietly(temp)

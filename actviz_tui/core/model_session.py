@@ -65,17 +65,23 @@ class ModelSession:
         if len(self.inputs) == 1:
             return f"image -> {self.inputs[chosen].name}"
         others = ", ".join(info.name for i, info in enumerate(self.inputs) if i != chosen)
-        return f"image -> {self.inputs[chosen].name} (input {chosen + 1}/{len(self.inputs)}); zeros -> {others}"
+        return f"image -> {self.inputs[chosen].name} (input {chosen} of 0-{len(self.inputs) - 1}); zeros -> {others}"
+
+    def preprocessing_hint(self) -> str | None:
+        """A warning when the model rescales its own input and we would too."""
+        rescales = any(info.type == "Rescaling" for info in self.layers[:3])
+        if rescales and self.options.preprocessing == "rescale":
+            return (
+                f"model {self.name} has its own Rescaling layer, so pixels get divided by 255 twice; "
+                "use --preprocess none"
+            )
+        return None
 
     def set_image(self, image_path: str | Path) -> np.ndarray:
         """Load and preprocess an image as the model's input; returns it (H, W, C)."""
         chosen = self.image_input_index
         if chosen is None:
-            shapes = ", ".join(str(info.shape) for info in self.inputs)
-            raise NotAnImageModelError(
-                f"model {self.name} does not take an image (its input shape is {shapes}); "
-                "only its layer table can be shown"
-            )
+            raise NotAnImageModelError(self._no_image_message())
         batch = load_model_input(
             image_path, self.inputs[chosen].shape, self.options.preprocessing, self.options.size
         )
@@ -84,6 +90,15 @@ class ModelSession:
         self.model_input = batch[0]
         self._stats.clear()
         return self.model_input
+
+    def _no_image_message(self) -> str:
+        images = [f"input {i} ({info.name})" for i, info in enumerate(self.inputs) if info.is_image]
+        asked = self.options.image_input
+        if asked is not None and images:
+            info = self.inputs[asked]
+            return f"input {asked} ({info.name}, shape {info.shape}) is not an image; try --input with {', '.join(images)}"
+        shapes = ", ".join(str(info.shape) for info in self.inputs)
+        return f"model {self.name} does not take an image (input shape {shapes}); only its layer table can be shown"
 
     def _model_inputs(self, image_batch: np.ndarray, chosen: int) -> list[np.ndarray]:
         arrays = []

@@ -24,6 +24,7 @@ class ActvizApp(App[None]):
         self.image_paths = [Path(p) for p in image_paths]
         self.options = options
         self.injected_session = session
+        self.explorer = None  # the ExplorerScreen, once open
 
     def compose(self) -> ComposeResult:
         yield Static(f"actviz  {self.model_path.name}  starting…", id="splash")
@@ -37,15 +38,11 @@ class ActvizApp(App[None]):
         from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
         options = self.options or SessionOptions()
-        self.push_screen(ExplorerScreen(self.model_path, self.image_paths, options, session=self.injected_session))
-
-    @property
-    def explorer(self):
-        """The explorer screen (None until it is open)."""
-        return self.screen if self.screen.id == "explorer" else None
+        self.explorer = ExplorerScreen(self.model_path, self.image_paths, options, session=self.injected_session)
+        self.push_screen(self.explorer)
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        if self.explorer is not None:
+        if self.explorer is not None:  # the palette is a screen of its own: ask the explorer
             for title, help_text, callback in self.explorer.palette_commands():
                 yield SystemCommand(title, help_text, callback)

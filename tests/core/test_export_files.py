@@ -275,3 +275,15 @@ def test_temp_files_are_hidden_parts_in_the_target_folder(tmp_path, monkeypatch)
     write_bytes_atomic(tmp_path / "f.png", b"1", overwrite=True)
     assert seen[0].parent == tmp_path
     assert seen[0].name.startswith(export_files.TEMP_PREFIX) and seen[0].name.endswith(export_files.TEMP_SUFFIX)
+
+
+def test_written_files_get_the_ordinary_mode(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = write_bytes_atomic(tmp_path / "figure.png", b"png bytes")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -263,7 +263,7 @@ def test_two_inputs_image_gets_first_image_input(session_for, rgb_image):
     ]
     assert session.image_input_index == 0
     description = session.input_description()
-    assert "image -> image" in description and "zeros -> meta" in description and "1/2" in description
+    assert "image -> image" in description and "zeros -> meta" in description and "input 0 of 0-1" in description
     image = session.set_image(rgb_image)
     zeros = np.zeros((1, 4), np.float32)
     for name in ("conv", "meta_dense", "concat", "head"):
@@ -281,7 +281,7 @@ def test_two_inputs_explicit_choice(session_for):
     vector = session_for("two_inputs", image_input=1)
     assert vector.image_input_index is None  # input 1 is a vector, not an image
     assert vector.input_description() == "no image input"
-    with pytest.raises(NotAnImageModelError):
+    with pytest.raises(NotAnImageModelError, match=r"input 1 \(meta, shape \(4,\)\) is not an image; try --input with input 0 \(image\)"):
         vector.set_image("/nonexistent.png")
 
 
@@ -296,7 +296,7 @@ def test_image_input_option_picks_among_image_inputs(rgb_image):
     assert default.image_input_index == 0
     session = ModelSession(model, options=SessionOptions(image_input=1))
     assert session.image_input_index == 1
-    assert session.input_description() == "image -> gray (input 2/2); zeros -> color"
+    assert session.input_description() == "image -> gray (input 1 of 0-1); zeros -> color"
     image = session.set_image(rgb_image)
     assert image.shape == (6, 6, 1)
     zeros = np.zeros((1, 8, 8, 3), np.float32)
@@ -399,3 +399,12 @@ def test_free_size_with_size_option(session_for, rgb_image):
     image = session.set_image(rgb_image)
     assert image.shape == (10, 12, 3)
     assert session.activation(session.find_layer("conv")).shape == (10, 12, 4)
+
+
+def test_own_rescaling_layer_gets_a_preprocessing_hint():
+    k = keras()
+    inputs = k.Input((8, 8, 3))
+    x = k.layers.Rescaling(1 / 255)(inputs)
+    model = k.Model(inputs, k.layers.Conv2D(2, 3)(x))
+    assert "divided by 255 twice" in ModelSession(model).preprocessing_hint()
+    assert ModelSession(model, options=SessionOptions(preprocessing="none")).preprocessing_hint() is None

@@ -129,8 +129,8 @@ async def test_colormap_and_scale_keys(make_app):
         assert app.explorer.state.cmap == "magma" and "magma" in status(app)
         await pilot.press("m", "m")
         assert app.explorer.state.cmap == "coolwarm"
-        low, high = map(float, title(app).split("[")[1].split("]")[0].split(", "))
-        assert low == -high  # a diverging map is centred on zero
+        legend = app.explorer.query_one("#legend")
+        assert legend.vmin == -legend.vmax  # a diverging colour scale is centred on zero
         await pilot.press("s")
         assert app.explorer.state.scope == "layer" and "layer scale" in title(app)
 
@@ -273,3 +273,25 @@ async def test_resize_renders_at_the_new_size(make_app):
         await pilot.pause(0.2)
         after = app.explorer.query_one("#heatmap").picture_size
         assert after[0] > before[0] and after[1] > before[1]
+
+
+async def test_keys_typed_while_loading_never_reach_the_hidden_filter(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"conv_b")  # before the model is loaded
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press(*"conv_b")
+        assert app.explorer.query_one("#filter").value == ""
+        assert app.explorer.query_one("#layers").row_count == 7
+
+
+async def test_palette_lists_the_explorer_actions(make_app):
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Export", "Grid", "Colormap", "Mark"} <= titles

@@ -51,6 +51,7 @@ CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "grid_pa
 
 
 class ExplorerScreen(Screen[None]):
+    AUTO_FOCUS = "#layers"
     BINDINGS = [
         Binding("left", "channel(-1)", "Channel -", priority=True),
         Binding("right", "channel(1)", "Channel +", priority=True),
@@ -106,7 +107,8 @@ class ExplorerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                yield Input(placeholder="filter layers: part of a name or type", id="filter")
+                # Disabled (so never focused) until / opens it: typed keys are commands, not text.
+                yield Input(placeholder="filter layers: part of a name or type", id="filter", disabled=True)
                 yield LayerTable(id="layers")
                 yield TextLine("input", id="preview-title")
                 yield HeatmapView(id="preview")
@@ -231,6 +233,9 @@ class ExplorerScreen(Screen[None]):
         self.query_one(LayerTable).set_layers(self.session.layers)
         self.stage = "ready"
         self.show_status()
+        hint = self.session.preprocessing_hint()
+        if hint:
+            self.notify(hint, title="preprocessing", severity="warning", timeout=12)
         if not self.image_paths:
             self.query_one("#heatmap", HeatmapView).clear("no image given: press o to open one")
         elif self.session.image_input_index is None:
@@ -363,6 +368,7 @@ class ExplorerScreen(Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        box.disabled = False
         box.add_class("-shown")
         box.focus()
 
@@ -370,6 +376,7 @@ class ExplorerScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         box.value = ""
         box.remove_class("-shown")
+        box.disabled = True
         self.query_one(LayerTable).focus()
 
     @on(Input.Changed, "#filter")
@@ -396,6 +403,8 @@ class ExplorerScreen(Screen[None]):
             return None  # shown, but disabled until activations exist
         if action in CURSOR_ACTIONS and isinstance(self.focused, Input):
             return False  # let the filter box move its own text cursor
+        if action == "grid_page" and self.state.view != "grid":
+            return False  # elsewhere the keys page the table or scroll
         return True
 
     def action_export(self) -> None:
@@ -479,7 +488,8 @@ class ExplorerScreen(Screen[None]):
             where += f"  ({describe_picture(activation)})"
         dead = "  dead: all zeros" if not np.any(values) else ""
         mark = "  * marked" if (self.state.layer, channel) in self.marks else ""
-        self._title(f"{layer_name}  {where}  [{vmin:.4g}, {vmax:.4g}]  {self.state.scope} scale{dead}{mark}")
+        low, high = np.nanmin(values), np.nanmax(values)  # the data's own range, not the colour scale's
+        self._title(f"{layer_name}  {where}  [{low:.4g}, {high:.4g}]  {self.state.scope} scale{dead}{mark}")
 
     def _paint_grid(self, layer_name: str) -> None:
         grid = self.query_one("#grid", HeatmapView)

@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 from actviz_tui.core.activation_stats import ActivationStats
 from actviz_tui.core.layer_graph import LayerInfo
 
-COLUMNS = ("#", "Layer", "Type", "Output", "Params", "mean", "zeros", "dead")
+COLUMNS = ("#", "Layer", "Type", "Output", "Params", "mean", "zero", "dead")
 
 
 class LayerTable(DataTable):
@@ -48,7 +48,7 @@ class LayerTable(DataTable):
         """Update names and stats in place: the cursor stays where it is."""
         for layer in self.visible_layers():
             for column, value in zip(COLUMNS, self._cells(layer)):
-                if column in ("Layer", "mean", "zeros", "dead"):
+                if column in ("Layer", "mean", "zero", "dead"):
                     self.update_cell(str(layer.index), column, value)
 
     def set_filter(self, text: str, keep: int | None = None) -> None:
@@ -89,7 +89,7 @@ class LayerTable(DataTable):
     def _cells(self, layer: LayerInfo) -> list:
         mark = "*" if layer.index in self.marked else ""
         name = Text("  " * layer.depth + layer.short_name + mark, style="bold" if layer.is_model else "")
-        shape = "(" + ", ".join("None" if d is None else str(d) for d in layer.output_shape[1:]) + ")"
+        shape = "x".join("?" if d is None else str(d) for d in layer.output_shape[1:]) or "scalar"
         return [str(layer.index), name, layer.type, shape, f"{layer.params:,}", *self._stats_cells(layer.index)]
 
     def _stats_cells(self, row: int) -> list:
