@@ -331,6 +331,8 @@ class ExplorerScreen(Screen[None]):
     def action_ask_channel(self) -> None:
         def chosen(answer: str | None) -> None:
             if answer and answer.isdigit():
+                if int(answer) >= self.state.channels:
+                    self.notify(f"no channel {answer} here: showing the last, {self.state.channels - 1}", timeout=4)
                 self._set_state(self.state.with_channel(int(answer)))
             elif answer:
                 self.notify(f"not a channel number: {answer}", severity="warning")
@@ -420,7 +422,7 @@ class ExplorerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export figures")
     def export_worker(self, plan: ExportPlan) -> None:
-        self.post_message(StageChanged(f"exporting {len(plan.requests)} figure(s) to {plan.settings.folder}"))
+        self.post_message(StageChanged(f"exporting to {plan.settings.folder}"))
         try:
             with self.engine_lock:
                 paths = export_figures(self.session, plan.requests, plan.settings)
