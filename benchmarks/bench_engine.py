@@ -29,6 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from result_row import result_row  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
 SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
@@ -147,17 +150,6 @@ def _timed_python(script: str, *args, timeout: float = 600) -> tuple[float, floa
     return seconds, cpu, done.stdout
 
 
-def _row(metric: str, value: float, baseline: float, goal: str, met: bool | None) -> dict:
-    return {
-        "metric": metric,
-        "value": value,
-        "baseline": baseline,
-        "ratio": value / baseline if baseline else float("nan"),
-        "goal": goal,
-        "met": met,
-    }
-
-
 def _sample_files(folder: Path) -> tuple[Path, Path, bool]:
     """The bundled sample, or a same-architecture stand-in when it is not built yet."""
     if SAMPLE_MODEL.is_file() and SAMPLE_IMAGE.is_file():
@@ -179,10 +171,10 @@ def time_to_first_activations(runs: int = RUNS) -> list[dict]:
     ours_cpu, bare_cpu = statistics.median(o[1] for o in ours), statistics.median(b[1] for b in bare)
     label = "time to first activations, s" + (" (stand-in model)" if stand_in else "")
     return [
-        _row(label, ours_s, bare_s, f"<= {GOAL_TIME_RATIO:g}x bare load+predict",
+        result_row(label, ours_s, bare_s, f"<= {GOAL_TIME_RATIO:g}x bare load+predict",
              ours_s <= GOAL_TIME_RATIO * bare_s),
         # CPU time of the same runs: less swayed by other work on a busy machine
-        _row(label.replace(", s", ", CPU s"), ours_cpu, bare_cpu, "info", None),
+        result_row(label.replace(", s", ", CPU s"), ours_cpu, bare_cpu, "info", None),
     ]
 
 
@@ -197,9 +189,9 @@ def peak_memory_one_deep_layer() -> list[dict]:
     all_layers = _max_rss_mb(RSS_ALL_LAYERS)
     single = _max_rss_mb(RSS_SINGLE)
     return [
-        _row(f"peak RSS MB, ResNet50 {DEEP_LAYER} (vs all layers)", ours, all_layers,
+        result_row(f"peak RSS MB, ResNet50 {DEEP_LAYER} (vs all layers)", ours, all_layers,
              f"< {GOAL_RSS_RATIO:g}x all-layers", ours < GOAL_RSS_RATIO * all_layers),
-        _row(f"peak RSS MB, ResNet50 {DEEP_LAYER} (vs one Keras layer)", ours, single,
+        result_row(f"peak RSS MB, ResNet50 {DEEP_LAYER} (vs one Keras layer)", ours, single,
              f"<= {GOAL_RSS_VS_SINGLE:g}x single-layer", ours <= GOAL_RSS_VS_SINGLE * single),
     ]
 

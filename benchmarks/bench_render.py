@@ -19,6 +19,9 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from result_row import result_row  # noqa: E402
 from typing import Callable, NamedTuple
 
 import matplotlib
@@ -135,17 +138,6 @@ def repaint_bytes(build: Callable, activation: np.ndarray) -> float:
     return statistics.median(sizes)
 
 
-def _row(metric: str, value: float, baseline: float, goal: str, met: bool | None) -> dict:
-    return {
-        "metric": metric,
-        "value": value,
-        "baseline": baseline,
-        "ratio": value / baseline if baseline else float("nan"),
-        "goal": goal,
-        "met": met,
-    }
-
-
 def run(switches: int = SWITCHES) -> list[dict]:
     """Rows: metric, value (ours), baseline (plain), ratio, goal, met (None: info only)."""
     activation = synthetic_activation()
@@ -171,18 +163,18 @@ def run(switches: int = SWITCHES) -> list[dict]:
     dense_plain_bytes = repaint_bytes(plain, dense)
 
     return [
-        _row("channel switch median ms", ours_t.median_ms, plain_t.median_ms,
+        result_row("channel switch median ms", ours_t.median_ms, plain_t.median_ms,
              f"<= {GOAL_MS:g} ms", ours_t.median_ms <= GOAL_MS),
-        _row("speed-up (plain / ours)", speedup, 1.0,
+        result_row("speed-up (plain / ours)", speedup, 1.0,
              f">= {GOAL_SPEEDUP:g}x", speedup >= GOAL_SPEEDUP),
-        _row("bytes per full repaint", ours_bytes, plain_bytes,
+        result_row("bytes per full repaint", ours_bytes, plain_bytes,
              f"<= {GOAL_BYTES_RATIO:g}x plain", ours_bytes <= GOAL_BYTES_RATIO * plain_bytes),
-        _row("channel switch CPU ms (mean)", ours_t.cpu_ms, plain_t.cpu_ms, "info", None),
-        _row("first-pass switch median ms", ours_first.median_ms, plain_first.median_ms,
+        result_row("channel switch CPU ms (mean)", ours_t.cpu_ms, plain_t.cpu_ms, "info", None),
+        result_row("first-pass switch median ms", ours_first.median_ms, plain_first.median_ms,
              "info", None),
-        _row("no-ReLU maps: switch median ms", dense_t.median_ms, dense_plain_t.median_ms,
+        result_row("no-ReLU maps: switch median ms", dense_t.median_ms, dense_plain_t.median_ms,
              "info", None),
-        _row("no-ReLU maps: bytes per repaint", dense_bytes, dense_plain_bytes, "info", None),
+        result_row("no-ReLU maps: bytes per repaint", dense_bytes, dense_plain_bytes, "info", None),
     ]
 
 

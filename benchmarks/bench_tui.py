@@ -27,6 +27,9 @@ import termios
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from result_row import result_row  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
@@ -55,11 +58,6 @@ with Image.open(sys.argv[2]) as image:
     x = np.asarray(image.convert("RGB").resize((150, 150)), dtype="float32")[None] / 255.0
 model(x)
 """
-
-
-def row(metric, value, baseline, goal, met):
-    ratio = value / baseline if baseline else float("nan")
-    return {"metric": metric, "value": value, "baseline": baseline, "ratio": ratio, "goal": goal, "met": met}
 
 
 # ----- 1. channel switch inside the app --------------------------------------
@@ -121,9 +119,9 @@ def channel_switch_rows() -> list[dict]:
     plain = statistics.median(asyncio.run(switch_times(plain=True)))
     our_bytes, plain_bytes = repaint_bytes()
     return [
-        row("explorer channel switch, median ms (160x50, conv2d 148x148)", ours, plain, "<= 5 ms", ours <= 5),
-        row("explorer channel switch speed-up vs plain rich-pixels", plain / ours, 1.0, ">= 5x", plain / ours >= 5),
-        row("bytes per full heatmap repaint, truecolor (sample conv2d, median of 32 channels)",
+        result_row("explorer channel switch, median ms (160x50, conv2d 148x148)", ours, plain, "<= 5 ms", ours <= 5),
+        result_row("explorer channel switch speed-up vs plain rich-pixels", plain / ours, 1.0, ">= 5x", plain / ours >= 5),
+        result_row("bytes per full heatmap repaint, truecolor (sample conv2d, median of 32 channels)",
             our_bytes, plain_bytes, "<= 0.6x plain", our_bytes / plain_bytes <= 0.6),
     ]
 
@@ -204,8 +202,8 @@ def startup_rows() -> list[dict]:
     paint, hello = statistics.median(first_paint), statistics.median(hello_paint)
     ready_s, floor = statistics.median(interactive), statistics.median(bare)
     return [
-        row("first paint after process start, s (vs minimal Textual app)", paint, hello, "<= 0.3 s", paint <= 0.3),
-        row("fully interactive on the sample model, s (vs bare TF script)", ready_s, floor, "<= 1.15x", ready_s / floor <= 1.15),
+        result_row("first paint after process start, s (vs minimal Textual app)", paint, hello, "<= 0.3 s", paint <= 0.3),
+        result_row("fully interactive on the sample model, s (vs bare TF script)", ready_s, floor, "<= 1.15x", ready_s / floor <= 1.15),
     ]
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_runs import CliRuns
 
 from actviz_tui.cli import build_parser
 
@@ -133,39 +133,6 @@ def test_progress_reporter_is_silent_without_a_terminal(capsys):
 # real runs
 
 
-class Runs:
-    """Subprocesses started together, collected on demand."""
-
-    def __init__(self, env: dict):
-        self.env = env
-        self.started: dict[str, subprocess.Popen] = {}
-        self.done: dict[str, subprocess.CompletedProcess] = {}
-
-    def start(self, key: str, *args) -> None:
-        command = [sys.executable, "-m", "actviz_tui", "export", *map(str, args)]
-        self.started[key] = subprocess.Popen(
-            command, cwd=REPO, env=self.env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-
-    def __getitem__(self, key: str) -> subprocess.CompletedProcess:
-        if key not in self.done:
-            process = self.started[key]
-            try:
-                out, err = process.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, err = process.communicate()
-            self.done[key] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
-        return self.done[key]
-
-    def close(self) -> None:
-        for process in self.started.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("export_cli")
@@ -180,7 +147,7 @@ def runs(folder):
     env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as a user runs it: the program quiets TensorFlow itself
     env["PYTHONPATH"] = str(REPO)
     env["XDG_CACHE_HOME"] = str(folder / "cache")  # the diverted TensorFlow log goes here
-    runs = Runs(env)
+    runs = CliRuns("export", env, TIMEOUT)
     runs.start(
         "ok", TINY, RINGS, "--layer", "conv_a", "--channel", "1", "5", "--layer", "dense_a", "--across-layers", "2",
         "--all-layers", "--input-image", "--with-data", "--dpi", "60", "--out", folder / "out",

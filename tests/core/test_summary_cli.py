@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_runs import CliRuns
 
 import models_factory as mf
 
@@ -23,38 +23,6 @@ TF_NOISE = ("oneDNN", "cuda", "absl::InitializeLog", "cuInit", "I0000 ", "W0000 
 TIMEOUT = 180
 SAMPLE = REPO / "sample_models" / "chest_xray_cnn.h5"
 SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
-
-
-class Runs:
-    """Subprocesses started together, collected on demand."""
-
-    def __init__(self, env: dict):
-        self.env = env
-        self.started: dict[str, subprocess.Popen] = {}
-        self.done: dict[str, subprocess.CompletedProcess] = {}
-
-    def start(self, key: str, *args) -> None:
-        command = [sys.executable, "-m", "actviz_tui", "summary", *map(str, args)]
-        self.started[key] = subprocess.Popen(
-            command, cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-
-    def __getitem__(self, key: str) -> subprocess.CompletedProcess:
-        if key not in self.done:
-            process = self.started[key]
-            try:
-                out, err = process.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, err = process.communicate()
-            self.done[key] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
-        return self.done[key]
-
-    def close(self) -> None:
-        for process in self.started.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +42,7 @@ def runs(files):
     env["PYTHONPATH"] = str(REPO)
     env["XDG_CACHE_HOME"] = str(files["folder"] / "cache")  # the diverted TensorFlow log goes here
     env["COLUMNS"] = "160"
-    runs = Runs(env)
+    runs = CliRuns("summary", env, TIMEOUT)
     model, mlp, image = files["model"], files["mlp"], files["image"]
     runs.start("table", model, image)
     runs.start("json", model, image, "--json")

@@ -225,7 +225,7 @@ async def test_mark_and_export_from_the_explorer(make_app, tmp_path):
         assert dialog.query_one("#choice-marked").value is True
         assert dialog.query_one("#choice-channel").value is False  # marks win over what is on screen
         dialog.query_one("#folder").value = str(tmp_path / "figs")
-        await pilot.click("#export")
+        await pilot.press("enter")  # the Export button has the focus
         await wait_until(pilot, lambda: app.explorer.stage.startswith("exported"))
         written = sorted(p.name for p in (tmp_path / "figs").iterdir())
         assert written == ["ui_tiny_cnn__conv_a__ch001__channel.png", "ui_tiny_cnn__conv_a__ch003__channel.png"]

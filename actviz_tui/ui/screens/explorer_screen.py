@@ -100,6 +100,7 @@ class ExplorerScreen(Screen[None]):
         self.engine_lock = threading.Lock()  # one TensorFlow call at a time
         self._grid_layout: GridLayout | None = None
         self._across_key: tuple | None = None  # what the across-layers tiles show
+        self._layer_range: tuple = (None, False, (0.0, 1.0))  # (activation, symmetric?, its range)
         self._stats_pending = False
         self.marks: set[tuple[int, int]] = set()  # (layer row, channel) chosen for export
 
@@ -473,8 +474,15 @@ class ExplorerScreen(Screen[None]):
         self.show_status()
 
     def _value_range(self, values: np.ndarray) -> tuple[float, float]:
-        source = self.activation if self.state.scope == "layer" else values
-        return colormap.value_range(source, symmetric=self.state.cmap in colormap.DIVERGING)
+        symmetric = self.state.cmap in colormap.DIVERGING
+        if self.state.scope != "layer":
+            return colormap.value_range(values, symmetric=symmetric)
+        # The whole layer's range is the same for every channel: scan it once.
+        scanned, was_symmetric, layer_range = self._layer_range
+        if scanned is not self.activation or was_symmetric != symmetric:
+            layer_range = colormap.value_range(self.activation, symmetric=symmetric)
+            self._layer_range = (self.activation, symmetric, layer_range)
+        return layer_range
 
     def _paint_channel(self, layer_name: str) -> None:
         activation, channel = self.activation, self.state.channel
@@ -488,9 +496,9 @@ class ExplorerScreen(Screen[None]):
             where = f"unit {channel}/{self.state.channels} = {unit_value:.4g}  ({describe_picture(activation)})"
         elif not has_spatial_maps(activation):
             where += f"  ({describe_picture(activation)})"
-        dead = "  dead: all zeros" if not np.any(values) else ""
-        mark = "  * marked" if (self.state.layer, channel) in self.marks else ""
         low, high = np.nanmin(values), np.nanmax(values)  # the data's own range, not the colour scale's
+        dead = "  dead: all zeros" if low == high == 0 else ""
+        mark = "  * marked" if (self.state.layer, channel) in self.marks else ""
         self._title(f"{layer_name}  {where}  [{low:.4g}, {high:.4g}]  {self.state.scope} scale{dead}{mark}")
 
     def _paint_grid(self, layer_name: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
@@ -36,6 +36,7 @@ class ExportPlan:
 
 
 class ExportDialog(ModalScreen[ExportPlan | None]):
+    AUTO_FOCUS = "#export"  # Enter exports the preset at once; Tab reaches the options
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
@@ -43,7 +44,7 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
         width: 84%; max-width: 90; height: auto; max-height: 90%;
         border: thick $accent; background: $surface; padding: 0 1;
     }
-    ExportDialog #choices { height: auto; max-height: 12; }
+    ExportDialog #choices { height: auto; }
     ExportDialog Checkbox { border: none; padding: 0 1; height: 1; }
     ExportDialog .row { height: auto; }
     ExportDialog .row > Label { width: 12; padding: 1 0 0 0; }
@@ -62,7 +63,7 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("[b]Export figures[/b] (PNG, matplotlib)")
-            with VerticalScroll(id="choices"):
+            with Vertical(id="choices"):  # not a scroll view: it would take the focus from Export
                 for choice in self.choices:
                     yield Checkbox(choice.label, choice.preset, id=f"choice-{choice.key}")
             with Horizontal(classes="row"):

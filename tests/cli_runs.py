@@ -1,0 +1,44 @@
+"""Run several ``actviz`` subprocesses at once (each pays a TensorFlow import)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class CliRuns:
+    """``python -m actviz_tui SUBCOMMAND ...`` runs started together, collected on demand."""
+
+    def __init__(self, subcommand: str, env: dict, timeout: float):
+        self.subcommand = subcommand
+        self.env = env
+        self.timeout = timeout
+        self.started: dict[str, subprocess.Popen] = {}
+        self.done: dict[str, subprocess.CompletedProcess] = {}
+
+    def start(self, key: str, *args) -> None:
+        command = [sys.executable, "-m", "actviz_tui", self.subcommand, *map(str, args)]
+        self.started[key] = subprocess.Popen(
+            command, cwd=REPO, env=self.env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def __getitem__(self, key: str) -> subprocess.CompletedProcess:
+        if key not in self.done:
+            process = self.started[key]
+            try:
+                out, err = process.communicate(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                out, err = process.communicate()
+            self.done[key] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        return self.done[key]
+
+    def close(self) -> None:
+        for process in self.started.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
