@@ -5,6 +5,7 @@ The one object the CLI, the explorer and the exporter talk to.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +20,16 @@ from actviz_tui.core.session_options import SessionOptions
 
 
 class ModelSession:
+    """Thread-safe: every call that runs the model holds ``self.lock``, so one
+    backend call runs at a time. Callers that queue work (the explorer's
+    workers) may take the lock themselves to drop stale requests before
+    running them; it is re-entrant."""
+
     def __init__(self, model, model_path: Path | None = None, options: SessionOptions = SessionOptions()):
         self.model = model
         self.model_path = model_path
         self.options = options
+        self.lock = threading.RLock()
         traced = trace_model(model)
         self.layers: list[LayerInfo] = traced.layers
         self.inputs: list[InputInfo] = traced.input_infos
@@ -85,10 +92,11 @@ class ModelSession:
         batch = load_model_input(
             image_path, self.inputs[chosen].shape, self.options.preprocessing, self.options.size
         )
-        self.probe.set_inputs(self._model_inputs(batch, chosen))
-        self.image_path = Path(image_path)
-        self.model_input = batch[0]
-        self._stats.clear()
+        with self.lock:
+            self.probe.set_inputs(self._model_inputs(batch, chosen))
+            self.image_path = Path(image_path)
+            self.model_input = batch[0]
+            self._stats.clear()
         return self.model_input
 
     def _no_image_message(self) -> str:
@@ -117,16 +125,22 @@ class ModelSession:
     def activation(self, row: int) -> np.ndarray:
         """The current image's activation at table row ``row`` (batch axis removed)."""
         self._check_row(row)
-        array = self.probe.activation(row)
+        with self.lock:
+            array = self.probe.activation(row)
         if row not in self._stats:
             self._stats[row] = activation_stats(array)
         return array
+
+    def cached_activation(self, row: int) -> np.ndarray | None:
+        """The activation if it is already computed, else None; never runs the model."""
+        return self.probe.cache.get(row)
 
     def activations(self, rows: list[int]) -> dict[int, np.ndarray]:
         """Several rows at once: the uncached ones come from a single graph pass."""
         for row in rows:
             self._check_row(row)
-        arrays = self.probe.activations(rows)
+        with self.lock:
+            arrays = self.probe.activations(rows)
         for row, array in arrays.items():
             if row not in self._stats:
                 self._stats[row] = activation_stats(array)
@@ -139,7 +153,9 @@ class ModelSession:
 
     def compute_all_stats(self) -> dict[int, ActivationStats]:
         """Stats of every layer from one pass over the graph."""
-        for row, array in self.probe.all_activations().items():
+        with self.lock:
+            arrays = self.probe.all_activations()
+        for row, array in arrays.items():
             self._stats[row] = activation_stats(array)
         return dict(self._stats)
 

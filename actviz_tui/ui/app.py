@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
@@ -40,9 +40,3 @@ class ActvizApp(App[None]):
         options = self.options or SessionOptions()
         self.explorer = ExplorerScreen(self.model_path, self.image_paths, options, session=self.injected_session)
         self.push_screen(self.explorer)
-
-    def get_system_commands(self, screen):
-        yield from super().get_system_commands(screen)
-        if self.explorer is not None:  # the palette is a screen of its own: ask the explorer
-            for title, help_text, callback in self.explorer.palette_commands():
-                yield SystemCommand(title, help_text, callback)

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from actviz_tui.core.colormap import COLORMAP_NAMES
-
-VIEWS = ("channel", "grid", "across")
-SCOPES = ("channel", "layer")
+from actviz_tui.core.mosaic import SCALES
 
 
 @dataclass(frozen=True)
 class ExplorerState:
+    """The selection; replaced whole on every change, so a watcher sees old and new."""
+
     layer: int = 0
     channel: int = 0
     channels: int = 1  # channel count of the selected layer
     wanted_channel: int = 0  # the last channel chosen: kept while passing smaller layers
     view: str = "channel"
     cmap: str = "viridis"
-    scope: str = "channel"  # normalisation: each channel's own range, or the layer's
+    scale: str = "channel"  # normalisation: each channel's own range, or the layer's
     image: int = 0  # index into the image list
+    marks: frozenset[tuple[int, int]] = frozenset()  # (layer row, channel) chosen for export
 
     def with_channel(self, channel: int) -> "ExplorerState":
         chosen = min(max(channel, 0), max(self.channels - 1, 0))
@@ -37,10 +40,26 @@ class ExplorerState:
         position = COLORMAP_NAMES.index(self.cmap) if self.cmap in COLORMAP_NAMES else -1
         return replace(self, cmap=COLORMAP_NAMES[(position + 1) % len(COLORMAP_NAMES)])
 
-    def next_scope(self) -> "ExplorerState":
-        return replace(self, scope=SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)])
+    def next_scale(self) -> "ExplorerState":
+        return replace(self, scale=SCALES[(SCALES.index(self.scale) + 1) % len(SCALES)])
 
     def with_view(self, view: str) -> "ExplorerState":
-        if view not in VIEWS:
-            raise ValueError(f"unknown view {view!r}")
         return replace(self, view=view)
+
+    def toggle_mark(self) -> "ExplorerState":
+        return replace(self, marks=self.marks ^ {(self.layer, self.channel)})
+
+    @property
+    def is_marked(self) -> bool:
+        return (self.layer, self.channel) in self.marks
+
+    def marked_channels(self, layer: int) -> frozenset[int]:
+        return frozenset(channel for row, channel in self.marks if row == layer)
+
+
+@dataclass(frozen=True, eq=False)
+class LayerData:
+    """The selected layer's activation (compared by identity: arrays have no ==)."""
+
+    row: int
+    array: np.ndarray = field(repr=False)

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from actviz_tui.core.export_jobs import FigureRequest
+from actviz_tui.core.export import FigureRequest
 from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.screens.export_dialog import ExportChoice
 
+# Figures that no view shows, always offered, never preset.
+WHOLE_MODEL_CHOICES = (
+    ExportChoice("all-layers", "all layers: one grid per layer", (FigureRequest("all-layers"),), False),
+    ExportChoice("input", "the input image as the model sees it", (FigureRequest("input"),), False),
+)
 
-def export_choices(session, state: ExplorerState, marks: set[tuple[int, int]]) -> list[ExportChoice]:
-    layer, channel, view = session.layers[state.layer].name, state.channel, state.view
-    choices = [_marked_choice(session, sorted(marks))] if marks else []
-    on_screen = not marks  # marks win over what is on screen
+
+def export_choices(session, state: ExplorerState, views) -> list[ExportChoice]:
+    """Marked channels first (preset when there are marks), then each view's figure
+    (preset for the view on show when there are none), then the whole-model figures."""
+    marks = sorted(state.marks)
+    choices = [_marked_choice(session, marks)] if marks else []
     choices += [
-        ExportChoice("channel", f"{layer} channel {channel}",
-                     (FigureRequest("channel", layer=state.layer, channel=channel),), on_screen and view == "channel"),
-        ExportChoice("grid", f"{layer}: every channel (grid)",
-                     (FigureRequest("grid", layer=state.layer),), on_screen and view == "grid"),
-        ExportChoice("across", f"channel {channel} across layers",
-                     (FigureRequest("across", channel=channel),), on_screen and view == "across"),
-        ExportChoice("all-layers", "all layers: one grid per layer", (FigureRequest("all-layers"),), False),
-        ExportChoice("input", "the input image as the model sees it", (FigureRequest("input"),), False),
+        ExportChoice(view.EXPORT_KIND, view.export_label(state), (view.export_request(state),),
+                     not marks and view.NAME == state.view)
+        for view in views
     ]
-    return choices
+    return choices + list(WHOLE_MODEL_CHOICES)
 
 
 def _marked_choice(session, marks: list[tuple[int, int]]) -> ExportChoice:

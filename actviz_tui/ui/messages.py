@@ -1,4 +1,4 @@
-"""Messages the engine workers send to the app."""
+"""Messages the engine bridge sends to the explorer."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ class ActivationReady(Message):
 
 
 @dataclass
-class AcrossReady(Message):
-    """Activations of every layer with maps, for one channel across layers."""
+class LayersReady(Message):
+    """Activations of several layers, asked for by a view (``request`` says which ask)."""
 
-    channel: int
+    request: object
     arrays: dict[int, np.ndarray]
 
 
@@ -51,8 +51,15 @@ class StatsReady(Message):
 
 
 @dataclass
+class ExportProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
 class ExportDone(Message):
     paths: list[Path]
+    cancelled: bool = False
 
 
 @dataclass

@@ -18,7 +18,7 @@ def test_passing_a_smaller_layer_does_not_forget_the_channel():
     assert back.channel == 40
 
 
-def test_colormap_and_scope_cycle():
+def test_colormap_and_scale_cycle():
     state = ExplorerState()
     assert [state := state.next_cmap() for _ in range(4)][-1].cmap == "viridis"
-    assert state.next_scope().scope == "layer" and state.next_scope().next_scope().scope == "channel"
+    assert state.next_scale().scale == "layer" and state.next_scale().next_scale().scale == "channel"

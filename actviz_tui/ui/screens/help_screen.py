@@ -1,4 +1,4 @@
-"""F1: every key, in one page."""
+"""F1: every key, in one page, written from the screen's own bindings."""
 
 from __future__ import annotations
 
@@ -8,31 +8,26 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-HELP_TEXT = """\
-# actviz keys
-
-| Key | Action |
-|---|---|
-| ↑ / ↓ | previous / next layer (in the table) |
-| ← / → | previous / next channel (grid: move the selection) |
-| [ / ] | channel −10 / +10 (grid: a row up / down) |
-| Home / End | first / last channel |
-| c | type a channel number |
-| 1 / 2 / 3 | view: single channel / all channels (grid) / one channel across layers |
-| PgUp / PgDn | grid: previous / next page of channels |
-| m | next colormap (viridis, magma, gray, coolwarm) |
-| s | normalisation: per channel / per layer |
-| n / p | next / previous image (when several were given) |
-| o | open another image by path |
-| / | filter the layer table (part of a name or type, e.g. `conv`); Esc clears |
-| x | mark / unmark the current channel for export |
-| e | export figures (PNG) |
-| Ctrl+P | command palette: every action by name |
-| F1 | this help |
-| q | quit |
-
+TABLE_KEYS = "| ↑ / ↓ | previous / next layer (in the table) |\n"
+FOOTNOTE = """
 Mouse: click a table row to pick a layer, click a grid tile to pick a channel.
+Ctrl+P opens the command palette: every action by name.
 """
+
+
+def help_markdown(bindings: list[Binding]) -> str:
+    rows = [TABLE_KEYS]
+    for binding in bindings:
+        keys = " / ".join(_key_name(key) for key in binding.key.split(","))
+        if binding.key_display:
+            keys = binding.key_display
+        rows.append(f"| {keys} | {binding.tooltip or binding.description} |\n")
+    return "# actviz keys\n\n| Key | Action |\n|---|---|\n" + "".join(rows) + FOOTNOTE
+
+
+def _key_name(key: str) -> str:
+    names = {"question_mark": "?", "pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc"}
+    return names.get(key, key.upper() if key.startswith("f") and key[1:].isdigit() else key.capitalize() if len(key) > 1 else key)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -45,6 +40,10 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self.text = help_markdown(bindings)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(HELP_TEXT)
+            yield Markdown(self.text)

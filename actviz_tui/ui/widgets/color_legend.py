@@ -5,13 +5,12 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from rich.color import Color
 from rich.segment import Segment
-from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
 from actviz_tui.core import colormap
+from actviz_tui.ui.widgets.halfblock import HalfBlockRenderer
 
 
 class ColorLegend(Widget):
@@ -44,13 +43,12 @@ class ColorLegend(Widget):
 
 @functools.lru_cache(maxsize=32)
 def colour_bar(cmap: str, width: int) -> Strip:
+    """One row of the colormap, drawn by the half-block renderer like every picture."""
     table = colormap.lut(cmap)
     indices = np.linspace(0, len(table) - 1, width).astype(int)
-    segments = [
-        Segment(" ", Style(bgcolor=Color.from_rgb(*(int(v) for v in table[index]))))
-        for index in indices
-    ]
-    return Strip(segments, width)
+    rgb = np.repeat(table[indices][None], 2, axis=0)  # top and bottom pixel alike
+    [row] = HalfBlockRenderer().render_rows(rgb)
+    return Strip(row, width)
 
 
 def value_labels(vmin: float, vmax: float, width: int) -> str:

@@ -1,7 +1,11 @@
-"""A fast half-block image renderable: two vertical pixels per terminal cell.
+"""actviz's half-block renderer for rich-pixels: two vertical pixels per cell.
 
-Segments are built once, at construction, with horizontal runs of identical
-cells merged into one Segment, so repainting is cheap and writes few bytes.
+``HalfBlockRenderer`` is a ``rich_pixels.Renderer``, so
+``Pixels.from_image(image, renderer=HalfBlockRenderer())`` draws with it; the
+app calls ``render_rows(rgb)`` on numpy arrays directly (no PIL round trip)
+and hands the rows to Textual's line API. Segments are built from numpy run
+keys, with horizontal runs of identical cells merged into one Segment, so
+repainting is cheap and writes few bytes.
 """
 
 from __future__ import annotations
@@ -9,11 +13,13 @@ from __future__ import annotations
 from typing import Iterable
 
 import numpy as np
+from PIL.Image import Image
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
+from rich_pixels import Renderer
 
 from actviz_tui.core import colormap
 
@@ -31,38 +37,48 @@ _MAX_RUN = (1 << _LENGTH_BITS) - 1
 _NEWLINE_KEY = 1 << 63
 
 
+class HalfBlockRenderer(Renderer):
+    """Draws an RGB picture as W cells by ceil(H / 2) rows of "▀".
+
+    ``background`` fills the missing bottom pixel of an odd last row (None:
+    the terminal's own background).
+    """
+
+    def __init__(self, *, background: RGB | None = (0, 0, 0)) -> None:
+        super().__init__()
+        self.background = background
+
+    def render(self, image: Image, resize: tuple[int, int] | None) -> list[Segment]:
+        """rich-pixels' entry point: every row's segments, each row ended by a newline."""
+        if resize:
+            image = image.resize(resize)
+        return self.render_segments(np.asarray(image.convert("RGB")))
+
+    def render_segments(self, rgb: np.ndarray) -> list[Segment]:
+        rgb = _checked_rgb(rgb)
+        return _build_segments(rgb, self.background)
+
+    def render_rows(self, rgb: np.ndarray) -> list[list[Segment]]:
+        """The segments of each terminal row, without newlines (for Textual's line API)."""
+        return _split_rows(self.render_segments(rgb))
+
+
 class HalfBlockImage:
-    """An (H, W, 3) uint8 RGB image shown as W cells by ceil(H / 2) rows."""
+    """A picture drawn by HalfBlockRenderer: W cells by ceil(H / 2) rows; a Rich renderable."""
 
     def __init__(self, rgb: np.ndarray, *, background: RGB | None = (0, 0, 0)) -> None:
-        rgb = np.asarray(rgb)
-        if rgb.ndim != 3 or rgb.shape[2] != 3:
-            raise ValueError(f"expected an (H, W, 3) array, got shape {rgb.shape}")
-        if rgb.dtype != np.uint8:
-            raise TypeError(f"expected uint8 pixels, got {rgb.dtype}")
+        rgb = _checked_rgb(rgb)
         self.width: int = rgb.shape[1]
         self.height: int = (rgb.shape[0] + 1) // 2
-        self._segments: list[Segment] = _build_segments(rgb, background)
+        self._segments = HalfBlockRenderer(background=background).render_segments(rgb)
 
     @classmethod
     def from_values(
-        cls,
-        values2d: np.ndarray,
-        cmap: str,
-        vmin: float,
-        vmax: float,
-        cells_w: int,
-        cells_h: int,
-        *,
-        nan_rgb: RGB = (0, 0, 0),
-        background: RGB | None = (0, 0, 0),
+        cls, values2d: np.ndarray, cmap: str, vmin: float, vmax: float, cells_w: int, cells_h: int,
+        *, background: RGB | None = (0, 0, 0),
     ) -> "HalfBlockImage":
         """Colour a 2-D map and fit it, aspect kept, into a cells_w x cells_h box."""
-        map_h, map_w = np.shape(values2d)
-        px_h, px_w = colormap.fit_shape(map_h, map_w, cells_h * 2, cells_w)
-        resized = colormap.resample_area(values2d, px_h, px_w)
-        rgb = colormap.to_rgb(resized, cmap, vmin, vmax, nan_rgb=nan_rgb)
-        return cls(rgb, background=background)
+        return cls(fitted_map_rgb(values2d, cmap, vmin, vmax, cells_w, cells_h), background=background)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return self._segments  # every row, each ended by Segment.line()
@@ -72,9 +88,28 @@ class HalfBlockImage:
 
     def rows(self) -> list[list[Segment]]:
         """The segments of each terminal row (for Textual's line API)."""
-        segments = self._segments
-        starts = [0] + [i + 1 for i, segment in enumerate(segments) if segment.text == "\n"]
-        return [segments[start : end - 1] for start, end in zip(starts, starts[1:])]
+        return _split_rows(self._segments)
+
+
+def fitted_map_rgb(values2d: np.ndarray, cmap: str, vmin: float, vmax: float, cells_w: int, cells_h: int) -> np.ndarray:
+    """A 2-D map coloured and area-resampled to fit cells_w x cells_h cells (2 px per cell high)."""
+    map_h, map_w = np.shape(values2d)
+    px_h, px_w = colormap.fit_shape(map_h, map_w, cells_h * 2, cells_w)
+    return colormap.to_rgb(colormap.resample_area(values2d, px_h, px_w), cmap, vmin, vmax)
+
+
+def _split_rows(segments: list[Segment]) -> list[list[Segment]]:
+    starts = [0] + [i + 1 for i, segment in enumerate(segments) if segment.text == "\n"]
+    return [segments[start : end - 1] for start, end in zip(starts, starts[1:])]
+
+
+def _checked_rgb(rgb: np.ndarray) -> np.ndarray:
+    rgb = np.asarray(rgb)
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(f"expected an (H, W, 3) array, got shape {rgb.shape}")
+    if rgb.dtype != np.uint8:
+        raise TypeError(f"expected uint8 pixels, got {rgb.dtype}")
+    return rgb
 
 
 def _build_segments(rgb: np.ndarray, background: RGB | None) -> list[Segment]:
@@ -118,13 +153,6 @@ _SEGMENTS: dict[int, Segment] = {}
 _STYLES: dict[int, tuple[str, Style]] = {}
 _COLORS: dict[int, Color] = {}
 _MAX_CACHED = 1 << 15  # about 16 MB when full
-
-
-def clear_caches() -> None:
-    """Forget the shared segments, styles and colours (to free memory, or in benchmarks)."""
-    _SEGMENTS.clear()
-    _STYLES.clear()
-    _COLORS.clear()
 
 
 def _remember_segment(run_key: int) -> Segment:

@@ -1,4 +1,4 @@
-"""A widget that draws a 2-D map (or an RGB image) as half-block pixels."""
+"""A widget that draws a 2-D map (or an RGB image) with the half-block renderer."""
 
 from __future__ import annotations
 
@@ -39,7 +39,6 @@ class HeatmapView(Widget):
         self._picture: HalfBlockImage | None = None
         self._strips: list[Strip] = []
         self.placeholder = ""
-        self.frame_callback = None  # called after each frame's lines are made
 
     def show_values(self, values: np.ndarray, cmap: str, vmin: float, vmax: float) -> None:
         self._version += 1
@@ -86,12 +85,8 @@ class HeatmapView(Widget):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._current_picture() is None or self.styles.gutter:
-            lines = super().render_lines(crop)  # placeholder text, or a styled box
-        else:
-            lines = self._picture_lines(crop)
-        if self.frame_callback is not None and (self._values is not None or self._rgb is not None):
-            self.frame_callback()
-        return lines
+            return super().render_lines(crop)  # placeholder text, or a styled box
+        return self._picture_lines(crop)
 
     def _picture_lines(self, crop: Region) -> list[Strip]:
         """The ready-made strips as they are: Textual's per-line styling pass

@@ -1,0 +1,141 @@
+"""The one way the explorer runs model work: thread workers, cancellation, errors.
+
+Every job runs in a Textual thread worker (exclusive within its group, so a
+newer request cancels an older one), reports with messages, and fails in one
+place: ``_run`` turns any exception into a one-line ``EngineFailed``. Jobs that
+queue behind other model work take ``session.lock`` and drop themselves if
+they were overtaken meanwhile (a held-down arrow key must not compute every
+layer it passed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from textual.widget import Widget
+from textual.worker import Worker, get_current_worker
+
+from actviz_tui.core.errors import ActvizError, one_line
+from actviz_tui.core.export import ExportCancelled, export_figures
+from actviz_tui.core.model_session import ModelSession, SessionOptions
+from actviz_tui.ui.messages import (
+    ActivationReady, EngineFailed, ExportDone, ExportProgress, ImageReady, LayersReady, SessionReady,
+    StageChanged, StatsReady,
+)
+
+
+class EngineBridge:
+    def __init__(self, screen: Widget) -> None:
+        self.screen = screen
+
+    def _run(
+        self, job: Callable[[Worker], None], *, group: str, failure: str, fatal: bool = False,
+        says_what_failed: bool = False,
+    ) -> Worker:
+        """``failure`` prefixes every error, unless ``says_what_failed``: then the
+        user-facing errors (ActvizError: missing file, not an image...) show alone."""
+
+        def run() -> None:
+            try:
+                job(get_current_worker())
+            except ActvizError as error:
+                self.screen.post_message(EngineFailed(str(error) if says_what_failed else f"{failure}: {error}", fatal))
+            except Exception as error:  # a bug or a backend failure: one line, the app stays up
+                self.screen.post_message(EngineFailed(f"{failure}: {type(error).__name__}: {one_line(error)}", fatal))
+
+        return self.screen.run_worker(
+            run, thread=True, exclusive=True, group=group, exit_on_error=False, description=failure
+        )
+
+    def _stage(self, text: str) -> None:
+        self.screen.post_message(StageChanged(text))
+
+    def load_model(self, path: Path, options: SessionOptions) -> Worker:
+        def job(worker: Worker) -> None:
+            from actviz_tui.core.tf_env import compute_device, import_tensorflow
+
+            self._stage("importing TensorFlow")
+            import_tensorflow()
+            device = compute_device()
+            self._stage(f"loading model {path.name}")
+            session = ModelSession.open(path, options)
+            self.screen.post_message(SessionReady(session, device))
+
+        return self._run(job, group="model", failure="cannot open the model", fatal=True, says_what_failed=True)
+
+    def load_image(self, session: ModelSession, index: int, path: Path) -> Worker:
+        def job(worker: Worker) -> None:
+            self._stage(f"reading {path.name}")
+            with session.lock:
+                if worker.is_cancelled:  # another image was asked for
+                    return
+                model_input = session.set_image(path)
+            self.screen.post_message(ImageReady(index, model_input))
+
+        return self._run(job, group="image", failure=f"cannot use image {path.name}", says_what_failed=True)
+
+    def compute_activation(self, session: ModelSession, row: int, still_wanted: Callable[[int], bool]) -> Worker:
+        name = session.layers[row].name
+
+        def job(worker: Worker) -> None:
+            with session.lock:
+                if not still_wanted(row):  # a newer selection won while we waited
+                    return
+                self._stage(f"computing {name}")
+                activation = session.activation(row)
+            self.screen.post_message(ActivationReady(row, activation))
+
+        return self._run(job, group="activation", failure=f"cannot compute {name}")
+
+    def compute_stats(self, session: ModelSession) -> Worker:
+        def job(worker: Worker) -> None:
+            with session.lock:
+                if worker.is_cancelled:  # the image changed again
+                    return
+                self._stage("computing statistics of every layer")
+                stats = session.compute_all_stats()
+            self.screen.post_message(StatsReady(stats))
+
+        return self._run(job, group="stats", failure="cannot compute statistics")
+
+    def compute_layers(self, session: ModelSession, rows: list[int], request: object, reply_to: Widget) -> Worker:
+        """Several layers in one graph pass, answered to ``reply_to`` with ``LayersReady(request, ...)``."""
+
+        def job(worker: Worker) -> None:
+            with session.lock:
+                if worker.is_cancelled:
+                    return
+                self._stage(f"computing {len(rows)} layers")
+                arrays = session.activations(rows)
+            if not worker.is_cancelled:
+                reply_to.post_message(LayersReady(request, arrays))
+
+        return self._run(job, group=f"layers-{reply_to.id}", failure="cannot compute the layers")
+
+    def export(self, session: ModelSession, requests: list, settings) -> Worker:
+        """Draws without the model lock (the session takes it only to compute); Esc cancels."""
+
+        def job(worker: Worker) -> None:
+            self._stage(f"exporting to {settings.folder}")
+
+            def progress(done: int, total: int, path: Path) -> None:
+                self.screen.post_message(ExportProgress(done, total))
+
+            try:
+                paths = export_figures(
+                    session, requests, settings, progress=progress, should_stop=lambda: worker.is_cancelled
+                )
+            except ExportCancelled as stopped:
+                self.screen.post_message(ExportDone(stopped.paths, cancelled=True))
+                return
+            self.screen.post_message(ExportDone(paths))
+
+        return self._run(job, group="export", failure="export failed")
+
+    def cancel_export(self) -> bool:
+        """Stop a running export after its current figure; False if none runs."""
+        running = [w for w in self.screen.workers if w.group == "export" and w.is_running]
+        for worker in running:
+            worker.cancel()
+        return bool(running)

@@ -1,0 +1,169 @@
+"""What the explorer's keys do, and the bindings that name them.
+
+A mixin of ExplorerScreen: every action only replaces ``self.state`` (the
+views repaint from it) or asks the engine bridge for work. (Message handlers
+here go by name, ``on_export_done``: Textual's ``@on`` needs a message pump class.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual.binding import Binding
+
+from actviz_tui.core.export import ExportSettings
+from actviz_tui.ui.export_choices import export_choices
+from actviz_tui.ui.messages import ExportDone, ExportProgress
+from actviz_tui.ui.screens.export_dialog import ExportDialog, ExportPlan
+from actviz_tui.ui.screens.prompt_screen import PromptScreen
+
+# Actions that move a text cursor when the filter box has the focus.
+CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "view_key"})
+
+
+def bindings(views) -> list[Binding]:
+    """The screen's keys: channel moves, one key per view, the views' own keys, the rest."""
+    keys = [
+        Binding("left", "channel(-1)", "Channel -1", priority=True, key_display="←"),
+        Binding("right", "channel(1)", "Channel +1", priority=True, key_display="→"),
+        Binding("left_square_bracket", "channel(-10)", "Channel -10", show=False, priority=True, key_display="["),
+        Binding("right_square_bracket", "channel(10)", "Channel +10", show=False, priority=True, key_display="]"),
+        Binding("home", "first_channel", "First channel", show=False, priority=True),
+        Binding("end", "last_channel", "Last channel", show=False, priority=True),
+        Binding("c", "ask_channel", "Go to channel", tooltip="type a channel number"),
+    ]
+    keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
+    routed: dict[str, Binding] = {}
+    for view in views:
+        for binding in view.BINDINGS:
+            routed.setdefault(binding.key, binding)
+    keys += [
+        Binding(key, f"view_key({key!r})", binding.description, show=False, priority=True, tooltip=binding.tooltip)
+        for key, binding in routed.items()
+    ]
+    keys += [
+        Binding("m", "next_cmap", "Colormap", tooltip="next colormap: viridis, magma, gray, coolwarm"),
+        Binding("s", "next_scale", "Scale", tooltip="normalisation: each channel's own range / the whole layer's"),
+        Binding("n", "image(1)", "Next image", show=False, tooltip="next image (when several were given)"),
+        Binding("p", "image(-1)", "Previous image", show=False, tooltip="previous image"),
+        Binding("o", "open_image", "Open image", show=False, tooltip="open another image by path"),
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="filter the layer table by name or type; Esc clears"),
+        Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
+        Binding("e", "export", "Export", tooltip="export figures (PNG), preset to the marks or the view"),
+        Binding("escape", "cancel_export", "Cancel export", show=False, tooltip="stop a running export"),
+        Binding("f1,question_mark", "help", "Help", tooltip="every key, in one page"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+    return keys
+
+
+class ExplorerActions:
+    def palette_bindings(self) -> list[Binding]:
+        """What Ctrl+P lists: every action but quit, once each."""
+        return [binding for binding in self.BINDINGS if binding.action != "app.quit"]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("export", "toggle_mark") and self.activation is None:
+            return None  # shown, but disabled until activations exist
+        if action in CURSOR_ACTIONS and self.editing_text():
+            return False  # let the filter box move its own text cursor
+        if action == "view_key":
+            return any(b.key == parameters[0] for b in self.current_view.BINDINGS)
+        return True
+
+    def action_channel(self, delta: int) -> None:
+        self.set_state(self.state.step_channel(self.current_view.channel_step(delta)))
+
+    def action_first_channel(self) -> None:
+        self.set_state(self.state.with_channel(0))
+
+    def action_last_channel(self) -> None:
+        self.set_state(self.state.with_channel(self.state.channels - 1))
+
+    def action_view(self, view: str) -> None:
+        self.set_state(self.state.with_view(view))
+
+    async def action_view_key(self, key: str) -> None:
+        view = self.current_view
+        binding = next(b for b in view.BINDINGS if b.key == key)
+        await view.run_action(binding.action)
+
+    def action_next_cmap(self) -> None:
+        self.set_state(self.state.next_cmap())
+
+    def action_next_scale(self) -> None:
+        self.set_state(self.state.next_scale())
+
+    def action_toggle_mark(self) -> None:
+        if self.activation is not None:
+            self.set_state(self.state.toggle_mark())
+
+    def action_ask_channel(self) -> None:
+        def chosen(answer: str | None) -> None:
+            if answer and answer.isdigit():
+                if int(answer) >= self.state.channels:
+                    self.notify(f"no channel {answer} here: showing the last, {self.state.channels - 1}", timeout=4)
+                self.set_state(self.state.with_channel(int(answer)))
+            elif answer:
+                self.notify(f"not a channel number: {answer}", severity="warning")
+
+        self.app.push_screen(PromptScreen(f"Channel (0-{self.state.channels - 1}):", "e.g. 29"), chosen)
+
+    def action_image(self, delta: int) -> None:
+        if self.session is None:
+            self.notify("the model is still loading", timeout=3)
+        elif len(self.image_paths) < 2:
+            self.notify("only one image: give several on the command line, or press o", timeout=3)
+        else:
+            self.load_image((self.state.image + delta) % len(self.image_paths))
+
+    def action_open_image(self) -> None:
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            self.image_paths.append(Path(answer).expanduser())
+            if self.session is None:  # opened once the model has loaded
+                self.set_state(replace(self.state, image=len(self.image_paths) - 1))
+            else:
+                self.load_image(len(self.image_paths) - 1)
+
+        self.app.push_screen(PromptScreen("Open image (path):", "path/to/image.jpg"), chosen)
+
+    def action_filter(self) -> None:
+        self.query_one("#layer-filter").open()
+
+    def action_help(self) -> None:
+        from actviz_tui.ui.screens.help_screen import HelpScreen  # Markdown is slow to import
+
+        self.app.push_screen(HelpScreen(self.BINDINGS))
+
+    # ----- export -------------------------------------------------------------
+    def action_export(self) -> None:
+        if self.activation is None:
+            return
+        choices = export_choices(self.session, self.state, self.query("ExplorerView"))
+        settings = ExportSettings(cmap=self.state.cmap, scale=self.state.scale)
+        self.app.push_screen(ExportDialog(choices, settings), self._start_export)
+
+    def _start_export(self, plan: ExportPlan | None) -> None:
+        if plan is not None:
+            self.engine.export(self.session, plan.requests, plan.settings)
+
+    def action_cancel_export(self) -> None:
+        if self.engine.cancel_export():
+            self.stage = "cancelling the export after the current figure"
+            self.show_status()
+
+    def on_export_progress(self, message: ExportProgress) -> None:
+        self.stage = f"exporting: {message.done}/{message.total} files (Esc cancels)"
+        self.show_status()
+
+    def on_export_done(self, message: ExportDone) -> None:
+        count = len(message.paths)
+        self.error = ""
+        self.stage = f"export cancelled after {count} file(s)" if message.cancelled else f"exported {count} file(s)"
+        self.show_status()
+        names = "\n".join(str(path) for path in message.paths[:8])
+        more = f"\n… and {count - 8} more" if count > 8 else ""
+        self.notify(f"{self.stage}:\n{names}{more}", title="export", timeout=8)

@@ -1,0 +1,99 @@
+"""What every explorer view shares: its key, label, export kind and inputs.
+
+The screen owns the selection (``ExplorerState``) and the selected layer's
+activation (``LayerData``) as reactives; each view binds both, and repaints
+when either changes while it is the view on show. A view writes its heading
+to ``caption``, which the screen shows above the views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from textual.binding import BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from actviz_tui.core import colormap
+from actviz_tui.core.export import FigureRequest
+from actviz_tui.ui.explorer_state import ExplorerState, LayerData
+
+
+class ExplorerView(Widget):
+    NAME: ClassVar[str]  # the value of ExplorerState.view, and the widget's id
+    KEY: ClassVar[str]  # the key that shows this view
+    LABEL: ClassVar[str]  # footer and command palette
+    HELP: ClassVar[str]  # one line for F1 help
+    EXPORT_KIND: ClassVar[str]  # the export registry's figure kind that saves what it shows
+    NEEDS: ClassVar[str] = "layer"  # "layer": the selected layer's activation; "layers": asks the engine itself
+    # Keys of the view itself; the layer table keeps the focus, so the screen
+    # routes these to the view on show (see ExplorerScreen.action_in_view).
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    state: reactive[ExplorerState] = reactive(ExplorerState, init=False)
+    """The selection, bound from the screen."""
+    layer_data: reactive[LayerData | None] = reactive(None, init=False)
+    """The selected layer's activation, bound from the screen (None while computing)."""
+    caption: reactive[str] = reactive("", init=False)
+    """The heading the screen shows above this view."""
+
+    @dataclass
+    class ChannelChosen(Message):
+        """The view picked a channel (a grid click, a page key)."""
+
+        channel: int
+
+    def __init__(self, session_getter) -> None:
+        super().__init__(id=self.NAME)
+        self._session = session_getter  # the ModelSession arrives after the view exists
+        self._layer_range: tuple = (None, False, (0.0, 1.0))  # (array, symmetric?, its range)
+
+    @property
+    def session(self):
+        return self._session()
+
+    @property
+    def is_current(self) -> bool:
+        return self.state.view == self.NAME
+
+    def watch_state(self) -> None:
+        if self.is_current:
+            self.repaint()
+
+    def watch_layer_data(self) -> None:
+        if self.is_current:
+            self.repaint()
+
+    def on_resize(self) -> None:
+        if self.is_current:
+            self.call_after_refresh(self.repaint)
+
+    def repaint(self) -> None:
+        """Draw the selection; called only while this view is on show. Every view overrides it."""
+
+    def channel_step(self, delta: int) -> int:
+        """How far [ and ] (±10) and the arrows (±1) move the channel in this view."""
+        return delta
+
+    def export_request(self, state: ExplorerState) -> FigureRequest:
+        """The figure that saves what this view shows."""
+        return FigureRequest(self.EXPORT_KIND, layer=state.layer, channel=state.channel)
+
+    def value_range(self, values: np.ndarray, layer: np.ndarray) -> tuple[float, float]:
+        """The colour scale of ``values``: their own range, or the whole layer's in layer scale."""
+        symmetric = self.state.cmap in colormap.DIVERGING
+        if self.state.scale != "layer":
+            return colormap.value_range(values, symmetric=symmetric)
+        # The same for every channel of the layer: scan it once, not on every key.
+        scanned, was_symmetric, layer_range = self._layer_range
+        if scanned is not layer or was_symmetric != symmetric:
+            layer_range = colormap.value_range(layer, symmetric=symmetric)
+            self._layer_range = (layer, symmetric, layer_range)
+        return layer_range
+
+    def layer_heading(self) -> str:
+        info = self.session.layers[self.state.layer]
+        return f"{info.name}  ({info.type})"

@@ -1,0 +1,56 @@
+"""View 1: one channel's map as a heatmap, with its colour legend."""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.app import ComposeResult
+
+from actviz_tui.core.display_maps import channel_map, channel_value, describe_picture, has_spatial_maps
+from actviz_tui.core.export import FigureRequest
+from actviz_tui.ui.explorer_state import ExplorerState
+from actviz_tui.ui.views.base import ExplorerView
+from actviz_tui.ui.widgets.color_legend import ColorLegend
+from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+
+
+class ChannelView(ExplorerView):
+    NAME, KEY, LABEL = "channel", "1", "Single"
+    HELP = "view: one channel as a heatmap, with its colour legend in real values"
+    EXPORT_KIND = "channel"
+    DEFAULT_CSS = "ChannelView { layout: vertical; }"
+
+    def compose(self) -> ComposeResult:
+        yield HeatmapView(id="heatmap")
+        yield ColorLegend(id="legend")
+
+    def export_label(self, state: ExplorerState) -> str:
+        return f"{self.session.layers[state.layer].name} channel {state.channel}"
+
+    def export_request(self, state: ExplorerState) -> FigureRequest:
+        return FigureRequest("channel", layer=state.layer, channel=state.channel)
+
+    def repaint(self) -> None:
+        if self.layer_data is None or self.layer_data.row != self.state.layer:
+            if self.session is not None:
+                self.caption = self.layer_heading()
+            return
+        state, activation = self.state, self.layer_data.array
+        values = channel_map(activation, state.channel)
+        vmin, vmax = self.value_range(values, activation)
+        self.query_one(HeatmapView).show_values(values, state.cmap, vmin, vmax)
+        self.query_one(ColorLegend).set_range(state.cmap, vmin, vmax)
+        self.caption = self._heading(activation, values)
+
+    def _heading(self, activation: np.ndarray, values: np.ndarray) -> str:
+        state = self.state
+        where = f"channel {state.channel}/{state.channels}"
+        unit_value = channel_value(activation, state.channel)
+        if unit_value is not None:
+            where = f"unit {state.channel}/{state.channels} = {unit_value:.4g}  ({describe_picture(activation)})"
+        elif not has_spatial_maps(activation):
+            where += f"  ({describe_picture(activation)})"
+        low, high = np.nanmin(values), np.nanmax(values)  # the data's own range, not the colour scale's
+        dead = "  dead: all zeros" if low == high == 0 else ""
+        mark = "  * marked" if state.is_marked else ""
+        name = self.session.layers[state.layer].name
+        return f"{name}  {where}  [{low:.4g}, {high:.4g}]  {state.scale} scale{dead}{mark}"

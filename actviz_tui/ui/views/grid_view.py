@@ -1,0 +1,94 @@
+"""View 2: every channel of the layer as a grid of tiles, paged when they don't fit."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Click
+
+from actviz_tui.core.display_maps import channel_map, channel_stack, describe_picture, has_spatial_maps
+from actviz_tui.core.export import FigureRequest
+from actviz_tui.ui.explorer_state import ExplorerState
+from actviz_tui.ui.grid_layout import GridLayout, plan_grid
+from actviz_tui.ui.grid_picture import grid_picture
+from actviz_tui.ui.views.base import ExplorerView
+from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+
+
+class GridView(ExplorerView):
+    NAME, KEY, LABEL = "grid", "2", "Grid"
+    HELP = "view: every channel of the layer as tiles (paged); ← → [ ] move the selection"
+    EXPORT_KIND = "grid"
+    BINDINGS = [
+        Binding("pageup", "page(-1)", "Page up", tooltip="grid: previous page of channels"),
+        Binding("pagedown", "page(1)", "Page down", tooltip="grid: next page of channels"),
+    ]
+
+    def __init__(self, session_getter) -> None:
+        super().__init__(session_getter)
+        self.tiles: GridLayout | None = None
+
+    def compose(self) -> ComposeResult:
+        yield HeatmapView(id="grid-picture")
+
+    def export_label(self, state: ExplorerState) -> str:
+        return f"{self.session.layers[state.layer].name}: every channel (grid)"
+
+    def export_request(self, state: ExplorerState) -> FigureRequest:
+        return FigureRequest("grid", layer=state.layer)
+
+    def channel_step(self, delta: int) -> int:
+        if self.tiles is not None and abs(delta) == 10:  # [ and ]: a row up or down
+            return self.tiles.cols * (1 if delta > 0 else -1)
+        return delta
+
+    def action_page(self, delta: int) -> None:
+        if self.tiles is not None:
+            self.post_message(self.ChannelChosen(self.state.channel + delta * self.tiles.per_page))
+
+    def repaint(self) -> None:
+        if self.layer_data is None or self.layer_data.row != self.state.layer:
+            if self.session is not None:
+                self.caption = self.layer_heading()
+            return
+        activation, state = self.layer_data.array, self.state
+        picture = self.query_one(HeatmapView)
+        name = self.session.layers[state.layer].name
+        if not has_spatial_maps(activation):
+            self.tiles = None
+            values = channel_map(activation, 0)
+            picture.show_values(values, state.cmap, *self.value_range(values, activation))
+            self.caption = f"{name}  {describe_picture(activation)}  (no maps to tile)"
+            return
+        stack = channel_stack(activation)
+        width, height = picture.content_size
+        if width < 2 or height < 2:  # just switched to and not laid out yet
+            if not self.screen.has_class("-too-small"):
+                self.call_after_refresh(self.repaint)
+            return
+        layout = self.tiles = plan_grid(stack.shape[2], stack.shape[0], stack.shape[1], height * 2, width)
+        page = layout.page_of(state.channel)
+        layer_range = self.value_range(stack, activation) if state.scale == "layer" else None
+        marked = state.marked_channels(state.layer)
+        picture.show_rgb(grid_picture(stack, layout, page, state.channel, state.cmap, layer_range, marked))
+        first = page * layout.per_page
+        last = min(first + layout.per_page, stack.shape[2])
+        pages = -(-stack.shape[2] // layout.per_page)
+        self.caption = (
+            f"{name}  channels {first}-{last - 1} of {stack.shape[2]}  page {page + 1}/{pages}  "
+            f"selected {state.channel}  {state.scale} scale"
+        )
+
+    def on_click(self, event: Click) -> None:
+        picture = self.query_one(HeatmapView)
+        if self.tiles is None or event.widget is not picture:
+            return
+        offset = event.get_content_offset(picture)
+        if offset is None:
+            return
+        left, top = picture.picture_offset()
+        x, y = offset.x - left, (offset.y - top) * 2
+        slot = self.tiles.slot_at(y, x) if x >= 0 and y >= 0 else None
+        first = self.tiles.page_of(self.state.channel) * self.tiles.per_page
+        if slot is not None and first + slot < self.state.channels:
+            self.post_message(self.ChannelChosen(first + slot))
