@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from actviz_tui.core.export_jobs import FigureRequest
+from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.screens.export_dialog import ExportChoice
 
 
 def export_choices(session, state: ExplorerState, marks: set[tuple[int, int]]) -> list[ExportChoice]:
-    layer, channel, view = session.layers[state.layer].name, state.channel, state.view
+    """The marks (if any), then one choice per figure kind, filled in from the
+    selection; the kind the view shows is preset when nothing is marked."""
+    layer, channel = session.layers[state.layer].name, state.channel
     choices = [_marked_choice(session, sorted(marks))] if marks else []
     on_screen = not marks  # marks win over what is on screen
     choices += [
-        ExportChoice("channel", f"{layer} channel {channel}",
-                     (FigureRequest("channel", layer=state.layer, channel=channel),), on_screen and view == "channel"),
-        ExportChoice("grid", f"{layer}: every channel (grid)",
-                     (FigureRequest("grid", layer=state.layer),), on_screen and view == "grid"),
-        ExportChoice("across", f"channel {channel} across layers",
-                     (FigureRequest("across", channel=channel),), on_screen and view == "across"),
-        ExportChoice("all-layers", "all layers: one grid per layer", (FigureRequest("all-layers"),), False),
-        ExportChoice("input", "the input image as the model sees it", (FigureRequest("input"),), False),
+        ExportChoice(
+            kind.name,
+            kind.describe(layer, channel),
+            (kind.request(state.layer, channel),),
+            on_screen and state.view == kind.name,
+        )
+        for kind in FIGURE_KINDS.values()
     ]
     return choices
 

@@ -26,7 +26,7 @@ from actviz_tui.core.display_maps import (
     channel_count, channel_map, channel_stack, channel_value, describe_picture, has_spatial_maps,
 )
 from actviz_tui.core.errors import ActvizError, one_line
-from actviz_tui.core.export_jobs import MAX_ACROSS_PANELS, ExportSettings, export_figures, spatial_layer_rows
+from actviz_tui.core.export import MAX_ACROSS_PANELS, ExportSettings, export_figures, spatial_layer_rows
 from actviz_tui.core.image_input import display_rgb
 from actviz_tui.core.model_session import ModelSession, SessionOptions
 from actviz_tui.core.tf_env import compute_device, import_tensorflow
