@@ -169,7 +169,12 @@ class _AllChannelsAction(argparse.Action):
 
 
 def _export_parser() -> argparse.ArgumentParser:
-    from actviz_tui.core.colormap import COLORMAP_NAMES  # numpy only
+    from actviz_tui.core.colormap import COLORMAP_NAMES
+    from actviz_tui.core.export import DEFAULT_DPI, FIGURE_KINDS, MAX_DPI, MIN_DPI
+    from actviz_tui.core.value_ranges import SCALES
+
+    # Kinds with an option of their own (the others are asked for with --layer).
+    own_options = [kind.option for kind in FIGURE_KINDS.values() if kind.option is not None]
 
     class ExportParser(argparse.ArgumentParser):
         """Checks how the figure options combine once all are parsed (exit 2)."""
@@ -183,11 +188,12 @@ def _export_parser() -> argparse.ArgumentParser:
                     self.error("--channel and --all-channels go after the --layer they are for")
                 if any(group.channels and group.all_channels for group in parsed.layer_groups):
                     self.error("one --layer cannot take both --channel and --all-channels")
-                figure_options = (parsed.layers, parsed.across_layers, parsed.all_layers, parsed.input_image)
-                if not any(figure_options):
-                    self.error("nothing to draw: give --layer, --across-layers, --all-layers or --input-image")
-                if parsed.first is not None and not parsed.all_layers:
-                    self.error("--first needs --all-layers")
+                if not parsed.layers and not any(_given(parsed, option.flag) for option in own_options):
+                    flags = ["--layer", *(option.flag for option in own_options)]
+                    self.error(f"nothing to draw: give {', '.join(flags[:-1])} or {flags[-1]}")
+                for option in own_options:
+                    if option.count_flag and _given(parsed, option.count_flag) and not _given(parsed, option.flag):
+                        self.error(f"{option.count_flag} needs {option.flag}")
             return parsed, extras
 
     def count(text: str, least: int = 0, most: int | None = None) -> int:
@@ -207,7 +213,7 @@ def _export_parser() -> argparse.ArgumentParser:
         return count(text, 1)
 
     def dpi(text: str) -> int:
-        return count(text, 10, 1200)
+        return count(text, MIN_DPI, MAX_DPI)
 
     parser = ExportParser(
         prog="actviz export",
@@ -236,28 +242,41 @@ def _export_parser() -> argparse.ArgumentParser:
         "--all-channels", action=_AllChannelsAction, nargs=0, default=False,
         help="after --layer: every channel of its layer(s) in one grid (the default)",
     )
-    figures.add_argument(
-        "--across-layers", action="extend", nargs="+", type=channel, default=[], metavar="N",
-        help="channel N in every layer that has it, one panel per layer",
-    )
-    figures.add_argument("--all-layers", action="store_true", help="a grid of every layer with feature maps")
-    figures.add_argument(
-        "--first", type=positive, metavar="N", default=None,
-        help="with --all-layers: only the first N such layers (the notebook's 8)",
-    )
-    figures.add_argument("--input-image", action="store_true", help="the input as the model sees it")
+    for option in own_options:
+        if option.metavar is None:
+            figures.add_argument(option.flag, action="store_true", help=option.help)
+        else:
+            figures.add_argument(
+                option.flag, action="extend", nargs="+", type=channel, default=[], metavar=option.metavar,
+                help=option.help,
+            )
+        if option.count_flag:
+            figures.add_argument(option.count_flag, type=positive, metavar="N", default=None, help=option.count_help)
     output = parser.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path("actviz-export"), metavar="DIR",
                         help="folder for the files, created if needed (default: actviz-export)")
     output.add_argument("--cmap", choices=COLORMAP_NAMES, default="viridis", help="colormap (default: viridis)")
     output.add_argument(
-        "--scale", choices=("channel", "layer"), default="channel",
+        "--scale", choices=SCALES, default=SCALES[0],
         help="channel: each channel its own min-max (default); layer: one range per layer, colour = value",
     )
-    output.add_argument("--dpi", type=dpi, default=150, metavar="N", help="resolution, 10-1200 (default: 150)")
+    output.add_argument(
+        "--dpi", type=dpi, default=DEFAULT_DPI, metavar="N",
+        help=f"resolution, {MIN_DPI}-{MAX_DPI} (default: {DEFAULT_DPI})",
+    )
     output.add_argument("--with-data", action="store_true",
                         help="also write each figure's values as .npy plus a .json sidecar (same name)")
     output.add_argument("--overwrite", action="store_true",
                         help="replace existing files (default: new files get name-2.png, name-3.png, ...)")
     _add_model_options(parser)
     return parser
+
+
+def option_dest(flag: str) -> str:
+    """The argparse attribute of an option: ``--across-layers`` -> ``across_layers``."""
+    return flag.lstrip("-").replace("-", "_")
+
+
+def _given(parsed: argparse.Namespace, flag: str) -> bool:
+    value = getattr(parsed, option_dest(flag))
+    return value is not None and value is not False and value != []

@@ -6,7 +6,7 @@ Both draw the same synthetic float32 layer at the same figure size and dpi,
 so the PNGs have the same pixel count.
 
 Then the whole job: every layer of the bundled sample model exported to PNG
-files by ``export_jobs.export_figures`` (the notebook's closing exercise),
+files by ``core.export.export_figures`` (the notebook's closing exercise),
 against the notebook's loop of subplot grids on the same activations.
 
     python benchmarks/bench_export.py
@@ -114,7 +114,7 @@ def all_layers_rows(repeats: int = 3) -> list[dict]:
     from actviz_tui.core.tf_env import prepare_environment
 
     prepare_environment()  # quiet TensorFlow before ModelSession imports it
-    from actviz_tui.core.export_jobs import ExportSettings, FigureRequest, export_figures, spatial_layer_rows
+    from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures, spatial_layer_rows
     from actviz_tui.core.model_session import ModelSession
 
     session = ModelSession.open(SAMPLE_MODEL)

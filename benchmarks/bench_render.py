@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rich.console import Console  # noqa: E402
 
 from actviz_tui.core import colormap  # noqa: E402
-from actviz_tui.ui.widgets.halfblock import HalfBlockImage, clear_caches  # noqa: E402
+from actviz_tui.ui.widgets import halfblock  # noqa: E402
+from actviz_tui.ui.widgets.halfblock import HalfBlockImage  # noqa: E402
 
 TERMINAL_W = 160
 PANE_CELLS = (120, 44)  # (width, height) of the heatmap pane
@@ -145,7 +146,8 @@ def run(switches: int = SWITCHES) -> list[dict]:
     _warm_imports(activation)
 
     # First pass over the channels, shared style caches empty as at start-up.
-    clear_caches()
+    for cache in (halfblock._SEGMENTS, halfblock._STYLES, halfblock._COLORS):  # a cold start
+        cache.clear()
     ours_first = time_switches(ours, activation, channels)
     plain_first = time_switches(plain, activation, channels)
     # Flipping among channels already seen (the caches now hold their colours).

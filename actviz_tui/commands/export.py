@@ -15,7 +15,7 @@ from actviz_tui.commands.session_args import open_session
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from actviz_tui.core.export_jobs import ExportSettings, export_figures
+    from actviz_tui.core.export import ExportSettings, export_figures
 
     settings = ExportSettings(
         folder=args.out,
@@ -48,12 +48,34 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def figure_requests(session, args: argparse.Namespace) -> list:
-    """The figures asked for on the command line, in a stable order, no repeats."""
-    from actviz_tui.core.export_jobs import FigureRequest
+    """The figures asked for on the command line, in FIGURE_KINDS order (the
+    ``--layer`` groups where the layer kinds are), no repeats."""
+    from actviz_tui.cli import option_dest
+    from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 
     requests: list[FigureRequest] = []
-    if args.input_image:
-        requests.append(FigureRequest("input"))
+    layers_done = False
+    for kind in FIGURE_KINDS.values():
+        option = kind.option
+        if option is None:  # asked for with --layer (channel, grid): at the first such kind
+            if not layers_done:
+                requests.extend(_layer_requests(session, args))
+                layers_done = True
+            continue
+        given = getattr(args, option_dest(option.flag))
+        if option.metavar is not None:
+            requests.extend(FigureRequest(kind.name, channel=channel) for channel in given)
+        elif given:
+            count = getattr(args, option_dest(option.count_flag)) if option.count_flag else None
+            requests.append(FigureRequest(kind.name, max_layers=count))
+    return list(dict.fromkeys(requests))  # `--layer 3 conv2d_1` names one layer twice
+
+
+def _layer_requests(session, args: argparse.Namespace) -> list:
+    """--layer groups: a channel figure per --channel, else the layer's grid."""
+    from actviz_tui.core.export import FigureRequest
+
+    requests = []
     for group in args.layer_groups:  # --channel binds to the --layer before it
         for layer in group.layers:
             row = session.find_layer(layer)  # names and indices alike; LayerLookupError
@@ -61,10 +83,7 @@ def figure_requests(session, args: argparse.Namespace) -> list:
                 requests.extend(FigureRequest("channel", layer=row, channel=c) for c in group.channels)
             else:
                 requests.append(FigureRequest("grid", layer=row))
-    requests.extend(FigureRequest("across", channel=c) for c in args.across_layers)
-    if args.all_layers:
-        requests.append(FigureRequest("all-layers", max_layers=args.first))
-    return list(dict.fromkeys(requests))  # `--layer 3 conv2d_1` names one layer twice
+    return requests
 
 
 class _Silent:

@@ -64,10 +64,6 @@ class ActivationProbe:
         self._inputs = [np.asarray(array, dtype=np.float32) for array in arrays]
         self.cache.clear()
 
-    @property
-    def has_inputs(self) -> bool:
-        return self._inputs is not None
-
     def activation(self, row: int) -> np.ndarray:
         cached = self.cache.get(row)
         if cached is not None:

@@ -11,10 +11,18 @@ import math
 
 import numpy as np
 
+from actviz_tui.core.value_ranges import value_range  # noqa: F401  (the heatmaps' colour scale)
+
 COLORMAP_NAMES: tuple[str, ...] = ("viridis", "magma", "gray", "coolwarm")
+# Colormaps whose middle means zero: coloured on a range symmetric about 0.
 DIVERGING = frozenset({"coolwarm"})
 
 _LUT_SIZE = 256
+
+
+def is_diverging(name: str) -> bool:
+    """True for a diverging colormap (``coolwarm``), reversed (``_r``) or not."""
+    return name.removesuffix("_r") in DIVERGING
 
 
 @functools.lru_cache(maxsize=None)
@@ -30,42 +38,6 @@ def lut(name: str) -> np.ndarray:
     table = np.ascontiguousarray(cmap(np.arange(_LUT_SIZE), bytes=True)[:, :3])
     table.setflags(write=False)
     return table
-
-
-def value_range(values: np.ndarray, *, symmetric: bool = False) -> tuple[float, float]:
-    """(vmin, vmax) over the finite values, always with vmin < vmax.
-
-    symmetric gives (-m, m) with m = max |v|, for diverging colormaps.
-    No finite values gives (0.0, 1.0). A constant map starts the range, so it
-    shows the colormap's lowest colour, as matplotlib draws it (a dead ReLU
-    channel is dark, not mid-scale).
-    """
-    lo, hi = _finite_min_max(np.asarray(values))
-    if lo is None:
-        return 0.0, 1.0
-    if symmetric:
-        m = max(abs(lo), abs(hi))
-        return (-m, m) if m > 0 else (-1.0, 1.0)
-    if lo < hi:
-        return lo, hi
-    return _range_around(lo)
-
-
-def _finite_min_max(values: np.ndarray) -> tuple[float | None, float | None]:
-    if values.size == 0:
-        return None, None
-    lo, hi = float(values.min()), float(values.max())
-    if math.isfinite(lo) and math.isfinite(hi):  # min/max propagate NaN, so none here
-        return lo, hi
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return None, None
-    return float(finite.min()), float(finite.max())
-
-
-def _range_around(value: float) -> tuple[float, float]:
-    # Relative span so huge constants still give vmin < vmax in float64.
-    return value, value + (abs(value) if value != 0 else 1.0)
 
 
 def normalise(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:

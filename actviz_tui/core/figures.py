@@ -20,19 +20,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from actviz_tui.core import colormap
-from actviz_tui.core.mosaic import SCALES, grid_shape, mosaic, tile_origin
+from actviz_tui.core.image_input import stretch_for_display
+from actviz_tui.core.mosaic import grid_shape, mosaic, tile_origin
+from actviz_tui.core.value_ranges import check_scale, finite_range
 
 DEFAULT_DPI = 150
 # zlib level 1 encodes several times faster than the default 6, for files
 # only a little larger (activation maps are smooth).
 PNG_COMPRESS_LEVEL = 1
-
-DIVERGING_CMAPS = frozenset(
-    {
-        "coolwarm", "bwr", "seismic", "RdBu", "RdGy", "RdYlBu", "RdYlGn", "PiYG",
-        "PRGn", "BrBG", "PuOr", "Spectral", "berlin", "managua", "vanimo",
-    }
-)
 
 # Layer grid geometry, in inches. A tile gets one inch per 150 map pixels, so
 # at the default 150 dpi each activation is one PNG pixel (every pixel shown,
@@ -48,6 +43,7 @@ COLORBAR_GAP_IN, COLORBAR_WIDTH_IN, MIN_COLORBAR_HEIGHT_IN = 0.15, 0.18, 1.6
 MIN_GRID_FIGURE_WIDTH_IN = 6.0
 MAX_SHORT_GRID_TILE_IN = 3.0
 LABEL_EVERY_TILE_UP_TO = 1024
+UNIT_STRIP_MAX = 16  # a Dense layer this small is a strip with each value written in its cell
 
 SCALE_NOTES = {
     "channel": "each channel scaled to its own min\u2013max (colours not comparable across channels)",
@@ -104,7 +100,7 @@ def layer_grid_figure(
     colorbar in real values; ``vmin``/``vmax`` override it).
     """
     maps = _as_array(maps, ndim=3, what="layer activation")
-    _check_scale(scale)
+    check_scale(scale)
     height, width, channels = maps.shape
     rows, cols = grid_shape(channels, max_cols=max_cols, aspect=GRID_ASPECT * height / width)
     pad = max(1, max(height, width) // 32)
@@ -140,14 +136,13 @@ def across_layers_figure(
     """One channel in several layers: a panel per (layer name, 2-D map).
 
     ``scale="channel"`` gives each panel its own range and colorbar (what the
-    notebook's ``matshow`` calls did); ``"shared"`` (alias ``"layer"``) puts
-    all panels on one range with one colorbar.
+    notebook's ``matshow`` calls did); ``"layer"`` puts all panels on one
+    range with one colorbar.
     """
     if not items:
         raise ValueError("need at least one (layer name, map) pair")
-    if scale not in ("channel", "shared", "layer"):
-        raise ValueError(f"scale must be 'channel' or 'shared', got {scale!r}")
-    shared = scale != "channel"
+    check_scale(scale)
+    shared = scale == "layer"
     maps = [_as_array(values, ndim=2, what=f"map of {name}") for name, values in items]
     rows, cols = grid_shape(len(items), aspect=GRID_ASPECT)
     fig_w = cols * 3.1 + (0.8 if shared else 0.2)
@@ -176,20 +171,15 @@ def across_layers_figure(
 
 
 def input_figure(image: np.ndarray, *, title: str) -> Figure:
-    """The input as the model sees it, display-rescaled to [0, 1] by its min/max.
+    """The input as the model sees it, display-rescaled to [0, 1] by its min/max
+    (``image_input.stretch_for_display``, as the explorer shows it).
 
     1 channel -> gray, 3 channels -> RGB, any other count -> first channel gray.
     """
-    pixels = np.asarray(image, dtype=np.float32)
-    if pixels.ndim == 2:
-        pixels = pixels[:, :, None]
-    if pixels.ndim != 3:
-        raise ValueError(f"expected an (H, W, C) image, got shape {pixels.shape}")
-    height, width, channels = pixels.shape
-    shown = pixels if channels == 3 else pixels[:, :, 0]
-    low, high = _finite_range(shown)
-    shown = np.clip((shown - low) / (high - low), 0, 1) if high > low else np.zeros_like(shown)
-    shown = np.nan_to_num(shown, nan=0.0)
+    shown, (low, high) = stretch_for_display(image)
+    pixels = np.asarray(image)
+    height, width = shown.shape[:2]
+    channels = 1 if pixels.ndim == 2 else pixels.shape[-1]
 
     fig_w = 5.6
     fig = _new_figure(fig_w, min(8.0, max(3.0, 4.4 * height / width + 1.0)), layout="constrained")
@@ -199,11 +189,8 @@ def input_figure(image: np.ndarray, *, title: str) -> Figure:
     ax.set_yticks([])
     ax.set_title(_wrap(title, fig_w, 11), fontsize=11)
     first_only = "" if channels in (1, 3) else f" \u00b7 showing channel 0 of {channels}"
-    ax.set_xlabel(
-        f"{height}\u00d7{width}\u00d7{channels} \u00b7 display-rescaled from "
-        f"[{low:.3g}, {high:.3g}]{first_only}",
-        fontsize=8,
-    )
+    source = "no finite values" if low is None else f"display-rescaled from [{low:.3g}, {high:.3g}]"
+    ax.set_xlabel(f"{height}\u00d7{width}\u00d7{channels} \u00b7 {source}{first_only}", fontsize=8)
     return fig
 
 
@@ -218,7 +205,7 @@ def vector_figure(
 ) -> Figure:
     """A Dense layer's units: an annotated strip for a few units, else a near-square block."""
     values = _as_array(values1d, ndim=1, what="vector").ravel()
-    if values.size <= 16:
+    if values.size <= UNIT_STRIP_MAX:
         return _unit_strip_figure(values, title=title, cmap=cmap, vmin=vmin, vmax=vmax, value_label=value_label)
     return _unit_block_figure(values, title=title, cmap=cmap, vmin=vmin, vmax=vmax, value_label=value_label)
 
@@ -284,29 +271,16 @@ def render_png_bytes(fig: Figure, dpi: int = DEFAULT_DPI) -> bytes:
 # Colour scale helpers
 
 
-def is_diverging(cmap: str | Colormap) -> bool:
-    """True for colormaps whose middle means zero (coolwarm, RdBu, ...)."""
-    name = cmap if isinstance(cmap, str) else cmap.name
-    return name.removesuffix("_r") in DIVERGING_CMAPS
-
-
 def display_range(
     values: np.ndarray, cmap: str = "viridis", vmin: float | None = None, vmax: float | None = None
 ) -> tuple[float, float]:
     """(low, high) for colouring ``values``, the explorer's rule
     (``colormap.value_range``: symmetric about 0 for a diverging colormap, a
     constant map at the bottom colour); explicit overrides win."""
-    low, high = colormap.value_range(values, symmetric=is_diverging(cmap))
+    low, high = colormap.value_range(values, symmetric=colormap.is_diverging(cmap))
     low = low if vmin is None else float(vmin)
     high = high if vmax is None else float(vmax)
     return (low, high) if high > low else (low, low + 1.0)
-
-
-def _finite_range(values: np.ndarray) -> tuple[float, float]:
-    finite = np.asarray(values)[np.isfinite(values)]
-    if finite.size == 0:
-        return 0.0, 0.0
-    return float(finite.min()), float(finite.max())
 
 
 def _colormap(name: str) -> Colormap:
@@ -422,15 +396,14 @@ def _unit_strip_figure(values, *, title, cmap, vmin, vmax, value_label) -> Figur
 
 def _unit_block_figure(values, *, title, cmap, vmin, vmax, value_label) -> Figure:
     units = values.size
-    rows, cols = grid_shape(units)
-    block = np.full(rows * cols, np.nan, dtype=np.float32)
-    block[:units] = values
+    block = colormap.vector_block(values)
+    rows, cols = block.shape
     low, high = display_range(values, cmap, vmin, vmax)
     fig_w = 6.4
     fig = _new_figure(fig_w, min(8.0, max(3.4, 4.4 * rows / cols + 1.2)), layout="constrained")
     ax = fig.add_subplot()
     drawn = ax.imshow(
-        block.reshape(rows, cols), cmap=_colormap(cmap), vmin=low, vmax=high, interpolation="nearest", aspect="equal"
+        block, cmap=_colormap(cmap), vmin=low, vmax=high, interpolation="nearest", aspect="equal"
     )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -476,14 +449,9 @@ def _as_array(values: np.ndarray, *, ndim: int, what: str) -> np.ndarray:
     return array
 
 
-def _check_scale(scale: str) -> None:
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
-
-
 def _range_text(values: np.ndarray) -> str:
-    low, high = _finite_range(values)
-    return f"min {low:.3g} \u00b7 max {high:.3g}"
+    low, high = finite_range(values)
+    return "no finite values" if low is None else f"min {low:.3g} \u00b7 max {high:.3g}"
 
 
 def _size_and_range(values: np.ndarray) -> str:

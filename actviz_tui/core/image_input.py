@@ -9,6 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from actviz_tui.core.errors import ImageLoadError
 from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
+from actviz_tui.core.value_ranges import finite_range
 
 MAX_FREE_SIDE = 512  # cap for models whose input size is None
 
@@ -133,15 +134,33 @@ def _resize(pixels: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.stack(planes, axis=2)
 
 
-def display_rgb(model_input: np.ndarray) -> np.ndarray:
-    """A preprocessed (H, W, C) input as uint8 RGB for display, min-max stretched."""
+def stretch_for_display(model_input: np.ndarray) -> tuple[np.ndarray, tuple[float | None, float | None]]:
+    """The input as the model sees it, min-max stretched to [0, 1] for display.
+
+    Takes (H, W), (H, W, C) or a batch of one. 3 channels stay RGB (H, W, 3);
+    any other count shows channel 0 as gray (H, W). The range is over finite
+    values; a constant or valueless picture is all 0, NaN pixels are 0.
+    Returns the float32 picture and the finite (low, high) it was stretched from.
+    """
     values = np.asarray(model_input, dtype=np.float32)
     if values.ndim == 4:
         values = values[0]
-    if values.shape[-1] == 1:
-        values = np.repeat(values, 3, axis=2)
-    elif values.shape[-1] != 3:
-        values = np.repeat(values[..., :1], 3, axis=2)
-    low, high = float(values.min()), float(values.max())
-    span = high - low if high > low else 1.0
-    return np.clip((values - low) / span * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if values.ndim == 2:
+        values = values[:, :, None]
+    if values.ndim != 3:
+        raise ValueError(f"expected an (H, W, C) image, got shape {values.shape}")
+    shown = values if values.shape[-1] == 3 else values[:, :, 0]
+    low, high = finite_range(shown)
+    if low is None or high <= low:
+        return np.zeros_like(shown), (low, high)
+    with np.errstate(invalid="ignore"):
+        stretched = np.clip((shown - low) / (high - low), 0.0, 1.0)
+    return np.nan_to_num(stretched, nan=0.0), (low, high)
+
+
+def display_rgb(model_input: np.ndarray) -> np.ndarray:
+    """A preprocessed input as (H, W, 3) uint8 RGB for display (see stretch_for_display)."""
+    shown, _range = stretch_for_display(model_input)
+    if shown.ndim == 2:
+        shown = np.repeat(shown[:, :, None], 3, axis=2)
+    return np.clip(shown * 255.0 + 0.5, 0, 255).astype(np.uint8)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-SCALES = ("channel", "layer")
+from actviz_tui.core.value_ranges import SCALES, check_scale, finite_ranges  # noqa: F401
 
 
 def grid_shape(n: int, max_cols: int | None = None, aspect: float = 1.0) -> tuple[int, int]:
@@ -53,8 +53,7 @@ def mosaic(maps: np.ndarray, cols: int, pad: int = 1, scale: str = "layer") -> n
         raise ValueError(f"expected a (H, W, C) feature map, got shape {maps.shape}")
     if cols < 1 or pad < 0:
         raise ValueError(f"need cols >= 1 and pad >= 0, got cols={cols}, pad={pad}")
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    check_scale(scale)
     height, width, channels = maps.shape
     tiles = np.moveaxis(maps, -1, 0)  # (C, H, W)
     if scale == "channel":
@@ -74,13 +73,11 @@ def normalise_per_channel(tiles: np.ndarray) -> np.ndarray:
 
     Non-finite values are ignored when finding the range and stay non-finite.
     """
-    finite = np.isfinite(tiles)
-    low = np.where(finite, tiles, np.inf).min(axis=(1, 2), keepdims=True)
-    high = np.where(finite, tiles, -np.inf).max(axis=(1, 2), keepdims=True)
+    low, high = (bound[:, None, None] for bound in finite_ranges(tiles, axis=(1, 2)))
     span = high - low
     usable = np.isfinite(span) & (span > 0)
     offset = np.where(np.isfinite(low), low, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = np.where(usable, (tiles - offset) / np.where(usable, span, 1.0), 0.0)
-    scaled = np.where(finite, scaled, tiles)
+    scaled = np.where(np.isfinite(tiles), scaled, tiles)
     return scaled.astype(np.float32, copy=False)

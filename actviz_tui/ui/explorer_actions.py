@@ -142,7 +142,7 @@ class ExplorerActions:
     def action_export(self) -> None:
         if self.activation is None:
             return
-        choices = export_choices(self.session, self.state, self.query("ExplorerView"))
+        choices = export_choices(self.session, self.state, self.current_view.EXPORT_KIND)
         settings = ExportSettings(cmap=self.state.cmap, scale=self.state.scale)
         self.app.push_screen(ExportDialog(choices, settings), self._start_export)
 

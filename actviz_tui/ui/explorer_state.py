@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from actviz_tui.core.colormap import COLORMAP_NAMES
-from actviz_tui.core.mosaic import SCALES
+from actviz_tui.core.value_ranges import SCALES
 
 
 @dataclass(frozen=True)

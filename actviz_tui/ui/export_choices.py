@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from actviz_tui.core.export import FigureRequest
+from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.screens.export_dialog import ExportChoice
 
-# Figures that no view shows, always offered, never preset.
-WHOLE_MODEL_CHOICES = (
-    ExportChoice("all-layers", "all layers: one grid per layer", (FigureRequest("all-layers"),), False),
-    ExportChoice("input", "the input image as the model sees it", (FigureRequest("input"),), False),
-)
 
-
-def export_choices(session, state: ExplorerState, views) -> list[ExportChoice]:
-    """Marked channels first (preset when there are marks), then each view's figure
-    (preset for the view on show when there are none), then the whole-model figures."""
+def export_choices(session, state: ExplorerState, shown_kind: str) -> list[ExportChoice]:
+    """The marks (if any), then one choice per figure kind, filled in from the
+    selection; ``shown_kind`` (what the view on show saves) is preset when nothing is marked."""
+    layer, channel = session.layers[state.layer].name, state.channel
     marks = sorted(state.marks)
     choices = [_marked_choice(session, marks)] if marks else []
     choices += [
-        ExportChoice(view.EXPORT_KIND, view.export_label(state), (view.export_request(state),),
-                     not marks and view.NAME == state.view)
-        for view in views
+        ExportChoice(
+            kind.name,
+            kind.describe(layer, channel),
+            (kind.request(state.layer, channel),),
+            not marks and kind.name == shown_kind,
+        )
+        for kind in FIGURE_KINDS.values()
     ]
-    return choices + list(WHOLE_MODEL_CHOICES)
+    return choices
 
 
 def _marked_choice(session, marks: list[tuple[int, int]]) -> ExportChoice:

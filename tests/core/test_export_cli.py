@@ -92,16 +92,16 @@ class FakeSession:
 
 def test_options_become_requests_in_order_without_repeats():
     from actviz_tui.commands.export import figure_requests
-    from actviz_tui.core.export_jobs import FigureRequest
+    from actviz_tui.core.export import FigureRequest
 
     args = parse("--layer", "conv_a", "1", "--channel", "0", "5", "--across-layers", "2",
                  "--all-layers", "--first", "8", "--input-image")
-    assert figure_requests(FakeSession(), args) == [
-        FigureRequest("input"),
+    assert figure_requests(FakeSession(), args) == [  # in FIGURE_KINDS order
         FigureRequest("channel", layer=1, channel=0),
         FigureRequest("channel", layer=1, channel=5),  # "conv_a" and "1" are the same layer
         FigureRequest("across", channel=2),
         FigureRequest("all-layers", max_layers=8),
+        FigureRequest("input"),
     ]
     grids = figure_requests(FakeSession(), parse("--layer", "conv_a", "conv_b", "--all-channels"))
     assert grids == [FigureRequest("grid", layer=1), FigureRequest("grid", layer=3)]
@@ -109,7 +109,7 @@ def test_options_become_requests_in_order_without_repeats():
 
 def test_channels_belong_to_the_layer_option_before_them():
     from actviz_tui.commands.export import figure_requests
-    from actviz_tui.core.export_jobs import FigureRequest
+    from actviz_tui.core.export import FigureRequest
 
     args = parse("--layer", "conv_a", "--channel", "4", "29", "--layer", "conv_b", "--all-channels", "--layer", "2")
     assert figure_requests(FakeSession(), args) == [
@@ -182,8 +182,7 @@ def test_export_prints_one_written_path_per_line(runs, folder):
     paths = [Path(line) for line in done.stdout.splitlines()]
     stem = "ui_tiny_cnn__"
     pngs = [p.name for p in paths if p.suffix == ".png"]
-    assert pngs == [
-        f"{stem}input.png",
+    assert pngs == [  # in FIGURE_KINDS order
         f"{stem}conv_a__ch001__channel.png",
         f"{stem}conv_a__ch005__channel.png",
         f"{stem}dense_a__grid.png",  # --channel binds to the --layer before it only
@@ -191,6 +190,7 @@ def test_export_prints_one_written_path_per_line(runs, folder):
         f"{stem}conv_a__grid.png",
         f"{stem}pool_a__grid.png",
         f"{stem}conv_b__grid.png",
+        f"{stem}input.png",
     ]
     assert len(paths) == 3 * len(pngs)  # --with-data: .npy and .json after each PNG
     for path in paths:

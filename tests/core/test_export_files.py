@@ -14,18 +14,10 @@ import pytest
 from matplotlib.figure import Figure
 
 import actviz_tui
-from actviz_tui.core import export_files
 from actviz_tui.core.errors import ExportError
-from actviz_tui.core.export_files import (
-    ensure_folder,
-    figure_filename,
-    file_sha256,
-    unique_path,
-    unique_stem,
-    write_bytes_atomic,
-    write_data,
-    write_figure,
-)
+from actviz_tui.core.export import files as export_files
+from actviz_tui.core.export.files import ensure_folder, file_sha256, write_bytes_atomic, write_data, write_figure
+from actviz_tui.core.export.names import figure_filename, unique_path, unique_stem
 
 
 def folder_listing(folder: Path) -> list[str]:
@@ -106,21 +98,24 @@ def test_overwrite_replaces(tmp_path):
 
 
 def test_a_file_appearing_at_the_last_moment_is_not_replaced(tmp_path, monkeypatch):
+    """Another program takes the free name between the check and our exclusive create."""
     target = tmp_path / "fig.png"
-    real_link = os.link
+    real_open = os.open
 
-    def racing_link(source, destination):
-        if not os.path.exists(destination) and Path(destination) == target:
-            Path(destination).write_bytes(b"another program")
-        return real_link(source, destination)
+    def racing_open(path, flags, *args, **kwargs):
+        if Path(path) == target and flags & os.O_EXCL and not target.exists():
+            target.write_bytes(b"another program")
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(os, "link", racing_link)
+    monkeypatch.setattr(os, "open", racing_open)
     final = write_bytes_atomic(target, b"ours")
     assert target.read_bytes() == b"another program"
     assert final == tmp_path / "fig-2.png" and final.read_bytes() == b"ours"
+    assert folder_listing(tmp_path) == ["fig-2.png", "fig.png"]
 
 
-def test_without_hard_links_a_reserved_name_is_used(tmp_path, monkeypatch):
+def test_publishing_needs_no_hard_links(tmp_path, monkeypatch):
+    """FAT and some network shares have no hard links: the reserved-name rename works there."""
     target = tmp_path / "fig.png"
     target.write_bytes(b"old")
     monkeypatch.setattr(os, "link", failing(errno.EPERM, "Operation not permitted"))
@@ -138,7 +133,6 @@ def test_without_hard_links_a_reserved_name_is_used(tmp_path, monkeypatch):
 def test_failed_publish_leaves_no_partial_file(tmp_path, monkeypatch, overwrite):
     target = tmp_path / "fig.png"
     target.write_bytes(b"original")
-    monkeypatch.setattr(os, "link", failing(errno.EIO, "Input/output error"))
     monkeypatch.setattr(os, "replace", failing(errno.EIO, "Input/output error"))
     with pytest.raises(ExportError, match="fig.png"):
         write_bytes_atomic(target, b"x" * 10_000, overwrite=overwrite)

@@ -1,4 +1,4 @@
-"""export_jobs: requests -> PNG (+ .npy/.json) files, checked before anything is written."""
+"""core.export: requests -> PNG (+ .npy/.json) files, checked before anything is written."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from actviz_tui.core import export_files
-from actviz_tui.core.errors import ExportError, LayerLookupError
-from actviz_tui.core.export_jobs import (
+from actviz_tui.core.errors import ActvizError, ExportError, LayerLookupError
+from actviz_tui.core.export import (
     FIGURE_KINDS,
     MAX_ACROSS_PANELS,
+    ExportCancelled,
     ExportSettings,
     FigureRequest,
     export_figures,
     spatial_layer_rows,
-    validate,
 )
+from actviz_tui.core.export import files as export_files
+from actviz_tui.core.export.run import plan_jobs
 
 REPO = Path(__file__).resolve().parents[2]
 # rows: image, conv_a (6 ch), pool_a, conv_b (12 ch), flat, dense_a (10 units), score (1 unit)
@@ -156,9 +157,7 @@ def test_across_layers_uses_layers_that_have_the_channel(session, tmp_path):
 def test_across_layers_caps_its_panels(nested, tmp_path):
     rows = spatial_layer_rows(nested)
     assert len(rows) <= MAX_ACROSS_PANELS  # the sample is small; the cap is checked on the plan
-    from actviz_tui.core.export_jobs import _plan
-
-    (job,) = _plan(nested, FigureRequest("across", channel=0))
+    (job,) = plan_jobs(nested, [FigureRequest("across", channel=0)])
     assert len(job.rows) == min(len(rows), MAX_ACROSS_PANELS)
 
 
@@ -225,7 +224,7 @@ def test_with_data_numbers_png_npy_and_json_together(session, tmp_path):
 )
 def test_bad_request_is_one_clear_line_and_writes_nothing(session, tmp_path, request_, message):
     with pytest.raises(LayerLookupError) as raised:
-        validate(session, request_)
+        plan_jobs(session, [request_])
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
     folder = tmp_path / "out"
@@ -236,13 +235,12 @@ def test_bad_request_is_one_clear_line_and_writes_nothing(session, tmp_path, req
 
 
 def test_grid_of_a_dense_layer_is_valid(session):
-    validate(session, FigureRequest("grid", layer=DENSE_A))
-    validate(session, FigureRequest("grid", layer=FLAT))
+    assert len(plan_jobs(session, [FigureRequest("grid", layer=DENSE_A), FigureRequest("grid", layer=FLAT)])) == 2
 
 
 def test_unknown_kind_and_bad_settings_are_value_errors(session, tmp_path):
     with pytest.raises(ValueError, match="unknown figure kind"):
-        validate(session, FigureRequest("movie"))
+        plan_jobs(session, [FigureRequest("movie")])
     for bad in ({"scale": "global"}, {"cmap": "no-such-map"}, {"dpi": 0}):
         with pytest.raises(ValueError):
             export_figures(session, [FigureRequest("input")], settings(tmp_path / "x", **bad))
@@ -401,3 +399,60 @@ def test_progress_is_called_once_per_file(session, tmp_path):
     assert len(paths) == 12
     assert seen == [(index + 1, 12, path) for index, path in enumerate(paths)]
     assert all(path.exists() for path in paths)
+
+
+# --------------------------------------------------------------------------
+# cancellation and where the arrays come from
+
+
+@pytest.mark.parametrize(("with_data", "first_files"), [(False, 1), (True, 3)])
+def test_should_stop_after_the_first_figure_cancels_cleanly(session, tmp_path, with_data, first_files):
+    asked = []
+
+    def should_stop() -> bool:
+        asked.append(len(listing(tmp_path)))
+        return len(asked) > 1  # yes from the second figure on
+
+    with pytest.raises(ExportCancelled) as raised:
+        export_figures(
+            session, [FigureRequest("all-layers")], settings(tmp_path, with_data=with_data), should_stop=should_stop
+        )
+    assert isinstance(raised.value, ActvizError)
+    assert asked == [0, first_files]  # asked before each figure, never mid-figure
+    assert len(raised.value.paths) == first_files
+    assert raised.value.paths[0].name == "ui_tiny_cnn__conv_a__grid.png"
+    assert listing(tmp_path) == sorted(p.name for p in raised.value.paths)  # no temporary file left
+
+
+def test_should_stop_that_never_says_yes_changes_nothing(session, tmp_path):
+    paths = export_figures(session, [FigureRequest("input")], settings(tmp_path), should_stop=lambda: False)
+    assert [p.name for p in paths] == ["ui_tiny_cnn__input.png"]
+
+
+class CountingSession:
+    """The real session, recording how export asks for arrays."""
+
+    def __init__(self, session):
+        self._session = session
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+    def activation(self, row):
+        self.calls.append(("activation", row))
+        return self._session.activation(row)
+
+    def activations(self, rows):
+        self.calls.append(("activations", list(rows)))
+        return self._session.activations(rows)
+
+
+def test_rows_an_export_needs_come_from_one_activations_call(session, tmp_path):
+    counting = CountingSession(session)
+    requests = [FigureRequest("all-layers"), FigureRequest("across", channel=1), FigureRequest("grid", layer=DENSE_A)]
+    export_figures(counting, requests, settings(tmp_path))
+    assert counting.calls == [("activations", [CONV_A, POOL_A, CONV_B, DENSE_A])]
+    single = CountingSession(session)
+    export_figures(single, [FigureRequest("grid", layer=CONV_B)], settings(tmp_path / "one"))
+    assert single.calls == [("activation", CONV_B)]

@@ -185,7 +185,8 @@ def test_channel_colorbar_is_in_real_values():
 def test_diverging_cmap_is_centred_on_zero():
     fig = figures.channel_figure(horizontal_ramp(), title="ramp", cmap="coolwarm")
     assert fig.axes[0].images[0].get_clim() == pytest.approx((-5.0, 5.0))
-    assert figures.display_range(np.array([-1.0, 3.0]), "RdBu_r") == (-3.0, 3.0)
+    assert figures.display_range(np.array([-1.0, 3.0]), "coolwarm_r") == (-3.0, 3.0)
+    assert figures.display_range(np.array([-1.0, 3.0]), "viridis") == (-1.0, 3.0)
 
 
 def test_explicit_vmin_vmax_win():
@@ -255,9 +256,20 @@ def test_across_layers_titles_name_layer_and_size():
 
 def test_across_layers_shared_scale_uses_one_range():
     items = [("a", np.zeros((4, 4))), ("b", np.full((4, 4), 9.0))]
-    fig = figures.across_layers_figure(items, title="t", scale="shared")
+    fig = figures.across_layers_figure(items, title="t", scale="layer")
     ranges = {ax.images[0].get_clim() for ax in fig.axes if ax.images}
     assert ranges == {(0.0, 9.0)}
+
+
+def test_across_layers_scale_is_channel_or_layer():
+    with pytest.raises(ValueError, match="scale"):
+        figures.across_layers_figure([("a", np.zeros((4, 4)))], title="t", scale="shared")
+
+
+def test_input_without_finite_values_says_so():
+    fig = figures.input_figure(np.full((8, 8, 3), np.nan, np.float32), title="broken")
+    assert "no finite values" in fig.axes[0].get_xlabel()
+    rendered(fig)
 
 
 def test_input_single_channel_is_gray_and_rescaled():
@@ -302,7 +314,8 @@ def test_figures_never_import_pyplot_or_terminal_libraries():
         """
         import sys
         import numpy as np
-        from actviz_tui.core import figures, export_files, mosaic
+        from actviz_tui.core import figures, mosaic
+        from actviz_tui.core.export import files
         maps = np.random.default_rng(0).random((8, 8, 4), dtype=np.float32)
         for fig in (figures.layer_grid_figure(maps, title="g"), figures.channel_figure(maps[:, :, 0], title="c")):
             assert figures.render_png_bytes(fig).startswith(b"\\x89PNG")

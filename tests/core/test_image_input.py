@@ -11,6 +11,7 @@ from actviz_tui.core.image_input import (
     MAX_FREE_SIDE,
     PREPROCESSING,
     display_rgb,
+    stretch_for_display,
     image_to_array,
     load_model_input,
     preprocess,
@@ -234,6 +235,22 @@ def test_display_rgb_stretches_to_uint8():
     assert rgb.min() == 0 and rgb.max() == 255
     flat = display_rgb(np.zeros((2, 2, 3), np.float32))
     assert flat.shape == (2, 2, 3)
+
+
+def test_display_stretch_is_shared_and_ignores_non_finite_pixels():
+    values = np.array([[0.0, np.nan], [2.0, 4.0]], np.float32)[:, :, None]
+    shown, value_range = stretch_for_display(values)
+    assert value_range == (0.0, 4.0) and shown.shape == (2, 2)  # one channel: gray
+    np.testing.assert_allclose(shown, [[0.0, 0.0], [0.5, 1.0]])
+    rgb = display_rgb(values)
+    assert rgb.shape == (2, 2, 3)
+    np.testing.assert_array_equal(rgb[:, :, 0], [[0, 0], [128, 255]])
+    five = np.zeros((2, 2, 5), np.float32)
+    five[0, 0, 0] = 1.0
+    shown, _ = stretch_for_display(five)
+    assert shown.shape == (2, 2) and shown[0, 0] == 1.0  # other channel counts: channel 0
+    constant, value_range = stretch_for_display(np.full((2, 2, 3), 7.0, np.float32))
+    assert value_range == (7.0, 7.0) and not constant.any()
 
 
 # -- errors: ImageLoadError naming the path -----------------------------------------

@@ -1,7 +1,7 @@
 """The export dialog: which figures, how they look, where they go.
 
 Returns an ExportPlan (requests + settings) or None; the writing itself is
-``core.export_jobs.export_figures``, run by the explorer in a worker.
+``core.export.export_figures``, run by the explorer in a worker.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from actviz_tui.core.colormap import COLORMAP_NAMES
-from actviz_tui.core.export_jobs import ExportSettings, FigureRequest
+from actviz_tui.core.export import MAX_DPI, MIN_DPI, ExportSettings, FigureRequest
+from actviz_tui.core.value_ranges import SCALES
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
                 yield Label("colormap")
                 yield Select([(name, name) for name in COLORMAP_NAMES], value=self.settings.cmap, allow_blank=False, id="cmap")
                 yield Label("scale")
-                yield Select([("per channel", "channel"), ("per layer", "layer")], value=self.settings.scale, allow_blank=False, id="scale")
+                yield Select([(f"per {scale}", scale) for scale in SCALES], value=self.settings.scale, allow_blank=False, id="scale")
             with Horizontal(classes="row"):
                 yield Label("folder")
                 yield Input(str(self.settings.folder), id="folder")
@@ -117,8 +118,8 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
     def _problem(requests: list[FigureRequest], dpi_text: str, folder: str) -> str:
         if not requests:
             return "tick at least one figure"
-        if not dpi_text.isdigit() or not 10 <= int(dpi_text) <= 1200:
-            return "dpi must be a whole number from 10 to 1200"
+        if not dpi_text.isdigit() or not MIN_DPI <= int(dpi_text) <= MAX_DPI:
+            return f"dpi must be a whole number from {MIN_DPI} to {MAX_DPI}"
         if not folder:
             return "give a folder to write to"
         return ""

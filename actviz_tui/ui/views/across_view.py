@@ -9,8 +9,7 @@ from textual.widgets import Static
 
 from actviz_tui.core import colormap
 from actviz_tui.core.display_maps import channel_stack
-from actviz_tui.core.export import MAX_ACROSS_PANELS, FigureRequest, spatial_layer_rows
-from actviz_tui.ui.explorer_state import ExplorerState
+from actviz_tui.core.export import MAX_ACROSS_PANELS, spatial_layer_rows
 from actviz_tui.ui.messages import LayersReady
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.map_tile import MapTile
@@ -34,12 +33,6 @@ class AcrossView(ExplorerView):
         with VerticalScroll():
             yield Static("", id="note")
             yield Vertical(id="across-tiles")
-
-    def export_label(self, state: ExplorerState) -> str:
-        return f"channel {state.channel} across layers"
-
-    def export_request(self, state: ExplorerState) -> FigureRequest:
-        return FigureRequest("across", channel=state.channel)
 
     def forget(self) -> None:
         """A new image: the tiles are stale."""

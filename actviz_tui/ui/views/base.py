@@ -18,7 +18,6 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from actviz_tui.core import colormap
-from actviz_tui.core.export import FigureRequest
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
 
 
@@ -77,10 +76,6 @@ class ExplorerView(Widget):
     def channel_step(self, delta: int) -> int:
         """How far [ and ] (±10) and the arrows (±1) move the channel in this view."""
         return delta
-
-    def export_request(self, state: ExplorerState) -> FigureRequest:
-        """The figure that saves what this view shows."""
-        return FigureRequest(self.EXPORT_KIND, layer=state.layer, channel=state.channel)
 
     def value_range(self, values: np.ndarray, layer: np.ndarray) -> tuple[float, float]:
         """The colour scale of ``values``: their own range, or the whole layer's in layer scale."""

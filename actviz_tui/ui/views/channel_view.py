@@ -6,8 +6,6 @@ import numpy as np
 from textual.app import ComposeResult
 
 from actviz_tui.core.display_maps import channel_map, channel_value, describe_picture, has_spatial_maps
-from actviz_tui.core.export import FigureRequest
-from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
@@ -22,12 +20,6 @@ class ChannelView(ExplorerView):
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="heatmap")
         yield ColorLegend(id="legend")
-
-    def export_label(self, state: ExplorerState) -> str:
-        return f"{self.session.layers[state.layer].name} channel {state.channel}"
-
-    def export_request(self, state: ExplorerState) -> FigureRequest:
-        return FigureRequest("channel", layer=state.layer, channel=state.channel)
 
     def repaint(self) -> None:
         if self.layer_data is None or self.layer_data.row != self.state.layer:

@@ -7,8 +7,6 @@ from textual.binding import Binding
 from textual.events import Click
 
 from actviz_tui.core.display_maps import channel_map, channel_stack, describe_picture, has_spatial_maps
-from actviz_tui.core.export import FigureRequest
-from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture
 from actviz_tui.ui.views.base import ExplorerView
@@ -30,12 +28,6 @@ class GridView(ExplorerView):
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="grid-picture")
-
-    def export_label(self, state: ExplorerState) -> str:
-        return f"{self.session.layers[state.layer].name}: every channel (grid)"
-
-    def export_request(self, state: ExplorerState) -> FigureRequest:
-        return FigureRequest("grid", layer=state.layer)
 
     def channel_step(self, delta: int) -> int:
         if self.tiles is not None and abs(delta) == 10:  # [ and ]: a row up or down

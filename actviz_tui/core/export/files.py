@@ -12,9 +12,7 @@ import errno
 import hashlib
 import json
 import os
-import re
 import tempfile
-import unicodedata
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -23,22 +21,11 @@ import numpy as np
 
 import actviz_tui
 from actviz_tui.core.errors import ExportError
+from actviz_tui.core.export.names import unique_path, unique_stem
 from actviz_tui.core.figures import render_png_bytes
 
 TEMP_PREFIX = ".actviz-"
 TEMP_SUFFIX = ".part"
-MAX_NAME_PART = 80
-MAX_NUMBERED_COPIES = 10_000
-
-_UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
-
-# errno values from os.link meaning "this file system has no hard links".
-# (Not every platform defines every errno name.)
-_NO_HARD_LINKS = {
-    getattr(errno, name)
-    for name in ("EPERM", "EOPNOTSUPP", "ENOTSUP", "ENOSYS", "EXDEV", "EMLINK")
-    if hasattr(errno, name)
-}
 
 _CAUSES = {
     getattr(errno, name): cause
@@ -56,62 +43,6 @@ _CAUSES = {
     )
     if hasattr(errno, name)
 }
-
-
-# --------------------------------------------------------------------------
-# Names
-
-
-def figure_filename(
-    model: str, kind: str, layer: str | None = None, channel: int | None = None, ext: str = "png"
-) -> str:
-    """A descriptive, stable, file-system-safe name such as
-    ``chest_xray_cnn__conv2d_1__ch029__channel.png``.
-
-    Nested layer paths (``backbone/conv_a``) become ``backbone.conv_a``;
-    channel numbers are zero-padded to three digits.
-    """
-    parts = [safe_name_part(model)]
-    if layer is not None:
-        parts.append(safe_name_part(layer.replace("/", ".")))
-    if channel is not None:
-        if channel < 0:
-            raise ValueError(f"channel must be >= 0, got {channel}")
-        parts.append(f"ch{channel:03d}")
-    parts.append(safe_name_part(kind))
-    return "__".join(parts) + "." + safe_name_part(ext.lstrip("."))
-
-
-def safe_name_part(text: str) -> str:
-    """``text`` with only ``[A-Za-z0-9._-]`` kept: accents dropped (``ü`` -> ``u``),
-    runs of other characters -> ``_``, no leading or trailing ``._-`` (no hidden
-    files, no ``..``, no option-like ``-x``), at most MAX_NAME_PART characters."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    cleaned = _UNSAFE_CHARS.sub("_", ascii_text).strip("._-")
-    return cleaned[:MAX_NAME_PART].rstrip("._-") or "unnamed"
-
-
-def unique_path(path: Path) -> Path:
-    """``path`` if nothing is there, else the first free ``stem-2.ext``, ``stem-3.ext``, ..."""
-    path = Path(path)
-    if not os.path.lexists(path):
-        return path
-    for number in range(2, MAX_NUMBERED_COPIES):
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-        if not os.path.lexists(candidate):
-            return candidate
-    raise ExportError(f"cannot write to {path}: too many numbered copies already exist")
-
-
-def unique_stem(folder: Path, stem: str, suffixes: tuple[str, ...]) -> str:
-    """The first of ``stem``, ``stem-2``, ... free for every suffix, so files
-    written together (``.png``, ``.npy``, ``.json``) share one name."""
-    folder = Path(folder)
-    for number in range(1, MAX_NUMBERED_COPIES):
-        candidate = stem if number == 1 else f"{stem}-{number}"
-        if not any(os.path.lexists(folder / f"{candidate}{suffix}") for suffix in suffixes):
-            return candidate
-    raise ExportError(f"cannot write to {folder / stem}: too many numbered copies already exist")
 
 
 # --------------------------------------------------------------------------
@@ -154,8 +85,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> P
     except Exception as exc:
         raise ExportError(f"cannot write to {path}: {exc}") from exc
     finally:
-        # After a hard link (or a failure) the temporary name must go; after a
-        # rename it is already gone and this does nothing.
+        # After a failure the temporary file must go; after the rename it is
+        # already gone and this does nothing.
         if temp is not None:
             _remove_quietly(temp)
 
@@ -188,28 +119,13 @@ def _publish_replacing(temp: Path, path: Path) -> Path:
 
 
 def _publish_without_replacing(temp: Path, path: Path) -> Path:
-    """Give ``temp`` a free name next to ``path``; never replaces a file.
+    """Give ``temp`` the first free name next to ``path``; never replaces a file.
 
-    ``os.link`` fails if the name is taken, so a file appearing between the
-    check and the link (another export, another program) is safe too.
+    The name is reserved with an exclusive create (``O_EXCL`` fails if the
+    name is taken, so a file appearing between the check and the create, from
+    another export or another program, is safe), then our own placeholder is
+    renamed over. Works on every file system, hard links or not.
     """
-    for _attempt in range(100):
-        candidate = unique_path(path)
-        try:
-            os.link(temp, candidate)
-            return candidate
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            if exc.errno not in _NO_HARD_LINKS:
-                raise
-            return _publish_by_reserved_rename(temp, path)
-    raise FileExistsError(errno.EEXIST, "every free name was taken while writing", str(path))
-
-
-def _publish_by_reserved_rename(temp: Path, path: Path) -> Path:
-    """For file systems without hard links (FAT, some network shares):
-    reserve the name with an exclusive create, then rename over our own placeholder."""
     for _attempt in range(100):
         candidate = unique_path(path)
         try:

@@ -1,0 +1,115 @@
+"""The export's vocabulary: requests, settings, figure kinds, jobs, drawn figures.
+
+A figure kind is one :class:`FigureKind` value: how a request expands into
+jobs (``plan``) and how a job becomes a figure (``draw``). ``kinds.py`` keeps
+them all in one table, which the CLI, the export dialog and the sidecar read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+import numpy as np
+
+from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.figures import DEFAULT_DPI
+
+MIN_DPI, MAX_DPI = 10, 1200
+DASH = " \u2014 "  # " — " between the parts of a title
+
+
+@dataclass(frozen=True)
+class FigureRequest:
+    kind: str  # a key of FIGURE_KINDS
+    layer: int | str | None = None  # table row (or layer name), for kinds that use a layer
+    channel: int | None = None  # for kinds that use a channel
+    max_layers: int | None = None  # all-layers: the first N layers with maps only (None: all)
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    folder: Path = Path("actviz-export")
+    cmap: str = "viridis"
+    scale: str = "channel"  # one of value_ranges.SCALES: each channel its own range, or one per layer
+    dpi: int = DEFAULT_DPI
+    overwrite: bool = False
+    with_data: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """One figure to draw: a request expanded (all-layers gives one job per layer)."""
+
+    kind: str  # the kind's name
+    rows: tuple[int, ...] = ()
+    channel: int | None = None
+    note: str = ""  # e.g. "first 24 of 30 layers"
+
+
+@dataclass
+class Drawn:
+    fig: object  # a matplotlib Figure
+    filename: str
+    data: np.ndarray  # exactly the values drawn (the .npy)
+    meta: dict = field(default_factory=dict)  # kind-specific sidecar fields
+
+
+# What draw() reads activations from: row -> array (see run._Activations).
+Activations = Mapping[int, np.ndarray]
+
+
+@dataclass(frozen=True)
+class CliOption:
+    """The ``actviz export`` option that asks for a kind on its own.
+
+    A switch (``metavar`` None) asks for one figure; with ``metavar`` the
+    option takes channel numbers, one figure each. ``count_flag`` adds an
+    option whose number N goes into ``FigureRequest.max_layers``.
+    """
+
+    flag: str
+    help: str
+    metavar: str | None = None
+    count_flag: str | None = None
+    count_help: str = ""
+
+
+@dataclass(frozen=True)
+class FigureKind:
+    """One kind of exported figure: a name, a plan and a draw function.
+
+    ``uses`` names the FigureRequest fields the kind reads ("layer",
+    "channel", "max_layers"); the dialog fills those from what is on screen.
+    ``label`` is the dialog's checkbox text, ``{layer}`` and ``{channel}``
+    filled in. ``option`` is its own ``actviz export`` option; None for the
+    kinds asked for with ``--layer`` (grid, and channel with ``--channel``).
+    """
+
+    name: str
+    file_kind: str  # the kind part of file names: "across-layers" in model__ch002__across-layers.png
+    label: str
+    plan: Callable[[object, FigureRequest], list[Job]]
+    draw: Callable[[Job, object, Activations, ExportSettings], Drawn]
+    uses: frozenset[str] = frozenset()
+    option: CliOption | None = None
+
+    def request(self, layer: int | None = None, channel: int | None = None) -> FigureRequest:
+        """A request for this kind, with only the fields the kind uses."""
+        return FigureRequest(
+            self.name,
+            layer=layer if "layer" in self.uses else None,
+            channel=channel if "channel" in self.uses else None,
+        )
+
+    def describe(self, layer: str = "", channel: int | None = None) -> str:
+        return self.label.format(layer=layer, channel=channel)
+
+
+class ExportCancelled(ActvizError):
+    """``should_stop`` asked the export to stop; ``paths`` were written before it did."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = list(paths)
+        super().__init__(f"export cancelled after {len(self.paths)} file(s)")

@@ -1,0 +1,75 @@
+"""``across``: one channel in every layer that has it, a panel per layer."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actviz_tui.core import figures
+from actviz_tui.core.display_maps import channel_map
+from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
+from actviz_tui.core.export.base import FigureRequest, Job
+from actviz_tui.core.export.names import figure_filename
+from actviz_tui.core.export.planning import channel_count, no_layer_has_channel, require_channel
+from actviz_tui.core.export.planning import spatial_layer_rows
+from actviz_tui.core.value_ranges import finite_range
+
+MAX_ACROSS_PANELS = 24
+
+
+def plan(session, request: FigureRequest) -> list[Job]:
+    channel = require_channel(request, "an across-layers figure")
+    candidates = spatial_layer_rows(session)
+    rows = [row for row in candidates if channel_count(session, row) > channel]
+    if not rows:
+        raise no_layer_has_channel(session, candidates, channel)
+    note = f"first {MAX_ACROSS_PANELS} of {len(rows)} layers" if len(rows) > MAX_ACROSS_PANELS else ""
+    return [Job(request.kind, tuple(rows[:MAX_ACROSS_PANELS]), channel, note)]
+
+
+def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+    channel, cmap = job.channel, settings.cmap
+    names = [session.layers[row].name for row in job.rows]
+    maps = [channel_map(activations[row], channel) for row in job.rows]
+    title = f"{session.name}{DASH}channel {channel} across {len(maps)} layers"
+    if job.note:
+        title += f" ({job.note})"
+    # A dead (constant) map would show a made-up 0-1 colour bar: say so in its title.
+    labels = [_panel_label(name, values) for name, values in zip(names, maps)]
+    fig = figures.across_layers_figure(list(zip(labels, maps)), title=title, cmap=cmap, scale=settings.scale)
+    filename = figure_filename(session.name, KIND.file_kind, None, channel)
+    meta: dict = {"map_sizes": [list(m.shape) for m in maps]}
+    if settings.scale == "layer":
+        meta["vmin"], meta["vmax"] = figures.display_range(np.concatenate([m.ravel() for m in maps]), cmap)
+    else:
+        meta["vmin"] = meta["vmax"] = None
+        meta["panel_ranges"] = [list(figures.display_range(m, cmap)) for m in maps]
+    return Drawn(fig, filename, _stack_padded(maps), meta)
+
+
+def _panel_label(name: str, values: np.ndarray) -> str:
+    low, high = finite_range(values)
+    if low is None:
+        return f"{name} (no finite values)"
+    return f"{name} (constant {low:.3g})" if low == high else name
+
+
+def _stack_padded(maps: list[np.ndarray]) -> np.ndarray:
+    """Maps of different sizes as one (n, H, W) float32 array, NaN-padded
+    at the bottom and right (the original sizes go in the sidecar)."""
+    height = max(m.shape[0] for m in maps)
+    width = max(m.shape[1] for m in maps)
+    stacked = np.full((len(maps), height, width), np.nan, dtype=np.float32)
+    for index, values in enumerate(maps):
+        stacked[index, : values.shape[0], : values.shape[1]] = values
+    return stacked
+
+
+KIND = FigureKind(
+    name="across",
+    file_kind="across-layers",
+    label="channel {channel} across layers",
+    plan=plan,
+    draw=draw,
+    uses=frozenset({"channel"}),
+    option=CliOption("--across-layers", "channel N in every layer that has it, one panel per layer", metavar="N"),
+)

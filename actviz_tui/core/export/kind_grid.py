@@ -1,0 +1,77 @@
+"""``grid``: every channel of one layer in one figure; ``all-layers``: a grid
+per layer with 2-D maps (a Dense layer's grid is the whole layer)."""
+
+from __future__ import annotations
+
+import math
+
+from actviz_tui.core import figures
+from actviz_tui.core.display_maps import channel_stack, has_spatial_maps
+from actviz_tui.core.errors import LayerLookupError
+from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
+from actviz_tui.core.export.base import FigureRequest, Job
+from actviz_tui.core.export.names import figure_filename
+from actviz_tui.core.export.planning import no_spatial_layers, require_layer, spatial_layer_rows
+from actviz_tui.core.value_ranges import finite_ranges
+
+
+def plan_grid(session, request: FigureRequest) -> list[Job]:
+    return [Job(request.kind, (require_layer(session, request),))]
+
+
+def plan_all_layers(session, request: FigureRequest) -> list[Job]:
+    if request.max_layers is not None and request.max_layers < 1:
+        raise LayerLookupError(f"need at least one layer, got max_layers={request.max_layers}")
+    rows = spatial_layer_rows(session)
+    if not rows:
+        raise no_spatial_layers(session)
+    return [Job(request.kind, (row,)) for row in rows[: request.max_layers]]
+
+
+def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+    row, cmap = job.rows[0], settings.cmap
+    act = activations[row]
+    layer = session.layers[row].name
+    filename = figure_filename(session.name, GRID.file_kind, layer)  # all-layers writes grids too
+    title = DASH.join((session.name, layer))
+    if not has_spatial_maps(act):  # Dense / 1-D: the whole layer, one colour scale
+        fig = figures.layer_figure(act, title=title, cmap=cmap)
+        vmin, vmax = figures.display_range(act, cmap)
+        return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax})
+    maps = channel_stack(act)
+    fig = figures.layer_figure(maps, title=title, cmap=cmap, scale=settings.scale)
+    if settings.scale == "layer":
+        vmin, vmax = figures.display_range(maps, cmap)
+        return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax})
+    # Each tile coloured from its own min (bottom colour) to its own max (top).
+    return Drawn(fig, filename, act, {"vmin": None, "vmax": None, "panel_ranges": _channel_ranges(maps)})
+
+
+def _channel_ranges(maps) -> list[list[float | None]]:
+    lows, highs = finite_ranges(maps, axis=(0, 1))
+    return [[None, None] if math.isnan(low) else [float(low), float(high)] for low, high in zip(lows, highs)]
+
+
+GRID = FigureKind(
+    name="grid",
+    file_kind="grid",
+    label="{layer}: every channel (grid)",
+    plan=plan_grid,
+    draw=draw,
+    uses=frozenset({"layer"}),
+)
+
+ALL_LAYERS = FigureKind(
+    name="all-layers",
+    file_kind="grid",  # one grid file per layer
+    label="all layers: one grid per layer",
+    plan=plan_all_layers,
+    draw=draw,
+    uses=frozenset({"max_layers"}),
+    option=CliOption(
+        "--all-layers",
+        "a grid of every layer with feature maps",
+        count_flag="--first",
+        count_help="with --all-layers: only the first N such layers (the notebook's 8)",
+    ),
+)

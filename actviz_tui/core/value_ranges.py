@@ -1,0 +1,72 @@
+"""The one definition of a value range and of the "scale" choice (pure numpy).
+
+Three answers, each building on the one before:
+
+* :func:`finite_range` -- the data's own (min, max) over finite values, or
+  ``(None, None)`` when there are none (empty, all NaN/inf). What exported
+  sidecars record as ``data_range`` and titles print.
+* :func:`finite_ranges` -- the same along some axes (one range per channel),
+  NaN where a slice has no finite value.
+* :func:`value_range` -- the colour scale of a heatmap: always ``vmin < vmax``.
+  No finite values gives (0, 1); a constant map starts the range, so it shows
+  the colormap's lowest colour (a dead ReLU channel is dark, not mid-scale);
+  ``symmetric`` gives (-m, m) with m = max |v|, for diverging colormaps.
+
+``SCALES`` names the normalisation choice everywhere (CLI, export, figures):
+"channel" (each channel its own range) or "layer" (one range per layer).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+SCALES: tuple[str, ...] = ("channel", "layer")
+
+
+def check_scale(scale: str) -> None:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+
+
+def finite_range(values: np.ndarray) -> tuple[float | None, float | None]:
+    """(min, max) over the finite values as Python floats; (None, None) if none."""
+    values = np.asarray(values)
+    if values.size == 0:
+        return None, None
+    low, high = float(values.min()), float(values.max())
+    if math.isfinite(low) and math.isfinite(high):  # min/max propagate NaN, so none here
+        return low, high
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return None, None
+    return float(finite.min()), float(finite.max())
+
+
+def finite_ranges(values: np.ndarray, axis: int | tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-slice (low, high) arrays, reducing over ``axis``; NaN where a slice
+    has no finite value (e.g. one range per channel of an (H, W, C) map with
+    ``axis=(0, 1)``). Float input keeps its dtype; other input becomes float64."""
+    values = np.asarray(values)
+    if not np.issubdtype(values.dtype, np.floating):
+        values = values.astype(np.float64)
+    finite = np.isfinite(values)
+    low = np.where(finite, values, np.inf).min(axis=axis)
+    high = np.where(finite, values, -np.inf).max(axis=axis)
+    none = ~np.isfinite(low)
+    return np.where(none, np.nan, low), np.where(none, np.nan, high)
+
+
+def value_range(values: np.ndarray, *, symmetric: bool = False) -> tuple[float, float]:
+    """(vmin, vmax) to colour ``values`` by, always with vmin < vmax (see the module notes)."""
+    low, high = finite_range(values)
+    if low is None:
+        return 0.0, 1.0
+    if symmetric:
+        most = max(abs(low), abs(high))
+        return (-most, most) if most > 0 else (-1.0, 1.0)
+    if low < high:
+        return low, high
+    # Relative span so huge constants still give vmin < vmax in float64.
+    return low, low + (abs(low) if low != 0 else 1.0)

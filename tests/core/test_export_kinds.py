@@ -1,0 +1,125 @@
+"""FIGURE_KINDS is the one table of figure kinds: the CLI's options, planning,
+drawing, the sidecar and the export dialog all read it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from actviz_tui.cli import build_parser
+from actviz_tui.commands.export import figure_requests
+from actviz_tui.core import figures
+from actviz_tui.core.export import FIGURE_KINDS, ExportSettings, FigureKind, FigureRequest, export_figures
+from actviz_tui.core.export.base import CliOption, Drawn, Job
+from actviz_tui.core.export.names import figure_filename
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = REPO / "tests" / "data" / "ui_tiny_cnn.keras"
+RINGS = REPO / "tests" / "data" / "ui_rings.png"
+CONV_A, CONV_B = 1, 3
+
+
+def parse(*args):
+    return build_parser("export").parse_args(["model.keras", "image.png", *args])
+
+
+class FakeSession:
+    def find_layer(self, text):
+        return {"conv_a": CONV_A, "conv_b": CONV_B}[text]
+
+
+def test_the_table_holds_the_five_kinds_and_their_file_names():
+    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input"]
+    assert {name: kind.file_kind for name, kind in FIGURE_KINDS.items()} == {
+        "channel": "channel", "grid": "grid", "across": "across-layers", "all-layers": "grid", "input": "input",
+    }
+    assert all(kind.name == name and kind.label for name, kind in FIGURE_KINDS.items())
+
+
+def test_every_kind_is_reachable_from_actviz_export_options():
+    reached = set()
+    for kind in FIGURE_KINDS.values():
+        if kind.option is not None:  # a flag of its own, with channel numbers or as a switch
+            args = [kind.option.flag, *(["2"] if kind.option.metavar else [])]
+            reached |= {request.kind for request in figure_requests(FakeSession(), parse(*args))}
+    # The others come from --layer: with --channel one figure per channel, else the grid.
+    layer_args = parse("--layer", "conv_a", "--channel", "1", "--layer", "conv_b")
+    reached |= {request.kind for request in figure_requests(FakeSession(), layer_args)}
+    assert reached == set(FIGURE_KINDS)
+    help_text = build_parser("export").format_help()
+    for kind in FIGURE_KINDS.values():
+        if kind.option is not None:
+            assert kind.option.flag in help_text
+
+
+def _blank_kind() -> FigureKind:
+    """A kind the code has never heard of: channel 0 of conv_a, its own file name."""
+
+    def plan(session, request):
+        return [Job(request.kind, (CONV_A,))]
+
+    def draw(job, session, activations, settings):
+        values = activations[job.rows[0]][:, :, 0]
+        fig = figures.channel_figure(values, title="test kind", cmap=settings.cmap)
+        return Drawn(fig, figure_filename(session.name, "test-kind"), values, {"vmin": None, "vmax": None})
+
+    return FigureKind(
+        "blank", "test-kind", "a test figure of {layer}", plan, draw,
+        uses=frozenset({"layer"}), option=CliOption("--blank", "a test figure"),
+    )
+
+
+@pytest.fixture(scope="module")
+def session():
+    from actviz_tui.core.model_session import ModelSession
+
+    session = ModelSession.open(TINY)
+    session.set_image(RINGS)
+    return session
+
+
+def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):
+    from actviz_tui.ui.explorer_state import ExplorerState
+    from actviz_tui.ui.export_choices import export_choices
+
+    monkeypatch.setitem(FIGURE_KINDS, "blank", _blank_kind())
+    # the CLI: an option, enough on its own, in the help
+    assert "--blank" in build_parser("export").format_help()
+    requests = figure_requests(session, parse("--blank"))
+    assert requests == [FigureRequest("blank")]
+    # planning, drawing, file names and the sidecar
+    paths = export_figures(session, requests, ExportSettings(folder=tmp_path, dpi=40, with_data=True))
+    assert [p.name for p in paths] == ["ui_tiny_cnn__test-kind.png", "ui_tiny_cnn__test-kind.npy",
+                                       "ui_tiny_cnn__test-kind.json"]
+    sidecar = json.loads(paths[2].read_text())
+    assert (sidecar["kind"], sidecar["layers"], sidecar["shape"]) == ("blank", ["conv_a"], [22, 22])
+    # the export dialog
+    choices = export_choices(session, ExplorerState(layer=CONV_B, channel=2, channels=12), "channel")
+    (blank,) = [choice for choice in choices if choice.key == "blank"]
+    assert blank.label == "a test figure of conv_b"
+    assert blank.requests == (FigureRequest("blank", layer=CONV_B),)
+    assert not blank.preset
+
+
+def test_dialog_offers_every_kind_preset_to_the_view(session):
+    from dataclasses import replace
+
+    from actviz_tui.ui.explorer_state import ExplorerState
+    from actviz_tui.ui.export_choices import export_choices
+
+    state = ExplorerState(layer=CONV_A, channel=4, channels=6, view="grid")
+    choices = export_choices(session, state, "grid")
+    assert [c.key for c in choices] == list(FIGURE_KINDS)
+    assert [c.label for c in choices] == [
+        "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
+        "all layers: one grid per layer", "the input image as the model sees it",
+    ]
+    assert [c.requests for c in choices] == [
+        (FigureRequest("channel", layer=CONV_A, channel=4),), (FigureRequest("grid", layer=CONV_A),),
+        (FigureRequest("across", channel=4),), (FigureRequest("all-layers"),), (FigureRequest("input"),),
+    ]
+    assert [c.key for c in choices if c.preset] == ["grid"]
+    marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")
+    assert [c.key for c in marked if c.preset] == ["marked"]

@@ -1,0 +1,88 @@
+"""value_ranges: the one definition of a data range, a colour range and the scale names."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from actviz_tui.core import colormap, figures, mosaic
+from actviz_tui.core.image_input import stretch_for_display
+from actviz_tui.core.value_ranges import SCALES, check_scale, finite_range, finite_ranges, value_range
+
+NAN, INF = np.nan, np.inf
+NO_FINITE = [np.array([]), np.zeros((0, 3)), np.array([NAN, NAN]), np.array([INF, -INF, NAN])]
+
+
+@pytest.mark.parametrize("values", NO_FINITE)
+def test_no_finite_values(values):
+    assert finite_range(values) == (None, None)  # the sidecar's data_range: [null, null]
+    assert value_range(values) == (0.0, 1.0)  # a heatmap still gets a usable scale
+    assert value_range(values, symmetric=True) == (0.0, 1.0)
+
+
+def test_finite_range_ignores_nan_and_inf_and_gives_python_floats():
+    low, high = finite_range(np.array([NAN, -2.0, INF, 5.0, -INF], dtype=np.float32))
+    assert (low, high) == (-2.0, 5.0) and type(low) is float and type(high) is float
+    assert value_range(np.array([NAN, -2.0, INF, 5.0])) == (-2.0, 5.0)
+
+
+@pytest.mark.parametrize(("constant", "expected"), [(0.0, (0.0, 1.0)), (3.0, (3.0, 6.0)), (-2.0, (-2.0, 0.0))])
+def test_constant_map_starts_the_range(constant, expected):
+    values = np.full((4, 4), constant)
+    assert finite_range(values) == (constant, constant)
+    assert value_range(values) == expected  # the lowest colour: a dead channel is dark
+
+
+def test_huge_constant_still_gives_vmin_below_vmax():
+    vmin, vmax = value_range(np.full(3, 1e300))
+    assert vmin < vmax
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([-3.0, 1.0], (-3.0, 3.0)), ([0.5, 2.0], (-2.0, 2.0)), ([-4.0, -1.0], (-4.0, 4.0)), ([0.0, 0.0], (-1.0, 1.0))],
+)
+def test_symmetric_range_is_centred_on_zero(values, expected):
+    assert value_range(np.array(values), symmetric=True) == expected
+
+
+def test_finite_ranges_per_channel_with_nan_for_empty_slices():
+    maps = np.zeros((2, 2, 3), np.float32)
+    maps[..., 0] = [[1, 2], [3, NAN]]
+    maps[..., 1] = NAN
+    maps[..., 2] = [[-1, INF], [0, 0]]
+    low, high = finite_ranges(maps, axis=(0, 1))
+    assert low.dtype == np.float32
+    np.testing.assert_array_equal(low, [1, NAN, -1])
+    np.testing.assert_array_equal(high, [3, NAN, 0])
+    low, high = finite_ranges(np.array([[1, 5], [2, 3]]), axis=0)  # integers: float64
+    np.testing.assert_array_equal(low, [1.0, 3.0])
+    np.testing.assert_array_equal(high, [2.0, 5.0])
+
+
+def test_every_user_of_a_range_agrees():
+    values = np.array([[NAN, -1.0], [2.0, 7.0]], np.float32)
+    assert colormap.value_range is value_range  # the explorer's heatmaps
+    assert figures.display_range(values, "viridis") == value_range(values)  # exported figures
+    assert figures.display_range(values, "coolwarm") == value_range(values, symmetric=True)
+    tiles = np.moveaxis(np.stack([values, values * 2], axis=-1), -1, 0)
+    scaled = mosaic.normalise_per_channel(tiles)  # the grid's per-channel scale
+    np.testing.assert_allclose(scaled[0], [[NAN, 0.0], [3 / 8, 1.0]])
+    shown, (low, high) = stretch_for_display(values)
+    assert (low, high) == finite_range(values)
+
+
+def test_scales_are_named_once():
+    assert SCALES == ("channel", "layer")
+    assert mosaic.SCALES is SCALES
+    for scale in SCALES:
+        check_scale(scale)
+    with pytest.raises(ValueError, match="scale"):
+        check_scale("shared")  # the old alias of "layer" is gone
+
+
+def test_diverging_colormaps_are_defined_once():
+    assert colormap.DIVERGING == frozenset({"coolwarm"}) and colormap.DIVERGING <= set(colormap.COLORMAP_NAMES)
+    assert colormap.is_diverging("coolwarm") and colormap.is_diverging("coolwarm_r")
+    assert not colormap.is_diverging("viridis")
+    assert not hasattr(figures, "DIVERGING_CMAPS")
