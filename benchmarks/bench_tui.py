@@ -1,7 +1,7 @@
 """Explorer benchmarks, each against a baseline measured in the same run.
 
 1. Channel switch, key to heatmap lines handed to the compositor, timed inside
-   the app (FrameTimer) at 160x50 on the sample model's first conv layer:
+   the app (a FrameTimer patched in) at 160x50 on the sample model's first conv layer:
    our HalfBlockImage path vs the plain path (rich_pixels.Pixels.from_image of
    the same pixels, as a Static would show it).
 2. First paint: process start to the first frame of the real `actviz` in a
@@ -82,36 +82,69 @@ def plain_render(self):
     return Pixels.from_image(image)
 
 
+class FrameTimer:
+    """Key-to-frame times, measured inside the app (pilot waits would swamp them):
+    ``mark()`` when the selection changes, ``frame_done()`` when the heatmap's
+    lines have been made for the compositor."""
+
+    def __init__(self) -> None:
+        self._started: float | None = None
+        self.samples_ms: list[float] = []
+
+    def mark(self) -> None:
+        if self._started is None:
+            self._started = time.perf_counter()
+
+    def frame_done(self) -> None:
+        if self._started is not None:
+            self.samples_ms.append((time.perf_counter() - self._started) * 1000)
+            self._started = None
+
+
 async def switch_times(plain: bool) -> list[float]:
+    from textual.widget import Widget
+
     from actviz_tui.ui.app import ActvizApp
+    from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
     from actviz_tui.ui.widgets.heatmap_view import HeatmapView
     from tests.ui.conftest import ready, wait_until
 
-    from textual.widget import Widget
+    timer = FrameTimer()
+    watch_state, our_render_lines = ExplorerScreen.watch_state, HeatmapView.render_lines
 
-    def plain_render_lines(self, crop):
-        lines = Widget.render_lines(self, crop)
-        if self.frame_callback is not None and self._values is not None:
-            self.frame_callback()
+    def timed_watch_state(self, old, new):
+        timer.mark()
+        watch_state(self, old, new)
+
+    def timed_render_lines(self, crop):
+        lines = (Widget.render_lines if plain else our_render_lines)(self, crop)
+        if self.id == "heatmap" and self._values is not None:
+            timer.frame_done()
         return lines
 
-    patched = ("render", "render_line", "render_lines")
-    originals = [getattr(HeatmapView, name) for name in patched]
+    patched = {"render_lines": timed_render_lines}
     if plain:
-        for name, method in zip(patched, (plain_render, Widget.render_line, plain_render_lines)):
-            setattr(HeatmapView, name, method)
+        patched.update(render=plain_render, render_line=Widget.render_line)
+    originals = {name: HeatmapView.__dict__.get(name) for name in patched}
+    for name, method in patched.items():
+        setattr(HeatmapView, name, method)
+    ExplorerScreen.watch_state = timed_watch_state
     try:
         app = ActvizApp(SAMPLE_MODEL, [SAMPLE_IMAGE])
         async with app.run_test(size=(160, 50)) as pilot:
             await wait_until(pilot, lambda: ready(app), timeout=120)
-            app.explorer.frame_timer.samples_ms.clear()
+            timer.samples_ms.clear()
             for step in range(SWITCHES):
                 await pilot.press("right" if step < SWITCHES // 2 else "left")
                 await pilot.pause()
-            return list(app.explorer.frame_timer.samples_ms)
+            return list(timer.samples_ms)
     finally:
-        for name, method in zip(patched, originals):
-            setattr(HeatmapView, name, method)
+        ExplorerScreen.watch_state = watch_state
+        for name, method in originals.items():
+            if method is None:
+                delattr(HeatmapView, name)
+            else:
+                setattr(HeatmapView, name, method)
 
 
 def channel_switch_rows() -> list[dict]:

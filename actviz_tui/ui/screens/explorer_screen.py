@@ -43,9 +43,9 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     COMMANDS = {ExplorerCommands}
     BINDINGS = explorer_actions.bindings(VIEWS)
 
-    state: reactive[ExplorerState] = reactive(ExplorerState, init=False)
+    state: reactive[ExplorerState] = reactive(ExplorerState, init=False, repaint=False)
     """The selection: layer, channel, view, colormap, scale, image, marks."""
-    layer_data: reactive[LayerData | None] = reactive(None, init=False)
+    layer_data: reactive[LayerData | None] = reactive(None, init=False, repaint=False)
     """The selected layer's activation; None while it is computed."""
 
     def __init__(self, model_path: Path, image_paths: list[Path], options: SessionOptions = SessionOptions(),

@@ -32,11 +32,11 @@ class ExplorerView(Widget):
     # routes these to the view on show (see ExplorerScreen.action_in_view).
     BINDINGS: ClassVar[list[BindingType]] = []
 
-    state: reactive[ExplorerState] = reactive(ExplorerState, init=False)
+    state: reactive[ExplorerState] = reactive(ExplorerState, init=False, repaint=False)
     """The selection, bound from the screen."""
-    layer_data: reactive[LayerData | None] = reactive(None, init=False)
+    layer_data: reactive[LayerData | None] = reactive(None, init=False, repaint=False)
     """The selected layer's activation, bound from the screen (None while computing)."""
-    caption: reactive[str] = reactive("", init=False)
+    caption: reactive[str] = reactive("", init=False, repaint=False)
     """The heading the screen shows above this view."""
 
     @dataclass
