@@ -14,6 +14,9 @@ on two CPU cores. Files written:
     sample_models/README.md                what each file is, with accuracies
     tests/data/tf_keras_small.h5           written by tf_keras (Keras 2), if installed
     tests/data/tf_keras_small_expected.npz its output for a fixed input
+
+The committed models were then re-saved, same weights, with the floor Keras
+(3.3.3): older Keras cannot read files that newer Keras writes.
 """
 
 import os

@@ -117,8 +117,16 @@ class _OutputRecorder:
             # Keras re-wires that Model's outputs onto a copied Input, cut off
             # from the outer graph. Run the inner graph in place instead (what
             # clone_model itself does before it builds the Model). A private Keras
-            # method: without it the nested model stays one opaque row.
-            return run_in_place(_match_structure(inputs, model), operation_fn=lambda layer: layer, call_fn=self.call)
+            # method: without it, or if its signature changes (a TypeError), the
+            # nested model stays one opaque row.
+            recorded = set(self.outputs)
+            try:
+                return run_in_place(
+                    _match_structure(inputs, model), operation_fn=lambda layer: layer, call_fn=self.call
+                )
+            except TypeError:
+                for key in set(self.outputs) - recorded:  # forget a half-run inner graph
+                    del self.outputs[key]
         if nested:
             return model(inputs)
         if _is_functional(model):

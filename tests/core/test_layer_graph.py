@@ -218,6 +218,44 @@ def test_transfer_learning_base_called_with_training_false(session_for, rgb_imag
     np.testing.assert_allclose(session.activation(rows["head"].index), expected, atol=ATOL)
 
 
+@pytest.mark.parametrize("failure", ["signature", "midway"])
+def test_nested_functional_is_one_opaque_row_when_run_through_graph_fails(monkeypatch, rgb_image, failure):
+    """Keras' private ``_run_through_graph`` changing signature (a TypeError) must not
+    break the model: the nested model becomes one row and every other row still works."""
+    k = keras()
+    model = mf.nested_functional()
+    backbone = model.get_layer("backbone")
+    keras_own = backbone._run_through_graph  # Functional.call uses it too, without call_fn
+    calls = []
+
+    def changed(inputs, operation_fn, **kwargs):
+        if "call_fn" not in kwargs:
+            return keras_own(inputs, operation_fn=operation_fn, **kwargs)
+        calls.append(failure)
+        if failure == "midway":  # one inner layer recorded, then the error
+            kwargs["call_fn"](backbone.get_layer("conv"), inputs)
+        raise TypeError("_run_through_graph() got an unexpected keyword argument 'call_fn'")
+
+    monkeypatch.setattr(backbone, "_run_through_graph", changed)
+    session = ModelSession(model)
+    assert calls == [failure]
+    rows = rows_by_name(session)
+    assert list(rows) == ["image", "scale", "backbone", "gap", "head"]
+    assert rows["backbone"].is_model and rows["backbone"].depth == 0
+    assert rows["backbone"].output_shape == (None, 8, 8, 5)
+    assert_depth0_params(session)
+    image = session.set_image(rgb_image)
+    x_fed_to_backbone = direct(model, "scale", image[None])[None]
+    np.testing.assert_allclose(
+        session.activation(rows["backbone"].index),
+        k.ops.convert_to_numpy(backbone(x_fed_to_backbone))[0],
+        atol=ATOL,
+    )
+    np.testing.assert_allclose(
+        session.activation(rows["head"].index), k.ops.convert_to_numpy(model(image[None]))[0], atol=ATOL
+    )
+
+
 def test_nested_functional_after_preprocessing_in_sequential():
     """A functional backbone that is not the first layer of a Sequential model."""
     k = keras()
