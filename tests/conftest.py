@@ -1,4 +1,4 @@
-"""Shared fixtures: quiet TensorFlow, the bundled samples, a small RGB image."""
+"""Shared fixtures: quiet TensorFlow, the bundled samples, a small RGB image, a deep model."""
 
 from __future__ import annotations
 
@@ -85,6 +85,34 @@ def models_dir(tmp_path_factory) -> Path:
     """A session-wide folder for saved test models."""
     return tmp_path_factory.mktemp("models")
 
+
+@pytest.fixture(scope="session")
+def deep_model():
+    """``models_factory.deep_resnet()``: 170 layers with ResNet50-style names (built in ~2 s)."""
+    from models_factory import deep_resnet
+
+    return deep_resnet()
+
+
+@pytest.fixture(scope="session")
+def deep_model_keras(deep_model, models_dir) -> Path:
+    """The deep model saved as ``.keras`` (what users open)."""
+    path = models_dir / "deep_resnet.keras"
+    deep_model.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def deep_session(deep_model_keras):
+    """A ModelSession on the saved deep model, showing tests/data/ui_rings.png.
+
+    Shared by every test that asks for it: do not change its image or options.
+    """
+    from actviz_tui.core.model_session import ModelSession
+
+    session = ModelSession.open(deep_model_keras)
+    session.set_image(TEST_DATA / "ui_rings.png")
+    return session
 
 def pytest_configure(config):
     # Keras' convert_to_numpy calls np.array() on TensorFlow tensors, which NumPy 2

@@ -1,4 +1,5 @@
-"""Tiny Keras models shared by the tests (8x8 or 16x16 inputs, a few filters).
+"""Keras models shared by the tests: tiny ones (8x8 or 16x16 inputs, a few filters)
+and one deep one (``deep_resnet``: 170 layers with long ResNet-style names).
 
 Every builder seeds Keras first, so two calls give the same weights. Imports of
 Keras happen inside the functions: importing this module costs nothing.
@@ -171,6 +172,70 @@ def lambda_model(side: int = SIDE):
     inputs = keras.Input((side, side, 3), name="image")
     outputs = keras.layers.Lambda(lambda t: t * 2.0, name="double")(inputs)
     return keras.Model(inputs, outputs, name="with_lambda")
+
+
+DEEP_SIDE = 32
+# (stage, blocks, bottleneck filters, output filters); a stage after the first halves the map
+DEEP_STAGES = ((2, 3, 8, 32), (3, 4, 16, 64), (4, 6, 16, 96), (5, 2, 24, 128))
+
+
+def deep_resnet(side: int = DEEP_SIDE):
+    """A small ResNet50-style model with its layer names: 150+ layers on a 32x32 RGB input.
+
+    ``conv2_block1_1_conv``, ``conv2_block1_1_bn``, ``conv2_block1_1_relu``, ...,
+    ``conv5_block2_out``, then a Keras auto-named tail (``conv2d_12``,
+    ``batch_normalization_12``, ``activation_12``). Maps shrink 32 -> 2 and
+    channels grow 8 -> 128, so most rows are spatial and many have 64+
+    channels; few filters keep it fast on a CPU. The batch-norm statistics are
+    set away from the defaults so inference mode shows in the activations.
+    """
+    keras = _seed(13)
+    layers = keras.layers
+    inputs = keras.Input((side, side, 3), name="input_image")
+    x = layers.ZeroPadding2D(1, name="conv1_pad")(inputs)
+    x = layers.Conv2D(16, 3, name="conv1_conv")(x)
+    x = layers.BatchNormalization(name="conv1_bn")(x)
+    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.ZeroPadding2D(1, name="pool1_pad")(x)
+    x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+    for stage, blocks, filters, out in DEEP_STAGES:
+        for block in range(1, blocks + 1):
+            stride = 2 if block == 1 and stage > 2 else 1
+            x = _bottleneck(layers, x, f"conv{stage}_block{block}", filters, out, stride, project=block == 1)
+    x = layers.Conv2D(64, 1, name="conv2d_12")(x)
+    x = layers.BatchNormalization(name="batch_normalization_12")(x)
+    x = layers.Activation("relu", name="activation_12")(x)
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = layers.Dense(10, activation="softmax", name="predictions")(x)
+    model = keras.Model(inputs, outputs, name="deep_resnet")
+    rng = np.random.default_rng(13)
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            gamma, beta, _, _ = layer.get_weights()
+            size = gamma.shape[0]
+            mean = rng.normal(0.0, 0.1, size).astype(np.float32)
+            variance = rng.uniform(0.5, 2.0, size).astype(np.float32)
+            layer.set_weights([gamma, beta + 0.05, mean, variance])
+    return model
+
+
+def _bottleneck(layers, x, prefix: str, filters: int, out: int, stride: int, project: bool):
+    """ResNet50's block: 1x1 -> 3x3 -> 1x1 convolutions added to a shortcut (12 layers, 10 without projection)."""
+    if project:
+        shortcut = layers.Conv2D(out, 1, strides=stride, name=f"{prefix}_0_conv")(x)
+        shortcut = layers.BatchNormalization(name=f"{prefix}_0_bn")(shortcut)
+    else:
+        shortcut = x
+    x = layers.Conv2D(filters, 1, strides=stride, name=f"{prefix}_1_conv")(x)
+    x = layers.BatchNormalization(name=f"{prefix}_1_bn")(x)
+    x = layers.Activation("relu", name=f"{prefix}_1_relu")(x)
+    x = layers.Conv2D(filters, 3, padding="same", name=f"{prefix}_2_conv")(x)
+    x = layers.BatchNormalization(name=f"{prefix}_2_bn")(x)
+    x = layers.Activation("relu", name=f"{prefix}_2_relu")(x)
+    x = layers.Conv2D(out, 1, name=f"{prefix}_3_conv")(x)
+    x = layers.BatchNormalization(name=f"{prefix}_3_bn")(x)
+    x = layers.Add(name=f"{prefix}_add")([shortcut, x])
+    return layers.Activation("relu", name=f"{prefix}_out")(x)
 
 
 def random_batch(shape: tuple, seed: int = 0) -> np.ndarray:

@@ -114,6 +114,28 @@ def test_single_and_all_agree(counting, rgb_image):
         np.testing.assert_allclose(singles[row], everything[row], atol=ATOL)
 
 
+
+def test_one_pass_over_a_deep_graph_matches_each_layer_alone(deep_session):
+    """170 layers with residual adds: ``activations`` (one graph pass for every
+    row) against a probe model per row; nothing is cached, so both compute."""
+    session = ModelSession(deep_session.model, options=SessionOptions(cache_bytes=0))
+    session.set_image(deep_session.image_path)
+    rows = list(range(len(session.layers)))
+    together = session.activations(rows)
+    assert sorted(together) == rows and len(session.probe.cache) == 0
+    for row, info in enumerate(session.layers):
+        assert together[row].shape == info.output_shape[1:]
+    sampled = ("conv1_relu", "conv2_block3_add", "conv3_block1_0_bn", "conv4_block6_2_relu", "conv5_block2_out",
+               "batch_normalization_12", "predictions")
+    for name in sampled:
+        row = session.find_layer(name)
+        alone = session.activation(row)
+        assert alone is not together[row]  # recomputed by its own probe model
+        np.testing.assert_allclose(alone, together[row], atol=ATOL, err_msg=name)
+    assert len(session.probe._probe_models) == len(sampled)
+    expected = np.asarray(session.model(session.model_input[None]))[0]
+    np.testing.assert_allclose(together[rows[-1]], expected, atol=ATOL)
+
 def test_tiny_budget_evicts_least_recently_used(counting, rgb_image):
     model = counting[0].model
     conv_bytes = 6 * 6 * 4 * 4  # (6, 6, 4) float32

@@ -154,11 +154,29 @@ def test_across_layers_uses_layers_that_have_the_channel(session, tmp_path):
         assert np.isnan(data[index, size:, :]).all() and np.isnan(data[index, :, size:]).all()
 
 
-def test_across_layers_caps_its_panels(nested, tmp_path):
-    rows = spatial_layer_rows(nested)
-    assert len(rows) <= MAX_ACROSS_PANELS  # the sample is small; the cap is checked on the plan
-    (job,) = plan_jobs(nested, [FigureRequest("across", channel=0)])
-    assert len(job.rows) == min(len(rows), MAX_ACROSS_PANELS)
+def test_across_layers_caps_its_panels_on_a_deep_model(deep_session, tmp_path):
+    # channel 40 is in the 64+-channel layers of conv3_*, conv4_*, conv5_*, conv2d_12 (not conv2_*, not the bottlenecks)
+    channel = 40
+    spatial = spatial_layer_rows(deep_session)
+    having = [row for row in spatial if deep_session.layers[row].channels > channel]
+    assert MAX_ACROSS_PANELS < len(having) < len(spatial)
+    (job,) = plan_jobs(deep_session, [FigureRequest("across", channel=channel)])
+    assert job.rows == tuple(having[:MAX_ACROSS_PANELS])
+    assert job.note == f"first {MAX_ACROSS_PANELS} of {len(having)} layers"
+
+    paths = export_figures(deep_session, [FigureRequest("across", channel=channel)], settings(tmp_path, with_data=True))
+    assert [p.name for p in paths] == [f"deep_resnet__ch{channel:03d}__across-layers{suffix}" for suffix in (".png", ".npy", ".json")]
+    assert listing(tmp_path) == sorted(p.name for p in paths)
+    assert_good_png(paths[0])
+    sidecar = json.loads(paths[2].read_text())
+    names = [deep_session.layers[row].name for row in having[:MAX_ACROSS_PANELS]]
+    assert sidecar["layers"] == names and len(names) == MAX_ACROSS_PANELS
+    assert names[0] == "conv3_block1_0_conv" and all(name.startswith(("conv3_", "conv4_")) for name in names)
+    assert sidecar["note"] == job.note
+    assert len(sidecar["panel_ranges"]) == MAX_ACROSS_PANELS
+    data = np.load(paths[1])
+    assert data.shape == (MAX_ACROSS_PANELS, 8, 8)  # conv3's 8x8 maps; conv4's 4x4 ones NaN-padded
+    np.testing.assert_array_equal(data[-1, :4, :4], deep_session.activation(having[MAX_ACROSS_PANELS - 1])[:, :, channel])
 
 
 # --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ TF_NOISE = ("oneDNN", "cuda", "absl::InitializeLog", "cuInit", "I0000 ", "W0000 
 TIMEOUT = 180
 SAMPLE = REPO / "sample_models" / "chest_xray_cnn.h5"
 SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+RINGS = REPO / "tests" / "data" / "ui_rings.png"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def files(tmp_path_factory, rgb_image):
 
 
 @pytest.fixture(scope="module")
-def runs(files):
+def runs(files, deep_model_keras):
     env = dict(os.environ)
     env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as a user runs it: the program quiets TensorFlow itself
     env["PYTHONPATH"] = str(REPO)
@@ -52,6 +53,7 @@ def runs(files):
     runs.start("usage", "--no-such-option")
     runs.start("bad_size", model, "--size", "big")
     runs.start("verbose", model, "--verbose", "--json", "--preprocess", "none")
+    runs.start("deep", deep_model_keras, RINGS, "--json")
     if SAMPLE.is_file() and SAMPLE_IMAGE.is_file():
         runs.start("sample", "--json")  # no MODEL: the bundled sample and its image
     yield runs
@@ -110,6 +112,20 @@ def test_json_with_image(runs, files):
     assert layers["left"]["stats"]["minimum"] >= 0.0  # relu
     assert layers["head"]["stats"]["channels"] == 3
 
+
+
+def test_json_of_a_deep_model_lists_every_layer_by_its_full_name(runs, deep_model):
+    done = runs["deep"]
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert_quiet_stderr(done)
+    data = json.loads(done.stdout)
+    names = [layer["name"] for layer in data["layers"]]
+    assert len(names) >= 150
+    assert names == [layer.name for layer in deep_model.layers]  # every layer, in order, names whole
+    assert {"conv2_block1_1_conv", "conv4_block6_3_bn", "conv5_block2_out", "batch_normalization_12"} <= set(names)
+    assert [layer["index"] for layer in data["layers"]] == list(range(len(names)))
+    assert all("stats" in layer for layer in data["layers"])  # one pass gave every layer's stats
+    assert data["total_params"] == deep_model.count_params()
 
 def test_missing_model_is_one_error_line(runs, files):
     assert_one_error_line(runs["missing_model"], "not found", str(files["folder"] / "missing.keras"))
