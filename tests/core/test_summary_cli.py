@@ -21,8 +21,8 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 TF_NOISE = ("oneDNN", "cuda", "absl::InitializeLog", "cuInit", "I0000 ", "W0000 ", "E0000 ")
 TIMEOUT = 180
-SAMPLE = REPO / "sample_models" / "chest_xray_cnn.h5"
-SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+SAMPLE = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png"
 
 
 @pytest.fixture(scope="module")
