@@ -29,7 +29,7 @@ from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.export_jobs import MAX_ACROSS_PANELS, ExportSettings, export_figures, spatial_layer_rows
 from actviz_tui.core.image_input import display_rgb
 from actviz_tui.core.model_session import ModelSession, SessionOptions
-from actviz_tui.core.tf_env import compute_device, import_tensorflow
+from actviz_tui.core.backend_env import backend_device_label, backend_name, import_backend
 from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.frame_timer import FrameTimer
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
@@ -152,9 +152,9 @@ class ExplorerScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False, description="load model")
     def load_model(self) -> None:
         try:
-            self.post_message(StageChanged("importing TensorFlow"))
-            import_tensorflow()
-            device = compute_device()
+            self.post_message(StageChanged(f"importing {backend_name()}"))
+            import_backend()
+            device = backend_device_label()
             self.post_message(StageChanged(f"loading model {self.model_path.name}"))
             with self.engine_lock:
                 session = ModelSession.open(self.model_path, self.options)
@@ -577,7 +577,7 @@ class ExplorerScreen(Screen[None]):
 
     def show_status(self) -> None:
         image = self.image_paths[self.state.image].name if self.image_paths else "no image"
-        parts = [self.model_path.name, image, self.device or "TensorFlow not loaded yet", self.state.cmap]
+        parts = [self.model_path.name, image, self.device or f"{backend_name()} not loaded yet", self.state.cmap]
         text = "  |  ".join(parts) + f"  |  {self.error or self.stage}"
         status = self.query_one("#status", TextLine)
         status.update(text)
