@@ -81,6 +81,7 @@ def test_table_output(runs):
         assert name in done.stdout
     for word in ("Total params", "152", "Conv2D", "Concatenate", "(None, 8, 8, 7)", "mean", "dead"):
         assert word in done.stdout
+    assert done.stdout.startswith("Backend: tensorflow ")  # one header line: backend, version, device
     assert done.stderr == ""
 
 
@@ -93,6 +94,8 @@ def test_json_with_image(runs, files):
     assert data["input_shape"] == [None, 8, 8, 3]
     assert data["image"] == str(files["image"])
     assert data["preprocessing"] == "rescale"
+    assert data["backend"] == "tensorflow"
+    assert data["device"] == "CPU" or data["device"].startswith("GPU: ")
     layers = {layer["name"]: layer for layer in data["layers"]}
     assert list(layers) == ["image", "left", "right", "add", "concat", "gap", "head"]
     assert layers["concat"]["type"] == "Concatenate"
