@@ -16,7 +16,7 @@ from pathlib import Path
 from actviz_tui import __version__
 from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
-from actviz_tui.core.tf_env import divert_native_stderr, prepare_environment
+from actviz_tui.core.backend_env import divert_native_stderr, prepare_environment, version_line
 
 SUBCOMMANDS = ("summary", "export")
 
@@ -71,9 +71,22 @@ def build_parser(command: str) -> argparse.ArgumentParser:
     return builders[command]()
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: actviz's, Keras' and the backend's versions, from package metadata
+    (nothing is imported, so it is instant and TensorFlow prints nothing)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        help = help or "print actviz's, Keras' and the Keras backend's versions and exit"
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line(__version__))
+        parser.exit()
+
+
 def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("--version", action="version", version=f"actviz {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     return parser
 
 
@@ -98,9 +111,10 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         help="memory budget for cached activations (default: $ACTVIZ_CACHE_MB or 512)",
     )
     logs = parser.add_argument_group("logging")
-    logs.add_argument("--verbose", action="store_true", help="let TensorFlow's own log lines through to stderr")
+    logs.add_argument("--verbose", action="store_true",
+                      help="let the backend's own log lines (TensorFlow, XLA) through to stderr")
     logs.add_argument("--log", type=Path, metavar="FILE", default=None,
-                      help="where TensorFlow's log lines go (default: ~/.cache/actviz/tensorflow.log)")
+                      help="where the backend's log lines go (default: ~/.cache/actviz/backend.log)")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -225,7 +239,7 @@ def _export_parser() -> argparse.ArgumentParser:
         "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"actviz {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("model", type=Path, help=".keras or .h5 model")
     parser.add_argument("image", type=Path, help="input image")
     figures = parser.add_argument_group("figures (at least one)")

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from result_row import result_row  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
-SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png"
 RUNS = 3
 DEEP_LAYER = "conv5_block3_out"
 GOAL_TIME_RATIO = 1.15
@@ -85,8 +85,8 @@ Image.fromarray(pixels).convert("RGB").save(sys.argv[2])
 RSS_PRELUDE = """
 import resource, sys
 import numpy as np
-from actviz_tui.core.tf_env import import_tensorflow
-import_tensorflow()
+from actviz_tui.core.backend_env import import_backend
+import_backend()
 import keras
 keras.utils.set_random_seed(0)
 model = keras.applications.ResNet50(weights=None)

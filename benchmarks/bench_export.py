@@ -34,8 +34,8 @@ from actviz_tui.core.mosaic import grid_shape  # noqa: E402
 DPI = 150
 REPEATS = 5
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
-SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png"
 ALL_LAYERS_GOAL_S = 2.0
 # (channels, height, width, notebook rows, notebook cols, speed-up goal)
 CASES = (
@@ -111,7 +111,7 @@ def all_layers_rows(repeats: int = 3) -> list[dict]:
     """
     if not (SAMPLE_MODEL.is_file() and SAMPLE_IMAGE.is_file()):
         return []
-    from actviz_tui.core.tf_env import prepare_environment
+    from actviz_tui.core.backend_env import prepare_environment
 
     prepare_environment()  # quiet TensorFlow before ModelSession imports it
     from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures, spatial_layer_rows

@@ -32,8 +32,8 @@ from result_row import result_row  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
-SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png"
 SWITCHES = 40
 RUNS = 3
 

@@ -5,13 +5,14 @@
 Everything is made here from code: the training data are synthetic
 chest-X-ray-like images (see ``xray``), so nothing is downloaded. The run is
 deterministic (fixed seeds, TensorFlow op determinism) and takes a few minutes
-on two CPU cores. Files written:
+on two CPU cores. Files written (the models and images are package data, so
+they ship inside the wheel):
 
-    sample_models/chest_xray_cnn.h5        the notebook's CNN, legacy HDF5
-    sample_models/residual_nested.keras    nested backbone + BatchNorm + Add
-    sample_models/grayscale_cnn.keras      1-channel input CNN
-    sample_models/images/*.png|jpg         sample inputs
-    sample_models/README.md                what each file is, with accuracies
+    actviz_tui/samples/chest_xray_cnn.h5       the notebook's CNN, legacy HDF5
+    actviz_tui/samples/residual_nested.keras   nested backbone + BatchNorm + Add
+    actviz_tui/samples/grayscale_cnn.keras     1-channel input CNN
+    actviz_tui/samples/images/*.png|jpg        sample inputs
+    sample_models/README.md                    what each file is, with accuracies
     tests/data/tf_keras_small.h5           written by tf_keras (Keras 2), if installed
     tests/data/tf_keras_small_expected.npz its output for a fixed input
 
@@ -34,7 +35,8 @@ import tensorflow as tf
 from keras import layers
 
 HERE = Path(__file__).resolve().parent
-IMAGES = HERE / "images"
+OUT = HERE.parent / "actviz_tui" / "samples"  # package data: read with importlib.resources
+IMAGES = OUT / "images"
 TEST_DATA = HERE.parent / "tests" / "data"
 
 NOTEBOOK_PARAMS = 3_453_121
@@ -271,7 +273,9 @@ def make_tf_keras_file(path, expected_path):
 README = """\
 # Sample models and images
 
-Everything here is rebuilt, deterministically and without any download, by
+The models and images that actviz ships live in `actviz_tui/samples/` (package
+data, inside the wheel; actviz finds them with `importlib.resources`). They are
+rebuilt, deterministically and without any download, by
 
     python sample_models/make_samples.py
 
@@ -308,7 +312,7 @@ use a different seed from the training sets.
 - `grayscale_cnn.keras` is Sequential: three Conv2D-MaxPool stages on a
   one-channel input, Flatten, Dense(32), Dense(1, sigmoid).
 
-## Images (`images/`)
+## Images (`actviz_tui/samples/images/`)
 
 | file | size | what |
 |---|---|---|
@@ -346,7 +350,7 @@ def make_notebook_model_and_images():
         model, xray_dataset(1, CHEST_TRAIN, 150, 3), xray_dataset(2, TEST_SIZE, 150, 3),
         CHEST_EPOCHS, keras.optimizers.Adam(5e-4),
     )
-    path = HERE / "chest_xray_cnn.h5"
+    path = OUT / "chest_xray_cnn.h5"
     model.save(path, include_optimizer=False)
     model = keras.models.load_model(path, compile=False)  # the images are checked on the file
     save_shapes(IMAGES / "shapes.jpg")
@@ -368,14 +372,14 @@ def make_small_models():
         data = (as_rgb(train_set), as_rgb(test_set)) if rgb else (train_set, test_set)
         facts[f"{key}_acc"] = train(model, *data, SMALL_EPOCHS, keras.optimizers.Adam(1e-3))
         facts[f"{key}_params"] = model.count_params()
-        model.save(HERE / f"{model.name}.keras")
+        model.save(OUT / f"{model.name}.keras")
     return facts
 
 
 def main():
     start = time.perf_counter()
     tf.config.experimental.enable_op_determinism()
-    IMAGES.mkdir(exist_ok=True)
+    IMAGES.mkdir(parents=True, exist_ok=True)
     TEST_DATA.mkdir(parents=True, exist_ok=True)
 
     facts = make_notebook_model_and_images()

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"
-SAMPLES = REPO / "sample_models"
+SAMPLES = REPO / "actviz_tui" / "samples"
 TEST_DATA = TESTS / "data"
 
 for folder in (REPO, TESTS):  # `import models_factory` from any test folder

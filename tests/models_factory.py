@@ -13,9 +13,9 @@ SIDE = 8
 
 
 def _keras():
-    from actviz_tui.core.tf_env import import_tensorflow
+    from actviz_tui.core.backend_env import import_backend
 
-    import_tensorflow()
+    import_backend()
     import keras
 
     return keras

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from actviz_tui.commands.session_args import model_and_images, open_session
+from actviz_tui.core.backend_env import backend_name, compute_device, package_version
 from actviz_tui.core.errors import NotAnImageModelError
 from actviz_tui.core.model_session import ModelSession
 
@@ -58,6 +59,8 @@ def summary_dict(session: ModelSession, note: str | None = None) -> dict:
         "inputs": [{"name": i.name, "shape": [None, *i.shape]} for i in session.inputs],
         "image": str(session.image_path) if session.image_path else None,
         "preprocessing": session.options.preprocessing,
+        "backend": backend_name(),
+        "device": compute_device(),
         "layers": layers,
     }
     if note:
@@ -73,6 +76,12 @@ def _json_number(value):
 def print_summary(session: ModelSession, note: str | None = None) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
     stats = session.known_stats()
+    backend = backend_name()
+    console.print(
+        f"Backend: {backend} {package_version(backend) or ''} on {compute_device()}  "
+        f"(keras {package_version('keras') or '?'})",
+        markup=False,
+    )
     table = Table(title=escape(f"{session.name}  ({session.model_path})"), title_justify="left")
     for column in ("#", "Layer", "Type", "Output shape", "Params"):
         table.add_column(column, justify="right" if column in ("#", "Params") else "left", no_wrap=True)

@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from actviz_tui.core.errors import ModelLoadError, one_line
-from actviz_tui.core.tf_env import import_tensorflow
+from actviz_tui.core.backend_env import import_backend, tensorflow_hidden
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -16,11 +16,12 @@ def load_model(path: str | Path):
     """Load a ``.keras`` or legacy ``.h5`` model (compile=False, safe mode on)."""
     path = Path(path).expanduser()
     _check_model_file(path)
-    import_tensorflow()
+    import_backend()
     import keras
 
     try:
-        model = keras.models.load_model(path, compile=False, safe_mode=True)
+        with tensorflow_hidden():  # Keras' .h5 reader would import it on any backend
+            model = keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types; all mean "refused"
         raise ModelLoadError(f"cannot load model {path}: {one_line(error)}") from error
     if not isinstance(model, keras.Model):

@@ -16,6 +16,7 @@ from typing import Callable
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
+from actviz_tui.core.backend_env import backend_device_label, backend_name, import_backend
 from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.export import ExportCancelled, export_figures
 from actviz_tui.core.model_session import ModelSession, SessionOptions
@@ -53,11 +54,9 @@ class EngineBridge:
 
     def load_model(self, path: Path, options: SessionOptions) -> Worker:
         def job(worker: Worker) -> None:
-            from actviz_tui.core.tf_env import compute_device, import_tensorflow
-
-            self._stage("importing TensorFlow")
-            import_tensorflow()
-            device = compute_device()
+            self._stage(f"importing {backend_name()}")
+            import_backend()
+            device = backend_device_label()
             self._stage(f"loading model {path.name}")
             session = ModelSession.open(path, options)
             self.screen.post_message(SessionReady(session, device))

@@ -35,7 +35,7 @@ def test_core_modules_do_not_import_ui_libraries():
         "actviz_tui.core.activation_stats",
         "actviz_tui.core.image_input",
         "actviz_tui.core.model_session",
-        "actviz_tui.core.tf_env",
+        "actviz_tui.core.backend_env",
         "actviz_tui.core.errors",
     }
     assert expected <= set(result["modules"])

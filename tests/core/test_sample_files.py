@@ -1,4 +1,4 @@
-"""The models and images shipped in sample_models/ and the tf_keras test file.
+"""The models and images shipped in actviz_tui/samples/ and the tf_keras test file.
 
 They are made by ``python sample_models/make_samples.py``; these tests check
 that what is committed loads with Keras 3 and is what the README says.
@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_models"
+SAMPLES = ROOT / "actviz_tui" / "samples"
 IMAGES = SAMPLES / "images"
 TF_KERAS_FILE = ROOT / "tests" / "data" / "tf_keras_small.h5"
 TF_KERAS_EXPECTED = ROOT / "tests" / "data" / "tf_keras_small_expected.npz"

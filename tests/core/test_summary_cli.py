@@ -21,8 +21,8 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 TF_NOISE = ("oneDNN", "cuda", "absl::InitializeLog", "cuInit", "I0000 ", "W0000 ", "E0000 ")
 TIMEOUT = 180
-SAMPLE = REPO / "sample_models" / "chest_xray_cnn.h5"
-SAMPLE_IMAGE = REPO / "sample_models" / "images" / "xray_opacity.png"
+SAMPLE = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png"
 RINGS = REPO / "tests" / "data" / "ui_rings.png"
 
 
@@ -83,6 +83,7 @@ def test_table_output(runs):
         assert name in done.stdout
     for word in ("Total params", "152", "Conv2D", "Concatenate", "(None, 8, 8, 7)", "mean", "dead"):
         assert word in done.stdout
+    assert done.stdout.startswith("Backend: tensorflow ")  # one header line: backend, version, device
     assert done.stderr == ""
 
 
@@ -95,6 +96,8 @@ def test_json_with_image(runs, files):
     assert data["input_shape"] == [None, 8, 8, 3]
     assert data["image"] == str(files["image"])
     assert data["preprocessing"] == "rescale"
+    assert data["backend"] == "tensorflow"
+    assert data["device"] == "CPU" or data["device"].startswith("GPU: ")
     layers = {layer["name"]: layer for layer in data["layers"]}
     assert list(layers) == ["image", "left", "right", "add", "concat", "gap", "head"]
     assert layers["concat"]["type"] == "Concatenate"

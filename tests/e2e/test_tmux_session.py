@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE_MODEL = REPO / "sample_models" / "chest_xray_cnn.h5"
+SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
 
 pytestmark = [
     pytest.mark.slow,

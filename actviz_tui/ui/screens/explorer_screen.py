@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
+from actviz_tui.core.backend_env import backend_name
 from actviz_tui.core.display_maps import channel_count
 from actviz_tui.core.image_input import display_rgb
 from actviz_tui.core.model_session import ModelSession, SessionOptions
@@ -242,7 +243,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     def show_status(self) -> None:
         image = self.image_paths[self.state.image].name if self.image_paths else "no image"
-        parts = [self.model_path.name, image, self.device or "TensorFlow not loaded yet", self.state.cmap]
+        parts = [self.model_path.name, image, self.device or f"{backend_name()} not loaded yet", self.state.cmap]
         status = self.query_one("#status", TextLine)
         status.update("  |  ".join(parts) + f"  |  {self.error or self.stage}")
         status.set_class(bool(self.error), "-error")
