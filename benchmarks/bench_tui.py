@@ -107,7 +107,7 @@ async def switch_times(plain: bool) -> list[float]:
     from actviz_tui.ui.app import ActvizApp
     from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
     from actviz_tui.ui.widgets.heatmap_view import HeatmapView
-    from tests.ui.conftest import ready, wait_until
+    from tests.functional.conftest import ready, wait_until
 
     timer = FrameTimer()
     watch_state, our_render_lines = ExplorerScreen.watch_state, HeatmapView.render_lines

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from actviz_tui.core.value_ranges import SCALES, check_scale, finite_ranges  # noqa: F401
+from actviz_tui.core.value_ranges import check_scale, finite_ranges
 
 
 def grid_shape(n: int, max_cols: int | None = None, aspect: float = 1.0) -> tuple[int, int]:

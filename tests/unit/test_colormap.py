@@ -1,7 +1,4 @@
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -20,7 +17,6 @@ from actviz_tui.core.colormap import (
     vector_block,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- lut -------------------------------------------------------------------
@@ -288,33 +284,6 @@ def test_vector_block_of_nothing_is_one_nan():
 
 
 # --- import hygiene ---------------------------------------------------------------------
-
-
-def test_importing_colormap_stays_out_of_the_ui_and_pyplot():
-    script = (
-        "import sys\n"
-        "import actviz_tui.core.colormap as cm\n"
-        "cm.lut('viridis')\n"
-        "bad = [m for m in ('textual', 'rich_pixels', 'matplotlib.pyplot')"
-        " if m in sys.modules]\n"
-        "print(','.join(bad))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO_ROOT
-    )
-    assert result.stdout.strip() == ""
-
-
-def test_module_imports_matplotlib_lazily():
-    script = (
-        "import sys\n"
-        "import actviz_tui.core.colormap\n"
-        "print('matplotlib' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO_ROOT
-    )
-    assert result.stdout.strip() == "False"
 
 
 def test_public_names_are_present():

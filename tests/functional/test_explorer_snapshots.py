@@ -1,13 +1,13 @@
 """SVG snapshots of the explorer's screens (pytest-textual-snapshot).
 
-Update after an intended change: python -m pytest tests/ui/test_explorer_snapshots.py --snapshot-update
+Update after an intended change: python -m pytest tests/functional/test_explorer_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import ready, wait_until
+from tests.functional.conftest import ready, wait_until
 
 SIZE = (110, 32)
 

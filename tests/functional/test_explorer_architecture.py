@@ -13,7 +13,7 @@ from actviz_tui.core.session_options import SessionOptions
 from actviz_tui.ui.explorer_actions import bindings
 from actviz_tui.ui.screens.help_screen import help_markdown
 from actviz_tui.ui.views import VIEWS, ExplorerView
-from tests.ui.conftest import ready, wait_until
+from tests.functional.conftest import ready, wait_until
 
 SIZE = (120, 36)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from actviz_tui.ui.screens.help_screen import HelpScreen
-from tests.ui.conftest import RINGS_INVERTED, wait_until, ready
+from tests.functional.conftest import RINGS_INVERTED, wait_until, ready
 
 SIZE = (120, 36)
 

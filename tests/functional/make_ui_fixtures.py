@@ -1,6 +1,6 @@
 """Rebuild the tiny deterministic model and images the UI tests use.
 
-Run from the repo root: python tests/ui/make_ui_fixtures.py
+Run from the repo root: python tests/functional/make_ui_fixtures.py
 The committed ui_tiny_cnn.keras is saved with the floor Keras (3.3.3), which
 cannot read files that newer Keras writes: run this with that Keras.
 """
