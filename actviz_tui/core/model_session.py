@@ -12,6 +12,7 @@ import numpy as np
 
 from actviz_tui.core.activation_probe import ActivationProbe
 from actviz_tui.core.activation_stats import ActivationStats, activation_stats
+from actviz_tui.core.filter_weights import LayerFilters, layer_filters
 from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
 from actviz_tui.core.image_input import load_model_input
 from actviz_tui.core.layer_graph import InputInfo, LayerInfo, trace_model
@@ -161,6 +162,18 @@ class ModelSession:
 
     def known_stats(self) -> dict[int, ActivationStats]:
         return dict(self._stats)
+
+    def keras_layer(self, row: int):
+        """The Keras layer object of a table row (nested rows through their models)."""
+        self._check_row(row)
+        layer = self.model
+        for part in self.layers[row].name.split("/"):
+            layer = layer.get_layer(part)
+        return layer
+
+    def filters(self, row: int) -> LayerFilters:
+        """The learned filters of a row's layer (LayerLookupError if it has none)."""
+        return layer_filters(self.keras_layer(row), self.layers[row].name)
 
     def find_layer(self, name_or_index: str | int) -> int:
         """A table row from a layer name, path, or index (as typed by a user)."""

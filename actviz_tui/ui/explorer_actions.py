@@ -64,8 +64,10 @@ class ExplorerActions:
         return [binding for binding in self.BINDINGS if binding.action != "app.quit"]
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("export", "toggle_mark") and self.activation is None:
+        if action == "toggle_mark" and self.activation is None:
             return None  # shown, but disabled until activations exist
+        if action == "export" and not self.can_export():
+            return None
         if action in CURSOR_ACTIONS and self.editing_text():
             return False  # let the filter box move its own text cursor
         if action == "view_key":
@@ -139,8 +141,14 @@ class ExplorerActions:
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
     # ----- export -------------------------------------------------------------
+    def can_export(self) -> bool:
+        """Figures of activations need them computed; the filters view needs only the model."""
+        if self.session is None:
+            return False
+        return self.activation is not None or self.current_view.NEEDS == "weights"
+
     def action_export(self) -> None:
-        if self.activation is None:
+        if not self.can_export():
             return
         choices = export_choices(self.session, self.state, self.current_view.EXPORT_KIND)
         settings = ExportSettings(cmap=self.state.cmap, scale=self.state.scale)

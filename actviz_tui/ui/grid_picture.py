@@ -50,3 +50,20 @@ def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int, colour: tuple[int, i
     rgb[bottom, left : right + 1] = colour
     rgb[top : bottom + 1, left] = colour
     rgb[top : bottom + 1, right] = colour
+
+
+def rgb_grid_picture(patches: np.ndarray, layout: GridLayout, page: int, selected: int) -> np.ndarray:
+    """(H, W, 3) uint8: colour patches (n, h, w, 3) of one page, each scaled up
+    to its tile by nearest neighbour; the selected patch framed red."""
+    height, width = layout.pixel_size
+    rgb = np.empty((height, width, 3), dtype=np.uint8)
+    rgb[:] = BACKGROUND_RGB
+    rows = (np.arange(layout.tile_h) * patches.shape[1] // layout.tile_h)[:, None]
+    cols = (np.arange(layout.tile_w) * patches.shape[2] // layout.tile_w)[None, :]
+    first = page * layout.per_page
+    for slot, index in enumerate(range(first, min(first + layout.per_page, patches.shape[0]))):
+        y, x = layout.tile_origin(slot)
+        rgb[y : y + layout.tile_h, x : x + layout.tile_w] = patches[index][rows, cols]
+        if index == selected:
+            _frame(rgb, y, x, layout.tile_h, layout.tile_w, HIGHLIGHT_RGB)
+    return rgb

@@ -303,3 +303,24 @@ async def test_palette_finds_and_runs_an_explorer_action(make_app):
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is app.explorer)
         assert app.explorer.state.cmap == "magma"  # the palette ran "Colormap"
+
+
+async def test_filters_view_shows_patches_kernels_matrix_and_no_weights(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("down", "4")  # conv_a over the RGB image
+        await pilot.pause()
+        assert title(app).startswith("conv_a  6 filters 3x3x3 as RGB patches, filter 0 framed")
+        norms = app.explorer.query_one("#filter-norms").text
+        assert norms.startswith("L2 ") and "(filter 0)" in norms
+        assert app.explorer.query_one("#filters-picture").picture_size[0] > 0
+        await pilot.press("down")  # pool_a
+        await pilot.pause()
+        assert "has no weights" in app.explorer.query_one("#filters-picture").placeholder
+        await pilot.press("down", "right", "right")  # conv_b: kernels of filter 2 over conv_a's 6 maps
+        await pilot.pause()
+        assert title(app).startswith("conv_b  filter 2/12: its kernels 3x3x6 over 6 inputs")
+        await pilot.press("down", "down")  # dense_a
+        await pilot.pause()
+        assert "weights" in title(app) and "Dense" in title(app)

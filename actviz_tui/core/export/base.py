@@ -94,6 +94,7 @@ class FigureKind:
     draw: Callable[[Job, object, Activations, ExportSettings], Drawn]
     uses: frozenset[str] = frozenset()
     option: CliOption | None = None
+    needs_image: bool = True  # False: drawn from the model alone (its weights)
 
     def request(self, layer: int | None = None, channel: int | None = None) -> FigureRequest:
         """A request for this kind, with only the fields the kind uses."""

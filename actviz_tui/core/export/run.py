@@ -28,7 +28,7 @@ def plan_jobs(session, requests: list[FigureRequest]) -> list[Job]:
         kind = FIGURE_KINDS.get(request.kind)
         if kind is None:
             raise ValueError(f"unknown figure kind {request.kind!r}; expected one of {', '.join(FIGURE_KINDS)}")
-        if not session.has_image:
+        if kind.needs_image and not session.has_image:
             raise ExportError(f"no image loaded for model {session.name}: nothing to draw")
         jobs.extend(kind.plan(session, request))
     return jobs
@@ -59,7 +59,7 @@ def export_figures(
     folder = files.ensure_folder(settings.folder)
     per_job = len(_DATA_SUFFIXES) if settings.with_data else 1
     total = len(jobs) * per_job
-    activations = _Activations(session, {row for job in jobs for row in job.rows})
+    activations = _Activations(session, {row for job in jobs if FIGURE_KINDS[job.kind].needs_image for row in job.rows})
     sidecars = SidecarRecords(session, settings)
     written: list[Path] = []
 

@@ -33,6 +33,7 @@ from actviz_tui.core.figures.grid import (
     SCALE_NOTES,
     layer_grid_figure,
 )
+from actviz_tui.core.figures.filters import filters_figure
 from actviz_tui.core.figures.maps import channel_figure, input_figure, sequence_figure
 from actviz_tui.core.figures.units import UNIT_STRIP_MAX, vector_figure
 
@@ -54,6 +55,7 @@ __all__ = [
     "SCALE_NOTES",
     "UNIT_STRIP_MAX",
     "across_layers_figure",
+    "filters_figure",
     "channel_figure",
     "display_range",
     "input_figure",

@@ -113,6 +113,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             self.query_one(ContentSwitcher).current = new.view
             self._caption_changed()
             self._ensure_layer()
+            self.refresh_bindings()  # what Export can do depends on the view
         if old.marks != new.marks:
             self.query_one(LayerTable).set_marked({row for row, _ in new.marks})
         if (old.cmap, old.image) != (new.cmap, new.image):
@@ -135,7 +136,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         cached = self.session.cached_activation(row)
         if cached is not None:
             self.post_message(ActivationReady(row, cached))
-        elif "layer" in self.current_view.NEEDS:
+        elif self.current_view.NEEDS in ("layer", "layers"):
             self.engine.compute_activation(self.session, row, still_wanted=lambda r: r == self.state.layer)
 
     def load_image(self, index: int) -> None:
@@ -176,7 +177,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         )
         self.state = replace(self.state, image=message.image_index)
         self.select_layer(self.state.layer)
-        if "layer" not in self.current_view.NEEDS:
+        if self.current_view.NEEDS not in ("layer", "layers"):
             self._start_stats()
 
     @on(ActivationReady)

@@ -27,7 +27,10 @@ class ExplorerView(Widget):
     LABEL: ClassVar[str]  # footer and command palette
     HELP: ClassVar[str]  # one line for F1 help
     EXPORT_KIND: ClassVar[str]  # the export registry's figure kind that saves what it shows
-    NEEDS: ClassVar[str] = "layer"  # "layer": the selected layer's activation; "layers": asks the engine itself
+    # What it draws from: "layer", the selected layer's activation (the screen
+    # computes it); "layers", several layers (the view asks the engine itself);
+    # "weights", the model alone (no image needed).
+    NEEDS: ClassVar[str] = "layer"
     # Keys of the view itself; the layer table keeps the focus, so the screen
     # routes these to the view on show (see ExplorerScreen.action_in_view).
     BINDINGS: ClassVar[list[BindingType]] = []
