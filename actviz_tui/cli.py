@@ -236,12 +236,13 @@ def _export_parser() -> argparse.ArgumentParser:
         "  actviz export model.h5 x.png --layer conv2d_1 --channel 29\n"
         "  actviz export model.h5 x.png --layer conv2d_1 --channel 4 29 --layer conv2d_2 --all-channels\n"
         "  actviz export model.h5 x.png --layer 4 --scale layer --out figs\n"
-        "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data",
+        "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data\n"
+        "  actviz export model.h5 --filters conv2d conv2d_1 --with-data",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("model", type=Path, help=".keras or .h5 model")
-    parser.add_argument("image", type=Path, help="input image")
+    parser.add_argument("image", type=Path, nargs="?", help="input image (not needed for --filters alone)")
     figures = parser.add_argument_group("figures (at least one)")
     parser.set_defaults(layer_groups=[], stray_channels=False)
     figures.add_argument(
@@ -261,8 +262,8 @@ def _export_parser() -> argparse.ArgumentParser:
             figures.add_argument(option.flag, action="store_true", help=option.help)
         else:
             figures.add_argument(
-                option.flag, action="extend", nargs="+", type=channel, default=[], metavar=option.metavar,
-                help=option.help,
+                option.flag, action="extend", nargs="+", type=channel if option.takes == "channels" else str,
+                default=[], metavar=option.metavar, help=option.help,
             )
         if option.count_flag:
             figures.add_argument(option.count_flag, type=positive, metavar="N", default=None, help=option.count_help)

@@ -30,7 +30,8 @@ def run_export(args: argparse.Namespace) -> int:
         with progress_reporter(sys.stderr.isatty()) as report:
             report.status(f"loading {args.model.name}")
             session = open_session(args, args.model)
-            session.set_image(args.image)
+            if args.image is not None:
+                session.set_image(args.image)
             requests = figure_requests(session, args)
             report.status("computing activations")
 
@@ -63,7 +64,9 @@ def figure_requests(session, args: argparse.Namespace) -> list:
                 layers_done = True
             continue
         given = getattr(args, option_dest(option.flag))
-        if option.metavar is not None:
+        if option.takes == "layers":
+            requests.extend(FigureRequest(kind.name, layer=session.find_layer(layer)) for layer in given)
+        elif option.metavar is not None:
             requests.extend(FigureRequest(kind.name, channel=channel) for channel in given)
         elif given:
             count = getattr(args, option_dest(option.count_flag)) if option.count_flag else None

@@ -120,6 +120,17 @@ def test_channels_belong_to_the_layer_option_before_them():
     ]
 
 
+def test_filters_option_takes_layers_and_no_image():
+    from actviz_tui.commands.export import figure_requests
+    from actviz_tui.core.export import FigureRequest
+
+    args = build_parser("export").parse_args(["model.keras", "--filters", "conv_b", "1"])
+    assert args.image is None
+    assert figure_requests(FakeSession(), args) == [
+        FigureRequest("filters", layer=3), FigureRequest("filters", layer=1),
+    ]
+
+
 def test_progress_reporter_is_silent_without_a_terminal(capsys):
     from actviz_tui.commands.export import progress_reporter
 
@@ -157,6 +168,9 @@ def runs(folder):
     runs.start("bad_image", TINY, folder / "broken.png", "--input-image", "--out", folder / "bad3")
     runs.start("bad_folder", TINY, RINGS, "--all-layers", "--out", folder / "file.txt" / "out")
     runs.start("nothing", TINY, RINGS)  # a usage error: no TensorFlow import
+    runs.start("filters", TINY, "--filters", "conv_a", "dense_a", "--with-data", "--dpi", "40", "--out", folder / "filters")
+    runs.start("filters_pool", TINY, "--filters", "pool_a", "--out", folder / "bad4")
+    runs.start("layer_no_image", TINY, "--layer", "conv_a", "--out", folder / "bad5")
     yield runs
     runs.close()
 
@@ -228,3 +242,17 @@ def test_no_figure_option_is_a_usage_error(runs):
     assert done.returncode == 2
     assert "nothing to draw" in done.stderr and done.stderr.startswith("usage: actviz export")
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.slow
+def test_filters_need_no_image_and_save_the_kernel_as_stored(runs, folder):
+    import numpy as np
+
+    done = runs["filters"]
+    assert done.returncode == 0, done.stderr
+    names = [Path(line).name for line in done.stdout.splitlines()]
+    assert names[0::3] == ["ui_tiny_cnn__conv_a__filters.png", "ui_tiny_cnn__dense_a__filters.png"]
+    kernel = np.load(folder / "filters" / "ui_tiny_cnn__conv_a__filters.npy")
+    assert kernel.shape == (3, 3, 3, 6)  # conv_a's kernel: 3x3 over RGB, 6 filters
+    assert_one_error_line(runs["filters_pool"], "layer pool_a (MaxPooling2D) has no weights")
+    assert_one_error_line(runs["layer_no_image"], "a grid figure needs an input image")

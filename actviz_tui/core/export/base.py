@@ -65,13 +65,14 @@ class CliOption:
     """The ``actviz export`` option that asks for a kind on its own.
 
     A switch (``metavar`` None) asks for one figure; with ``metavar`` the
-    option takes channel numbers, one figure each. ``count_flag`` adds an
+    option takes channel numbers (or layers, ``takes="layers"``), one figure each. ``count_flag`` adds an
     option whose number N goes into ``FigureRequest.max_layers``.
     """
 
     flag: str
     help: str
     metavar: str | None = None
+    takes: str = "channels"  # what the metavar's values are: "channels" (numbers) or "layers" (names or rows)
     count_flag: str | None = None
     count_help: str = ""
 

@@ -6,7 +6,7 @@ The ``.npy`` is the layer's kernel exactly as stored (``layer.get_weights()[0]``
 from __future__ import annotations
 
 from actviz_tui.core import figures
-from actviz_tui.core.export.base import DASH, Activations, Drawn, ExportSettings, FigureKind
+from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.export.planning import require_layer
@@ -44,4 +44,8 @@ KIND = FigureKind(
     draw=draw,
     uses=frozenset({"layer", "channel"}),
     needs_image=False,
+    option=CliOption(
+        "--filters", "the learned filters of each layer named, with their L2 norms (no IMAGE needed)",
+        metavar="NAME_OR_INDEX", takes="layers",
+    ),
 )

@@ -29,7 +29,7 @@ def plan_jobs(session, requests: list[FigureRequest]) -> list[Job]:
         if kind is None:
             raise ValueError(f"unknown figure kind {request.kind!r}; expected one of {', '.join(FIGURE_KINDS)}")
         if kind.needs_image and not session.has_image:
-            raise ExportError(f"no image loaded for model {session.name}: nothing to draw")
+            raise ExportError(f"a {request.kind} figure needs an input image, and none was given")
         jobs.extend(kind.plan(session, request))
     return jobs
 
