@@ -64,6 +64,8 @@ class ExplorerActions:
         return [binding for binding in self.BINDINGS if binding.action != "app.quit"]
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if not self.query("ExplorerView"):
+            return action not in ("view_key", "export")  # asked before the views are mounted
         if action == "toggle_mark" and self.activation is None:
             return None  # shown, but disabled until activations exist
         if action == "export" and not self.can_export():
