@@ -107,6 +107,11 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         help="input size for models whose input size is free (default: the image's, at most 512 px)",
     )
     group.add_argument(
+        "--custom-objects", action="append", type=Path, metavar="FILE.py", default=[],
+        help="a Python file defining the model's custom layers (registered with "
+        "@keras.saving.register_keras_serializable); imported before loading; repeatable",
+    )
+    group.add_argument(
         "--cache-mb", type=float, metavar="MB", default=None,
         help="memory budget for cached activations (default: $ACTVIZ_CACHE_MB or 512)",
     )

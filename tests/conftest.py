@@ -120,3 +120,13 @@ def pytest_configure(config):
     config.addinivalue_line(
         "filterwarnings", "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
     )
+
+
+@pytest.fixture(scope="session")
+def channels_first_keras(models_dir) -> Path:
+    """``models_factory.channels_first_cnn()`` saved as .keras: input (3, 16, 16), maps (C, H, W)."""
+    from models_factory import channels_first_cnn
+
+    path = models_dir / "channels_first.keras"
+    channels_first_cnn().save(path)
+    return path

@@ -174,6 +174,41 @@ def lambda_model(side: int = SIDE):
     return keras.Model(inputs, outputs, name="with_lambda")
 
 
+def channels_first_cnn(side: int = 16):
+    """``data_format="channels_first"`` throughout: input (3, side, side), maps (C, H, W)."""
+    keras = _seed(11)
+    inputs = keras.Input((3, side, side), name="image_chw")
+    x = keras.layers.Conv2D(4, 3, padding="same", activation="relu", data_format="channels_first", name="conv_a")(inputs)
+    x = keras.layers.BatchNormalization(axis=1, name="bn")(x)
+    x = keras.layers.MaxPooling2D(data_format="channels_first", name="pool")(x)
+    x = keras.layers.Conv2D(5, 3, padding="same", data_format="channels_first", name="conv_b")(x)
+    x = keras.layers.GlobalAveragePooling2D(data_format="channels_first", name="gap")(x)
+    outputs = keras.layers.Dense(2, name="head")(x)
+    return keras.Model(inputs, outputs, name="channels_first")
+
+
+def flat_mlp(side: int = 28):
+    """An MNIST-style MLP on a flat (side*side,) input."""
+    keras = _seed(12)
+    inputs = keras.Input((side * side,), name="pixels")
+    x = keras.layers.Dense(16, activation="relu", name="hidden")(inputs)
+    outputs = keras.layers.Dense(10, name="digits")(x)
+    return keras.Model(inputs, outputs, name="flat_mlp")
+
+
+def rescaling_base_transfer(side: int = 16):
+    """EfficientNet-style: the Rescaling + Normalization sit inside a nested base model."""
+    keras = _seed(13)
+    base_in = keras.Input((side, side, 3), name="base_input")
+    x = keras.layers.Rescaling(1 / 255, name="rescaling")(base_in)
+    x = keras.layers.Normalization(axis=-1, mean=[0.5, 0.5, 0.5], variance=[0.25, 0.25, 0.25], name="normalization")(x)
+    x = keras.layers.Conv2D(4, 3, name="stem_conv")(x)
+    base = keras.Model(base_in, x, name="efficientnetb0")
+    inputs = keras.Input((side, side, 3), name="image")
+    y = keras.layers.GlobalAveragePooling2D(name="gap")(base(inputs))
+    return keras.Model(inputs, keras.layers.Dense(1, name="head")(y), name="transfer")
+
+
 DEEP_SIDE = 32
 # (stage, blocks, bottleneck filters, output filters); a stage after the first halves the map
 DEEP_STAGES = ((2, 3, 8, 32), (3, 4, 16, 64), (4, 6, 16, 96), (5, 2, 24, 128))

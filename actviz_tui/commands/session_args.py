@@ -16,6 +16,7 @@ def session_options(args: argparse.Namespace) -> SessionOptions:
         image_input=args.image_input,
         size=args.size,
         cache_bytes=cache_bytes,
+        custom_objects=tuple(str(path) for path in getattr(args, "custom_objects", None) or ()),
     )
 
 

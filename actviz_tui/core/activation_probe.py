@@ -50,7 +50,8 @@ class ActivationProbe:
 
     Each request runs only the part of the graph that the layer needs, through a
     small probe model ``keras.Model(traced.inputs, traced.outputs[row])``.
-    Results are float32 arrays of the first sample, batch axis removed.
+    Results are float32 arrays of the first sample, batch axis removed, channels
+    last: a channels_first layer's (C, H, W) comes back as (H, W, C).
     """
 
     def __init__(self, traced: TracedModel, cache_bytes: int | None = None):
@@ -68,7 +69,7 @@ class ActivationProbe:
         cached = self.cache.get(row)
         if cached is not None:
             return cached
-        array = self._run(self._probe_model(row))
+        array = self._channels_last(row, self._run(self._probe_model(row)))
         self.cache.put(row, array)
         return array
 
@@ -87,6 +88,7 @@ class ActivationProbe:
         elif missing:
             model = keras.Model(self.traced.inputs, [self.traced.outputs[row] for row in missing])
             for row, array in zip(missing, self._run(model, several=True)):
+                array = self._channels_last(row, array)
                 self.cache.put(row, array)
                 found[row] = array
         return found
@@ -99,6 +101,11 @@ class ActivationProbe:
             model = keras.Model(self.traced.inputs, self.traced.outputs[row])
             self._probe_models[row] = model
         return model
+
+    def _channels_last(self, row: int, array: np.ndarray) -> np.ndarray:
+        if not self.traced.layers[row].channels_first or array.ndim < 2:
+            return array
+        return np.ascontiguousarray(np.moveaxis(array, 0, -1))
 
     def _run(self, model, several: bool = False):
         if self._inputs is None:

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from actviz_tui.core.value_ranges import finite_range, finite_ranges, negligible
+
 
 @dataclass(frozen=True)
 class ActivationStats:
@@ -13,7 +15,7 @@ class ActivationStats:
     maximum: float
     mean: float
     zero_fraction: float  # share of values exactly 0
-    dead_channels: int  # channels (last axis) that are 0 everywhere
+    dead_channels: int  # channels (last axis) that are 0 everywhere, to within float dust (value_ranges.negligible)
     channels: int
 
     def as_dict(self) -> dict:
@@ -32,6 +34,14 @@ def activation_stats(activation: np.ndarray) -> ActivationStats:
         maximum=float(np.nanmax(values)),
         mean=float(np.nanmean(values)),
         zero_fraction=float(zeros.mean()),
-        dead_channels=int(zeros.all(axis=0).sum()),
+        dead_channels=dead_channel_count(stack, finite_range(values)),
         channels=int(stack.shape[1]),
     )
+
+
+def dead_channel_count(stack: np.ndarray, layer_range: tuple[float | None, float | None]) -> int:
+    """Channels (columns of ``stack``, positions x channels) whose every finite value is 0,
+    or negligibly far from 0 against the layer's span; a channel with no finite value is not dead."""
+    lows, highs = finite_ranges(stack, axis=0)
+    farthest = np.maximum(np.abs(lows), np.abs(highs))  # NaN for a channel without finite values
+    return int(negligible(farthest, layer_range).sum())

@@ -134,11 +134,14 @@ def _resize(pixels: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.stack(planes, axis=2)
 
 
-def stretch_for_display(model_input: np.ndarray) -> tuple[np.ndarray, tuple[float | None, float | None]]:
+def stretch_for_display(
+    model_input: np.ndarray, bgr: bool = False
+) -> tuple[np.ndarray, tuple[float | None, float | None]]:
     """The input as the model sees it, min-max stretched to [0, 1] for display.
 
     Takes (H, W), (H, W, C) or a batch of one. 3 channels stay RGB (H, W, 3);
-    any other count shows channel 0 as gray (H, W). The range is over finite
+    any other count shows channel 0 as gray (H, W); ``bgr``: 3 channels in B, G, R
+    order ("caffe" preprocessing) are put back in RGB order. The range is over finite
     values; a constant or valueless picture is all 0, NaN pixels are 0.
     Returns the float32 picture and the finite (low, high) it was stretched from.
     """
@@ -150,6 +153,8 @@ def stretch_for_display(model_input: np.ndarray) -> tuple[np.ndarray, tuple[floa
     if values.ndim != 3:
         raise ValueError(f"expected an (H, W, C) image, got shape {values.shape}")
     shown = values if values.shape[-1] == 3 else values[:, :, 0]
+    if bgr and values.shape[-1] == 3:
+        shown = shown[:, :, ::-1]
     low, high = finite_range(shown)
     if low is None or high <= low:
         return np.zeros_like(shown), (low, high)
@@ -158,9 +163,9 @@ def stretch_for_display(model_input: np.ndarray) -> tuple[np.ndarray, tuple[floa
     return np.nan_to_num(stretched, nan=0.0), (low, high)
 
 
-def display_rgb(model_input: np.ndarray) -> np.ndarray:
+def display_rgb(model_input: np.ndarray, bgr: bool = False) -> np.ndarray:
     """A preprocessed input as (H, W, 3) uint8 RGB for display (see stretch_for_display)."""
-    shown, _range = stretch_for_display(model_input)
+    shown, _range = stretch_for_display(model_input, bgr)
     if shown.ndim == 2:
         shown = np.repeat(shown[:, :, None], 3, axis=2)
     return np.clip(shown * 255.0 + 0.5, 0, 255).astype(np.uint8)

@@ -12,7 +12,7 @@ public ``keras.models.clone_model(..., call_function=...)`` hook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from actviz_tui.core.errors import ModelLoadError
 
@@ -28,6 +28,7 @@ class LayerInfo:
     params: int
     depth: int  # 0 for the model's own layers, 1 inside a nested model, ...
     is_model: bool  # a nested model (its inner layers follow it)
+    channels_first: bool = False  # output is (batch, C, ...): activations get moved to channels last
 
     @property
     def short_name(self) -> str:
@@ -35,10 +36,10 @@ class LayerInfo:
 
     @property
     def channels(self) -> int | None:
-        """Size of the last (channel) axis, None for a scalar or unknown size."""
+        """Size of the channel axis (last, or 1 for channels_first), None for a scalar or unknown size."""
         if len(self.output_shape) < 2:
             return None
-        return self.output_shape[-1]
+        return self.output_shape[1] if self.channels_first else self.output_shape[-1]
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,14 @@ class InputInfo:
     name: str
     shape: tuple  # without the batch axis, None where free
     dtype: str
+    channels_first: bool = False  # (C, H, W) or (C, T): the model's layers use data_format="channels_first"
 
     @property
     def is_image(self) -> bool:
-        return len(self.shape) == 3
+        """Takes an image: (H, W, C), (C, H, W), or a square (N, N) or flat N*N / 3*N*N input."""
+        from actviz_tui.core.model_inputs import image_layout
+
+        return image_layout(self.shape, self.channels_first) is not None
 
 
 @dataclass
@@ -75,8 +80,33 @@ def trace_model(model) -> TracedModel:
         recorder.run(model, inputs if len(inputs) > 1 else inputs[0])
     except Exception as error:
         raise ModelLoadError(f"cannot trace the layers of model {model.name!r}: {error}") from error
-    rows, outputs = _table_rows(model, recorder, inputs)
+    rows, outputs, formats = _table_rows(model, recorder, inputs)
+    model_format = next((fmt for fmt in formats if fmt), "channels_last")
+    rows = _with_channel_order(rows, formats, model_format)
+    first = model_format == "channels_first"
+    input_infos = [replace(info, channels_first=first and len(info.shape) >= 2) for info in input_infos]
     return TracedModel(inputs, input_infos, rows, outputs)
+
+
+def _with_channel_order(rows: list[LayerInfo], formats: list[str | None], model_format: str) -> list[LayerInfo]:
+    """Mark channels_first rows: a layer's own data_format, else the one of the layer before it
+    (BatchNorm, ReLU, Add... keep their input's layout); the model's inputs take the model's."""
+    current, marked = model_format, []
+    for info, fmt in zip(rows, formats):
+        current = fmt or current
+        spatial = len(info.output_shape) >= 3
+        marked.append(replace(info, channels_first=spatial and current == "channels_first"))
+    return marked
+
+
+def _data_format(layer) -> str | None:
+    """The layout a layer writes: its data_format, a nested model's last one; None if it has no say."""
+    if _is_traceable_model(layer):
+        found = [fmt for inner in layer.layers if (fmt := _data_format(inner))]
+        return found[-1] if found else None
+    fmt = getattr(layer, "data_format", None)
+    known = fmt in ("channels_first", "channels_last")
+    return fmt if known and type(layer).__name__ != "Flatten" else None  # Flatten's output has no channel axis
 
 
 def describe_inputs(model) -> list[InputInfo]:
@@ -188,6 +218,7 @@ def _match_structure(inputs, model):
 def _table_rows(model, recorder: _OutputRecorder, inputs):
     rows: list[LayerInfo] = []
     outputs: list = []
+    formats: list[str | None] = []
 
     def add_layers(container, prefix: str, depth: int):
         for layer in container.layers:
@@ -208,11 +239,12 @@ def _table_rows(model, recorder: _OutputRecorder, inputs):
                 )
             )
             outputs.append(tensor)
+            formats.append(_data_format(layer) if len(tensor.shape) >= 3 else None)
             if nested:
                 add_layers(layer, f"{name}/", depth + 1)
 
     add_layers(model, "", 0)
-    return rows, outputs
+    return rows, outputs, formats
 
 
 def _layer_output(layer, container, recorder, inputs, depth):

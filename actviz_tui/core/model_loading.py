@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -12,21 +15,59 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
 
-def load_model(path: str | Path):
-    """Load a ``.keras`` or legacy ``.h5`` model (compile=False, safe mode on)."""
+_UNKNOWN_OBJECT = re.compile(r"Could not locate (?:class|function) '([^']+)'")
+
+
+def load_model(path: str | Path, custom_modules: tuple[str | Path, ...] = ()):
+    """Load a ``.keras`` or legacy ``.h5`` model (compile=False, safe mode on).
+
+    ``custom_modules``: Python files imported first, so the custom layers they
+    register with ``keras.saving.register_keras_serializable`` resolve.
+    """
     path = Path(path).expanduser()
     _check_model_file(path)
     import_backend()
     import keras
 
+    for module_path in custom_modules:
+        import_custom_module(module_path)
     try:
         with tensorflow_hidden():  # Keras' .h5 reader would import it on any backend
             model = keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types; all mean "refused"
-        raise ModelLoadError(f"cannot load model {path}: {one_line(error)}") from error
+        raise ModelLoadError(f"cannot load model {path}: {_refusal_reason(error)}") from error
     if not isinstance(model, keras.Model):
         raise ModelLoadError(f"cannot load model {path}: it holds a {type(model).__name__}, not a model")
     return model
+
+
+def import_custom_module(path: str | Path) -> None:
+    """Run a user's Python file as a module (its decorators register custom objects)."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ModelLoadError(f"--custom-objects file not found: {path}")
+    name = f"actviz_custom_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ModelLoadError(f"--custom-objects {path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look modules up here
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # the user's code: any failure is theirs to see
+        del sys.modules[name]
+        raise ModelLoadError(f"--custom-objects {path} failed to import: {type(error).__name__}: {one_line(error)}") from error
+
+
+def _refusal_reason(error: Exception) -> str:
+    unknown = _UNKNOWN_OBJECT.search(str(error))
+    if unknown is None:
+        return one_line(error)
+    return (
+        f"it uses a custom class or function {unknown.group(1)!r} that is not registered; "
+        "pass the Python file that defines it (decorated with @keras.saving.register_keras_serializable) "
+        "with --custom-objects FILE.py"
+    )
 
 
 def _check_model_file(path: Path) -> None:

@@ -14,9 +14,10 @@ from actviz_tui.core.activation_probe import ActivationProbe
 from actviz_tui.core.activation_stats import ActivationStats, activation_stats
 from actviz_tui.core.filter_weights import LayerFilters, layer_filters
 from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
-from actviz_tui.core.image_input import load_model_input
 from actviz_tui.core.layer_graph import InputInfo, LayerInfo, trace_model
+from actviz_tui.core.model_inputs import PreparedInput, is_array_file, prepare_array, prepare_image
 from actviz_tui.core.model_loading import load_model
+from actviz_tui.core.preprocessing_hints import preprocessing_hint
 from actviz_tui.core.session_options import SessionOptions
 
 
@@ -37,13 +38,14 @@ class ModelSession:
         self.probe = ActivationProbe(traced, options.cache_bytes)
         self._check_image_input(options.image_input)
         self.image_path: Path | None = None
-        self.model_input: np.ndarray | None = None  # (H, W, C), preprocessed
+        self.model_input: np.ndarray | None = None  # the input as a picture, channels last (model_inputs)
+        self.input_bgr = False  # the picture's channels are B, G, R ("caffe" preprocessing)
         self._stats: dict[int, ActivationStats] = {}
 
     @classmethod
     def open(cls, model_path: str | Path, options: SessionOptions = SessionOptions()) -> "ModelSession":
         path = Path(model_path).expanduser()
-        return cls(load_model(path), path, options)
+        return cls(load_model(path, options.custom_objects), path, options)
 
     @property
     def name(self) -> str:
@@ -65,6 +67,15 @@ class ModelSession:
             return chosen if self.inputs[chosen].is_image else None
         return next((i for i, info in enumerate(self.inputs) if info.is_image), None)
 
+    @property
+    def array_input_index(self) -> int:
+        """Which model input receives a ``.npy`` array: --input, else the image one, else the first."""
+        chosen = self.options.image_input
+        if chosen is not None:
+            return chosen
+        image = self.image_input_index
+        return 0 if image is None else image
+
     def input_description(self) -> str:
         """Which input gets the image, and what the others get (shown to users)."""
         chosen = self.image_input_index
@@ -76,29 +87,31 @@ class ModelSession:
         return f"image -> {self.inputs[chosen].name} (input {chosen} of 0-{len(self.inputs) - 1}); zeros -> {others}"
 
     def preprocessing_hint(self) -> str | None:
-        """A warning when the model rescales its own input and we would too."""
-        rescales = any(info.type == "Rescaling" for info in self.layers[:3])
-        if rescales and self.options.preprocessing == "rescale":
-            return (
-                f"model {self.name} has its own Rescaling layer, so pixels get divided by 255 twice; "
-                "use --preprocess none"
-            )
-        return None
+        """A warning when the model preprocesses its own input, or is a known base wanting another mode."""
+        return preprocessing_hint(self.name, self.layers, self.options.preprocessing, self.model.name)
 
     def set_image(self, image_path: str | Path) -> np.ndarray:
-        """Load and preprocess an image as the model's input; returns it (H, W, C)."""
+        """Make an image (preprocessed) or a ``.npy`` array (as it is) the model's input.
+
+        Returns the input as a picture, channels last (``model_inputs.PreparedInput``)."""
+        chosen, prepared = self._prepare_input(image_path)
+        with self.lock:
+            self.probe.set_inputs(self._model_inputs(prepared.batch, chosen))
+            self.image_path = Path(image_path)
+            self.model_input = prepared.picture
+            self.input_bgr = not is_array_file(image_path) and self.options.preprocessing == "caffe"
+            self._stats.clear()
+        return self.model_input
+
+    def _prepare_input(self, path: str | Path) -> tuple[int, PreparedInput]:
+        if is_array_file(path):
+            chosen = self.array_input_index
+            return chosen, prepare_array(path, self.inputs[chosen])
         chosen = self.image_input_index
         if chosen is None:
             raise NotAnImageModelError(self._no_image_message())
-        batch = load_model_input(
-            image_path, self.inputs[chosen].shape, self.options.preprocessing, self.options.size
-        )
-        with self.lock:
-            self.probe.set_inputs(self._model_inputs(batch, chosen))
-            self.image_path = Path(image_path)
-            self.model_input = batch[0]
-            self._stats.clear()
-        return self.model_input
+        info = self.inputs[chosen]
+        return chosen, prepare_image(path, info, self.options.preprocessing, self.options.size)
 
     def _no_image_message(self) -> str:
         images = [f"input {i} ({info.name})" for i, info in enumerate(self.inputs) if info.is_image]
@@ -107,7 +120,10 @@ class ModelSession:
             info = self.inputs[asked]
             return f"input {asked} ({info.name}, shape {info.shape}) is not an image; try --input with {', '.join(images)}"
         shapes = ", ".join(str(info.shape) for info in self.inputs)
-        return f"model {self.name} does not take an image (input shape {shapes}); only its layer table can be shown"
+        return (
+            f"model {self.name} does not take an image (input shape {shapes}); "
+            f"give a .npy array of shape {self.inputs[self.array_input_index].shape} instead"
+        )
 
     def _model_inputs(self, image_batch: np.ndarray, chosen: int) -> list[np.ndarray]:
         arrays = []

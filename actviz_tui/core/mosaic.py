@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from actviz_tui.core.value_ranges import check_scale, finite_ranges
+from actviz_tui.core.value_ranges import check_scale, finite_range, finite_ranges, negligible
 
 
 def grid_shape(n: int, max_cols: int | None = None, aspect: float = 1.0) -> tuple[int, int]:
@@ -69,13 +69,14 @@ def mosaic(maps: np.ndarray, cols: int, pad: int = 1, scale: str = "layer") -> n
 
 
 def normalise_per_channel(tiles: np.ndarray) -> np.ndarray:
-    """Each (H, W) tile of ``tiles`` (C, H, W) mapped to [0, 1]; constant tiles -> 0.
+    """Each (H, W) tile of ``tiles`` (C, H, W) mapped to [0, 1]; constant tiles, and tiles
+    whose spread is negligible against all the tiles' (``value_ranges.negligible``), -> 0.
 
     Non-finite values are ignored when finding the range and stay non-finite.
     """
     low, high = (bound[:, None, None] for bound in finite_ranges(tiles, axis=(1, 2)))
     span = high - low
-    usable = np.isfinite(span) & (span > 0)
+    usable = np.isfinite(span) & (span > 0) & ~negligible(span, finite_range(tiles))
     offset = np.where(np.isfinite(low), low, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = np.where(usable, (tiles - offset) / np.where(usable, span, 1.0), 0.0)

@@ -11,6 +11,12 @@ Three answers, each building on the one before:
   No finite values gives (0, 1); a constant map starts the range, so it shows
   the colormap's lowest colour (a dead ReLU channel is dark, not mid-scale);
   ``symmetric`` gives (-m, m) with m = max |v|, for diverging colormaps.
+  Given its layer's range, a channel whose spread is negligible next to the
+  layer's (:func:`negligible`, e.g. [-8.9e-34, -4.4e-35] in a layer spanning
+  +-10: float dust) is drawn flat like a constant one, not stretched.
+
+"Negligible" is also what makes a channel dead in ``activation_stats``: all its
+values are 0, or within ``NEGLIGIBLE_FRACTION`` of the layer's span from 0.
 
 ``SCALES`` names the normalisation choice everywhere (CLI, export, figures):
 "channel" (each channel its own range) or "layer" (one range per layer).
@@ -23,6 +29,9 @@ import math
 import numpy as np
 
 SCALES: tuple[str, ...] = ("channel", "layer")
+# A spread (or a distance from 0) under this share of the layer's span is float dust:
+# 1/256 of the span is one colour step, float32 rounding is about 1e-7 of a value.
+NEGLIGIBLE_FRACTION = 1e-6
 
 
 def check_scale(scale: str) -> None:
@@ -58,11 +67,31 @@ def finite_ranges(values: np.ndarray, axis: int | tuple[int, ...]) -> tuple[np.n
     return np.where(none, np.nan, low), np.where(none, np.nan, high)
 
 
-def value_range(values: np.ndarray, *, symmetric: bool = False) -> tuple[float, float]:
-    """(vmin, vmax) to colour ``values`` by, always with vmin < vmax (see the module notes)."""
+def negligible(amounts, layer_range: tuple[float | None, float | None]):
+    """True where an amount (a channel's spread, or its distance from 0) is nothing next to
+    the layer's span; exactly 0 always is. Works on floats and arrays (NaN: False)."""
+    layer_low, layer_high = layer_range
+    span = 0.0 if layer_low is None else layer_high - layer_low
+    with np.errstate(invalid="ignore"):
+        return np.asarray(amounts) <= NEGLIGIBLE_FRACTION * span
+
+
+def value_range(
+    values: np.ndarray,
+    *,
+    symmetric: bool = False,
+    layer_range: tuple[float | None, float | None] | None = None,
+) -> tuple[float, float]:
+    """(vmin, vmax) to colour ``values`` by, always with vmin < vmax (see the module notes).
+
+    ``layer_range``: the finite range of the whole layer ``values`` is a channel of;
+    a channel with a negligible spread against it is drawn flat (the lowest colour,
+    or the middle of a diverging one)."""
     low, high = finite_range(values)
     if low is None:
         return 0.0, 1.0
+    if layer_range is not None and low < high and negligible(high - low, layer_range):
+        return _flat_range(high, layer_range, symmetric)
     if symmetric:
         most = max(abs(low), abs(high))
         return (-most, most) if most > 0 else (-1.0, 1.0)
@@ -70,3 +99,11 @@ def value_range(values: np.ndarray, *, symmetric: bool = False) -> tuple[float, 
         return low, high
     # Relative span so huge constants still give vmin < vmax in float64.
     return low, low + (abs(low) if low != 0 else 1.0)
+
+
+def _flat_range(high: float, layer_range: tuple[float, float], symmetric: bool) -> tuple[float, float]:
+    layer_low, layer_high = layer_range
+    if symmetric:
+        most = max(abs(layer_low), abs(layer_high))
+        return -most, most
+    return high, high + (layer_high - layer_low)  # every value <= vmin: the lowest colour

@@ -132,7 +132,7 @@ class ExplorerActions:
             else:
                 self.load_image(len(self.image_paths) - 1)
 
-        self.app.push_screen(PromptScreen("Open image (path):", "path/to/image.jpg"), chosen)
+        self.app.push_screen(PromptScreen("Open image or .npy array (path):", "path/to/image.jpg"), chosen)
 
     def action_filter(self) -> None:
         self.query_one("#layer-filter").open()

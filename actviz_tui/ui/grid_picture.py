@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from actviz_tui.core import colormap
+from actviz_tui.core.value_ranges import finite_range
 from actviz_tui.ui.grid_layout import GridLayout
 
 HIGHLIGHT_RGB = (255, 64, 64)
@@ -29,11 +30,14 @@ def grid_picture(
     rgb = np.empty((height, width, 3), dtype=np.uint8)
     rgb[:] = BACKGROUND_RGB
     first = page * layout.per_page
+    extent = finite_range(stack) if layer_range is None else None  # near-flat channels stay flat
     for slot, channel in enumerate(range(first, min(first + layout.per_page, stack.shape[2]))):
         values = stack[:, :, channel]
         tile = colormap.resample_area(values, layout.tile_h, layout.tile_w)
         # The range of the raw channel, as the single view uses: not of the shrunk tile.
-        vmin, vmax = layer_range or colormap.value_range(values, symmetric=cmap in colormap.DIVERGING)
+        vmin, vmax = layer_range or colormap.value_range(
+            values, symmetric=cmap in colormap.DIVERGING, layer_range=extent
+        )
         y, x = layout.tile_origin(slot)
         rgb[y : y + layout.tile_h, x : x + layout.tile_w] = colormap.to_rgb(tile, cmap, vmin, vmax)
         if channel == selected or channel in marked:

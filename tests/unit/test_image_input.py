@@ -329,3 +329,16 @@ def test_sample_images_read(xray_opacity_png, xray_clear_png, shapes_jpg):
         batch = load_model_input(path, (150, 150, 3))
         assert batch.shape == (1, 150, 150, 3)
         assert 0.0 <= batch.min() < batch.max() <= 1.0
+
+
+def test_caffe_input_is_shown_in_rgb_order():
+    """After caffe preprocessing (BGR) the preview shows the photo's colours, not a blue face."""
+    orange = np.empty((4, 4, 3), np.float32)
+    orange[:] = ORANGE
+    orange[0, 0] = (0, 0, 0)  # a dark pixel so the stretch has a range
+    bgr = preprocess(orange, "caffe")
+    shown = display_rgb(bgr, bgr=True)[1, 1]
+    assert shown[0] > shown[1] > shown[2]  # red > green > blue, as in ORANGE
+    assert display_rgb(bgr)[1, 1][2] > display_rgb(bgr)[1, 1][0]  # read as RGB it is blue-ish
+    gray = display_rgb(preprocess(orange[..., :1], "caffe"), bgr=True)
+    assert gray.shape == (4, 4, 3)  # one channel: nothing to reorder

@@ -7,7 +7,8 @@ import pytest
 
 from actviz_tui.core import colormap, figures, mosaic
 from actviz_tui.core.image_input import stretch_for_display
-from actviz_tui.core.value_ranges import SCALES, check_scale, finite_range, finite_ranges, value_range
+from actviz_tui.core.activation_stats import activation_stats
+from actviz_tui.core.value_ranges import SCALES, check_scale, finite_range, finite_ranges, negligible, value_range
 
 NAN, INF = np.nan, np.inf
 NO_FINITE = [np.array([]), np.zeros((0, 3)), np.array([NAN, NAN]), np.array([INF, -INF, NAN])]
@@ -85,3 +86,57 @@ def test_diverging_colormaps_are_defined_once():
     assert colormap.is_diverging("coolwarm") and colormap.is_diverging("coolwarm_r")
     assert not colormap.is_diverging("viridis")
     assert not hasattr(figures, "DIVERGING_CMAPS")
+
+
+# -- near-constant channels ------------------------------------------------------
+
+
+def dusty_layer() -> np.ndarray:
+    """A layer spanning +-10 whose channel 1 is float dust in [-8.9e-34, -4.4e-35]."""
+    layer = np.zeros((4, 4, 3), np.float32)
+    layer[..., 0] = np.linspace(-10, 10, 16).reshape(4, 4)
+    layer[..., 1] = np.linspace(-8.9e-34, -4.4e-35, 16).reshape(4, 4)
+    layer[..., 2] = 3.0
+    return layer
+
+
+def test_negligible_is_relative_to_the_layer_span():
+    assert negligible(8.5e-34, (-10.0, 10.0)) and negligible(0.0, (0.0, 0.0))
+    assert not negligible(1e-3, (-10.0, 10.0)) and not negligible(1e-30, (1.0, 1.0))
+    np.testing.assert_array_equal(negligible(np.array([0.0, 1e-6, 1e-4, NAN]), (0.0, 1.0)), [True, True, False, False])
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_a_near_constant_channel_is_drawn_flat(symmetric):
+    layer = dusty_layer()
+    dust = layer[..., 1]
+    alone = colormap.normalise(dust, *value_range(dust, symmetric=symmetric))
+    assert alone.max() - alone.min() > 0.4  # on its own range the dust is stretched to contrast
+    vmin, vmax = value_range(dust, symmetric=symmetric, layer_range=finite_range(layer))
+    shown = colormap.normalise(dust, vmin, vmax)
+    assert shown.max() - shown.min() < 1e-6  # one colour
+    if symmetric:
+        assert (vmin, vmax) == (-10.0, 10.0) and shown[0, 0] == pytest.approx(0.5)
+    else:
+        assert shown.max() == 0.0  # the lowest colour, as a constant map
+    real = layer[..., 0]
+    assert value_range(real, layer_range=finite_range(layer)) == (-10.0, 10.0)  # real channels keep their range
+
+
+def test_grid_figures_draw_a_near_constant_channel_flat():
+    tiles = np.moveaxis(dusty_layer(), -1, 0)
+    scaled = mosaic.normalise_per_channel(tiles)
+    assert scaled[1].max() == 0.0 and scaled[2].max() == 0.0
+    assert scaled[0].min() == 0.0 and scaled[0].max() == 1.0
+
+
+def test_dead_channels_are_zero_to_within_dust():
+    stats = activation_stats(dusty_layer())
+    assert stats.dead_channels == 1  # the dust; the constant 3.0 channel is flat but alive
+    all_zero = activation_stats(np.zeros((2, 2, 4), np.float32))
+    assert all_zero.dead_channels == 4
+    units = activation_stats(np.array([0.0, 1e-30, 5.0, -2.0], np.float32))
+    assert units.dead_channels == 2
+    with_nan = np.zeros((2, 2, 2), np.float32)
+    with_nan[..., 1] = NAN
+    assert activation_stats(with_nan).dead_channels == 1  # no finite value: not counted dead

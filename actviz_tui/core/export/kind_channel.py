@@ -7,6 +7,7 @@ from actviz_tui.core import figures
 from actviz_tui.core.display_maps import channel_map, channel_value, has_spatial_maps
 from actviz_tui.core.export.base import DASH, Activations, Drawn, ExportSettings, FigureKind, FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
+from actviz_tui.core.value_ranges import finite_range
 from actviz_tui.core.export.planning import check_channel, require_channel, require_layer
 
 
@@ -25,7 +26,8 @@ def draw(job: Job, session, activations: Activations, settings: ExportSettings) 
     if has_spatial_maps(act):
         values = channel_map(act, channel)
         layer_scale = settings.scale == "layer"
-        vmin, vmax = figures.display_range(act if layer_scale else values, cmap)
+        extent = None if layer_scale else finite_range(act)
+        vmin, vmax = figures.display_range(act if layer_scale else values, cmap, layer_range=extent)
         title = DASH.join((session.name, layer, f"channel {channel} of {act.shape[-1]}"))
         if layer_scale:
             title += " (layer's scale)"

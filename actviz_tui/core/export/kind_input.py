@@ -18,7 +18,7 @@ def plan(session, request: FigureRequest) -> list[Job]:
 def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
     image = np.asarray(session.model_input, dtype=np.float32)
     title = f"{session.name}{DASH}input as the model sees it ({session.options.preprocessing})"
-    fig = figures.input_figure(image, title=title)
+    fig = figures.input_figure(image, title=title, bgr=session.input_bgr)
     low, high = finite_range(image)
     return Drawn(fig, figure_filename(session.name, KIND.file_kind), image, {"vmin": low, "vmax": high})
 

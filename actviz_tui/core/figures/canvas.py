@@ -52,12 +52,17 @@ def as_array(values: np.ndarray, *, ndim: int, what: str) -> np.ndarray:
 
 
 def display_range(
-    values: np.ndarray, cmap: str = "viridis", vmin: float | None = None, vmax: float | None = None
+    values: np.ndarray,
+    cmap: str = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    layer_range: tuple[float | None, float | None] | None = None,
 ) -> tuple[float, float]:
     """(low, high) for colouring ``values``, the explorer's rule
     (``colormap.value_range``: symmetric about 0 for a diverging colormap, a
-    constant map at the bottom colour); explicit overrides win."""
-    low, high = colormap.value_range(values, symmetric=colormap.is_diverging(cmap))
+    constant map at the bottom colour, a channel near-flat against ``layer_range``
+    flat too); explicit overrides win."""
+    low, high = colormap.value_range(values, symmetric=colormap.is_diverging(cmap), layer_range=layer_range)
     low = low if vmin is None else float(vmin)
     high = high if vmax is None else float(vmax)
     return (low, high) if high > low else (low, low + 1.0)

@@ -46,13 +46,13 @@ def channel_figure(
     return fig
 
 
-def input_figure(image: np.ndarray, *, title: str) -> Figure:
+def input_figure(image: np.ndarray, *, title: str, bgr: bool = False) -> Figure:
     """The input as the model sees it, display-rescaled to [0, 1] by its min/max
     (``image_input.stretch_for_display``, as the explorer shows it).
 
     1 channel -> gray, 3 channels -> RGB, any other count -> first channel gray.
     """
-    shown, (low, high) = stretch_for_display(image)
+    shown, (low, high) = stretch_for_display(image, bgr)
     pixels = np.asarray(image)
     height, width = shown.shape[:2]
     channels = 1 if pixels.ndim == 2 else pixels.shape[-1]

@@ -158,9 +158,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         if hint:
             self.notify(hint, title="preprocessing", severity="warning", timeout=12)
         if not self.image_paths:
-            self.query_one("#heatmap", HeatmapView).clear("no image given: press o to open one")
-        elif self.session.image_input_index is None:
-            self.show_error(self.session.input_description() + ": this model does not take an image; layer table only")
+            self.query_one("#heatmap", HeatmapView).clear("no image given: press o to open an image or a .npy array")
         else:
             self.load_image(self.state.image)
 
@@ -170,7 +168,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         self.layer_data = None
         self.query_one("#across", ExplorerView).forget()
         self.query_one(LayerTable).set_stats({})
-        self.query_one("#preview", HeatmapView).show_rgb(display_rgb(message.model_input))
+        self.query_one("#preview", HeatmapView).show_rgb(display_rgb(message.model_input, self.session.input_bgr))
         shape = "x".join(str(d) for d in message.model_input.shape)
         self.query_one("#preview-title", TextLine).update(
             f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}"

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from actviz_tui.core import colormap
 from actviz_tui.core.display_maps import channel_stack
+from actviz_tui.core.value_ranges import finite_range
 from actviz_tui.core.export import MAX_ACROSS_PANELS, spatial_layer_rows
 from actviz_tui.ui.messages import LayersReady
 from actviz_tui.ui.views.base import ExplorerView
@@ -62,7 +63,8 @@ class AcrossView(ExplorerView):
                 continue
             values = stack[:, :, channel]
             source = stack if scale == "layer" else values
-            value_range = colormap.value_range(source, symmetric=cmap in colormap.DIVERGING)
+            extent = None if scale == "layer" else finite_range(stack)
+            value_range = colormap.value_range(source, symmetric=cmap in colormap.DIVERGING, layer_range=extent)
             tiles.append(MapTile(f"{name} {values.shape[0]}x{values.shape[1]}", values, cmap, value_range))
         self._mount_tiles(tiles[:MAX_ACROSS_PANELS])
         self.query_one("#note", Static).update(self._note(channel, len(tiles), skipped))

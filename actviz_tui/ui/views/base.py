@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from actviz_tui.core import colormap
+from actviz_tui.core.value_ranges import finite_range
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
 
 
@@ -52,6 +53,7 @@ class ExplorerView(Widget):
         super().__init__(id=self.NAME)
         self._session = session_getter  # the ModelSession arrives after the view exists
         self._layer_range: tuple = (None, False, (0.0, 1.0))  # (array, symmetric?, its range)
+        self._layer_extent: tuple = (None, (None, None))  # (array, its finite range)
 
     @property
     def session(self):
@@ -84,13 +86,21 @@ class ExplorerView(Widget):
         """The colour scale of ``values``: their own range, or the whole layer's in layer scale."""
         symmetric = self.state.cmap in colormap.DIVERGING
         if self.state.scale != "layer":
-            return colormap.value_range(values, symmetric=symmetric)
+            return colormap.value_range(values, symmetric=symmetric, layer_range=self.layer_extent(layer))
         # The same for every channel of the layer: scan it once, not on every key.
         scanned, was_symmetric, layer_range = self._layer_range
         if scanned is not layer or was_symmetric != symmetric:
             layer_range = colormap.value_range(layer, symmetric=symmetric)
             self._layer_range = (layer, symmetric, layer_range)
         return layer_range
+
+    def layer_extent(self, layer: np.ndarray) -> tuple[float | None, float | None]:
+        """The layer's finite (min, max), scanned once per layer: near-flat channels draw flat against it."""
+        scanned, extent = self._layer_extent
+        if scanned is not layer:
+            extent = finite_range(layer)
+            self._layer_extent = (layer, extent)
+        return extent
 
     def layer_heading(self) -> str:
         info = self.session.layers[self.state.layer]

@@ -6,6 +6,7 @@ import numpy as np
 from textual.app import ComposeResult
 
 from actviz_tui.core.display_maps import channel_map, channel_value, describe_picture, has_spatial_maps
+from actviz_tui.core.value_ranges import negligible
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
@@ -42,7 +43,9 @@ class ChannelView(ExplorerView):
         elif not has_spatial_maps(activation):
             where += f"  ({describe_picture(activation)})"
         low, high = np.nanmin(values), np.nanmax(values)  # the data's own range, not the colour scale's
-        dead = "  dead: all zeros" if low == high == 0 else ""
+        dead = ""
+        if negligible(max(abs(low), abs(high)), self.layer_extent(activation)):  # activation_stats' rule
+            dead = "  dead: all zeros" if low == high == 0 else "  dead: all ~0"
         mark = "  * marked" if state.is_marked else ""
         name = self.session.layers[state.layer].name
         return f"{name}  {where}  [{low:.4g}, {high:.4g}]  {state.scale} scale{dead}{mark}"

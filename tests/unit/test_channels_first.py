@@ -1,0 +1,102 @@
+"""channels_first models: the image goes in as (C, H, W); the session hands out
+channels-last maps, so the preview, the views, stats and exports see H x W per channel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
+from actviz_tui.core.image_input import load_model_input
+from actviz_tui.core.model_session import ModelSession
+
+import models_factory as mf
+
+RINGS = Path(__file__).resolve().parents[1] / "data" / "ui_rings.png"
+ATOL = 1e-5
+
+
+@pytest.fixture(scope="module")
+def session(channels_first_keras):
+    session = ModelSession.open(channels_first_keras)
+    session.set_image(RINGS)
+    return session
+
+
+def reference(session, name: str, chw_batch: np.ndarray) -> np.ndarray:
+    """The layer's output straight from Keras, in the model's own (C, H, W) layout."""
+    import keras
+
+    probe = keras.Model(session.model.inputs, session.model.get_layer(name).output)
+    return keras.ops.convert_to_numpy(probe([chw_batch]))[0]
+
+
+def test_layers_know_their_channel_axis(session):
+    rows = {info.name: info for info in session.layers}
+    assert rows["conv_a"].output_shape == (None, 4, 16, 16)  # the table keeps Keras' shapes
+    assert [rows[n].channels for n in ("image_chw", "conv_a", "bn", "pool", "conv_b", "gap", "head")] == [3, 4, 4, 4, 5, 5, 2]
+    assert [rows[n].channels_first for n in ("image_chw", "conv_a", "bn", "pool", "conv_b", "gap")] == [True] * 5 + [False]
+    assert session.inputs[0].channels_first and session.inputs[0].shape == (3, 16, 16)
+    assert session.image_input_index == 0
+
+
+def test_image_goes_in_as_chw_and_the_preview_is_the_picture(session):
+    hwc = load_model_input(RINGS, (16, 16, 3))[0]
+    np.testing.assert_allclose(session.model_input, hwc)  # a 16x16 picture, not a 3-pixel strip
+    assert session.model_input.shape == (16, 16, 3)
+    np.testing.assert_allclose(session.activation(0), hwc, atol=ATOL)
+
+
+@pytest.mark.parametrize("name", ["conv_a", "bn", "pool", "conv_b"])
+def test_maps_are_handed_out_channels_last(session, name):
+    chw = np.ascontiguousarray(session.model_input.transpose(2, 0, 1))[None]
+    expected = np.moveaxis(reference(session, name, chw), 0, -1)
+    activation = session.activation(session.find_layer(name))
+    assert activation.shape == expected.shape
+    np.testing.assert_allclose(activation, expected, atol=ATOL)
+    several = session.activations([session.find_layer(name), session.find_layer("gap")])
+    np.testing.assert_allclose(several[session.find_layer(name)], expected, atol=ATOL)
+
+
+def test_stats_count_channels_on_the_channel_axis(channels_first_keras):
+    session = ModelSession.open(channels_first_keras)
+    session.set_image(RINGS)
+    stats = session.compute_all_stats()
+    conv_a = session.find_layer("conv_a")
+    activation = session.activation(conv_a)
+    assert stats[conv_a].channels == 4  # not 16 (the width)
+    dead = int((activation.reshape(-1, 4) == 0).all(axis=0).sum())
+    assert stats[conv_a].dead_channels == dead
+    assert stats[session.find_layer("pool")].channels == 4
+
+
+def test_export_grid_and_input_of_a_channels_first_model(session, tmp_path):
+    settings = ExportSettings(folder=tmp_path, dpi=60, with_data=True)
+    requests = [FigureRequest("grid", layer="conv_b"), FigureRequest("input"), FigureRequest("channel", layer="pool", channel=3)]
+    paths = export_figures(session, requests, settings)
+    grid = np.load(next(p for p in paths if p.name.endswith("conv_b__grid.npy")))
+    assert grid.shape == (8, 8, 5)
+    shown = np.load(next(p for p in paths if p.name.endswith("__input.npy")))
+    assert shown.shape == (16, 16, 3)
+    channel = np.load(next(p for p in paths if p.name.endswith("__channel.npy")))
+    np.testing.assert_allclose(channel, session.activation(session.find_layer("pool"))[:, :, 3])
+    sidecar = json.loads(next(p for p in paths if p.name.endswith("conv_b__grid.json")).read_text())
+    assert sidecar["layer"] == "conv_b"
+
+
+def test_channels_first_conv1d_is_channels_by_time():
+    import keras
+
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input((3, 20), name="signal")
+    outputs = keras.layers.Conv1D(4, 3, data_format="channels_first", name="conv1d")(inputs)
+    session = ModelSession(keras.Model(inputs, outputs))
+    x = mf.random_batch((3, 20))
+    session.probe.set_inputs([x])
+    activation = session.activation(session.find_layer("conv1d"))
+    assert activation.shape == (18, 4)  # (T, C), as a channels_last Conv1D gives
+    expected = keras.ops.convert_to_numpy(session.model(x))[0].T
+    np.testing.assert_allclose(activation, expected, atol=ATOL)
