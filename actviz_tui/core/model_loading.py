@@ -10,12 +10,13 @@ from actviz_tui.core.backend_env import import_backend, tensorflow_hidden
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
 
 
 def load_model(path: str | Path):
     """Load a ``.keras`` or legacy ``.h5`` model (compile=False, safe mode on)."""
     path = Path(path).expanduser()
-    _check_model_file(path)
+    check_model_file(path)
     import_backend()
     import keras
 
@@ -29,7 +30,9 @@ def load_model(path: str | Path):
     return model
 
 
-def _check_model_file(path: Path) -> None:
+def check_model_file(path: Path, *, read_all: bool = True) -> None:
+    """ModelLoadError unless ``path`` looks like a model file; without ``read_all``
+    only its first bytes and a zip's member list are read (instant, no Keras)."""
     if not path.exists():
         raise ModelLoadError(f"model file not found: {path}")
     if path.is_dir():
@@ -42,18 +45,20 @@ def _check_model_file(path: Path) -> None:
     if not head:
         raise ModelLoadError(f"model file is empty: {path}")
     if head.startswith(ZIP_SIGNATURE):
-        _check_keras_zip(path)
+        _check_keras_zip(path, read_all)
     elif not head.startswith(HDF5_SIGNATURE):
+        looks_like_image = path.suffix.lower() in IMAGE_SUFFIXES
+        hint = "; the model comes first: actviz MODEL IMAGE" if looks_like_image else ""
         raise ModelLoadError(
-            f"not a Keras model file: {path} (expected a .keras archive or an HDF5 .h5 file)"
+            f"not a Keras model file: {path} (expected a .keras archive or an HDF5 .h5 file){hint}"
         )
 
 
-def _check_keras_zip(path: Path) -> None:
+def _check_keras_zip(path: Path, read_all: bool = True) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            broken = archive.testzip()
+            broken = archive.testzip() if read_all else None
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise ModelLoadError(f"model file is corrupt or truncated: {path} ({error})") from error
     if broken is not None:
