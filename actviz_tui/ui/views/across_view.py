@@ -109,5 +109,5 @@ class AcrossView(ExplorerView):
     def _note(chosen) -> str:
         parts = [chosen.skipped_note()]
         if chosen.window.is_partial:
-            parts.append(f"showing {chosen.window.describe()}: PgUp/PgDn for more")
+            parts.append("PgUp/PgDn: other layers")
         return "; ".join(part for part in parts if part)
