@@ -31,7 +31,7 @@ async def test_across_layers_on_a_deep_model_shows_the_window_around_the_layer(m
         centre = having.index("conv4_block2_out")
         assert tile_names(app) == having[centre - 11 : centre + 13]
         start = centre - 11 + 1
-        assert title(app) == f"channel 40 across layers {start}-{start + 23} of {len(having)} with channel 40  (channel scale)"
+        assert title(app) == f"channel 40 across layers {start}-{start + 23} of {len(having)}  (channel scale)"
         (selected,) = explorer.query("MapTile.-selected")
         assert selected.title_text.startswith("conv4_block2_out ")
         note = str(explorer.query_one("#note").render())

@@ -74,7 +74,7 @@ class AcrossView(ExplorerView):
         asked = (state.image, state.channel, state.cmap, state.scale, self.size.width, chosen.rows, state.layer)
         if asked != self._asked:
             self._asked, self.shown = asked, chosen
-            self.caption = f"channel {state.channel} across {chosen.describe()}  (computing)"
+            self.caption = f"{self._heading(chosen)}  (computing)"
             self.screen.engine.compute_layers(self.session, list(chosen.rows), asked, reply_to=self)
 
     @on(LayersReady)
@@ -94,7 +94,7 @@ class AcrossView(ExplorerView):
             tiles.append(tile)
         self._mount_tiles(tiles)
         self.query_one("#note", Static).update(self._note(chosen))
-        self.caption = f"channel {chosen.channel} across {chosen.describe()}  ({scale} scale)"
+        self.caption = f"{self._heading(chosen)}  ({scale} scale)"
 
     def _mount_tiles(self, tiles: list[MapTile]) -> None:
         container = self.query_one("#across-tiles", Vertical)
@@ -104,6 +104,12 @@ class AcrossView(ExplorerView):
         selected = [tile for tile in tiles if tile.has_class("-selected")]
         if selected:
             self.call_after_refresh(selected[0].scroll_visible, animate=False)
+
+    @staticmethod
+    def _heading(chosen) -> str:
+        window = chosen.window
+        layers = window.describe() if window.is_partial else f"{window.total} layers"
+        return f"channel {chosen.channel} across {layers}"
 
     @staticmethod
     def _note(chosen) -> str:
