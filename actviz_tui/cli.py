@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 from actviz_tui import __version__
+from actviz_tui.commands.explore import add_start_options
 from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
 from actviz_tui.core.backend_env import divert_native_stderr, prepare_environment, version_line
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else "explore"
     args = build_parser(command).parse_args(argv[1:] if command != "explore" else argv)
     prepare_environment()
-    log_path = None if args.verbose else divert_native_stderr(args.log)
+    log_path = None if args.verbose and command != "explore" else divert_native_stderr(args.log)
     try:
         return run_command(command, args)
     except ActvizError as error:
@@ -117,7 +118,7 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
     logs = parser.add_argument_group("logging")
     logs.add_argument("--verbose", action="store_true",
-                      help="let the backend's own log lines (TensorFlow, XLA) through to stderr")
+                      help="the backend's log lines (TensorFlow, XLA) on stderr (the explorer's: after it closes)")
     logs.add_argument("--log", type=Path, metavar="FILE", default=None,
                       help="where the backend's log lines go (default: ~/.cache/actviz/backend.log)")
 
@@ -141,6 +142,7 @@ def _explore_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
     parser.add_argument("images", nargs="*", type=Path, help="input image(s); n/p switch between them")
+    add_start_options(parser)
     _add_model_options(parser)
     return parser
 
@@ -211,8 +213,9 @@ def _export_parser() -> argparse.ArgumentParser:
                     flags = ["--layer", *(option.flag for option in own_options)]
                     self.error(f"nothing to draw: give {', '.join(flags[:-1])} or {flags[-1]}")
                 for option in own_options:
-                    if option.count_flag and _given(parsed, option.count_flag) and not _given(parsed, option.flag):
-                        self.error(f"{option.count_flag} needs {option.flag}")
+                    for extra in option.extras:
+                        if _given(parsed, extra.flag) and not _given(parsed, option.flag):
+                            self.error(f"{extra.flag} needs {option.flag}")
             return parsed, extras
 
     def count(text: str, least: int = 0, most: int | None = None) -> int:
@@ -270,8 +273,9 @@ def _export_parser() -> argparse.ArgumentParser:
                 option.flag, action="extend", nargs="+", type=channel if option.takes == "channels" else str,
                 default=[], metavar=option.metavar, help=option.help,
             )
-        if option.count_flag:
-            figures.add_argument(option.count_flag, type=positive, metavar="N", default=None, help=option.count_help)
+        for extra in option.extras:
+            figures.add_argument(extra.flag, type=positive if extra.value == "count" else str, metavar=extra.metavar,
+                                 default=None, help=extra.help)
     output = parser.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path("actviz-export"), metavar="DIR",
                         help="folder for the files, created if needed (default: actviz-export)")

@@ -1,16 +1,73 @@
-"""``actviz [MODEL] [IMAGE ...]``: open the explorer."""
+"""``actviz [MODEL] [IMAGE ...]``: open the explorer.
+
+Before the UI starts (and before any backend import) a wrong model path or a
+pipe instead of a terminal gets a one-line answer. With ``--verbose`` the
+backend's log lines still go to the log file while the UI draws (they would
+scribble over it); their tail is printed once the UI has closed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from actviz_tui.commands.session_args import model_and_images, session_options
 
+VIEW_NAMES = ("channel", "grid", "across")  # ui.views.VIEWS' names (a test keeps them equal)
+LOG_TAIL_LINES = 40
+
+
+def add_start_options(parser: argparse.ArgumentParser) -> None:
+    start = parser.add_argument_group("where the explorer opens")
+    start.add_argument("--layer", metavar="NAME_OR_INDEX", default=None, help="the selected layer (name or table row)")
+    start.add_argument("--channel", type=int, metavar="N", default=None, help="the selected channel (0-based)")
+    start.add_argument("--view", choices=VIEW_NAMES, default=None, help="the view on show (default: channel)")
+
 
 def run_explorer(args: argparse.Namespace) -> int:
-    from actviz_tui.ui.app import ActvizApp
+    from actviz_tui.core.model_loading import check_model_file
 
     model_path, images = model_and_images(args.model, list(args.images))
-    app = ActvizApp(model_path, images, session_options(args))
+    check_model_file(Path(model_path).expanduser(), read_all=False)  # ModelLoadError: exit 1
+    if not stdout_is_terminal():
+        print("actviz: error: the explorer needs a terminal (stdout is not one); for text or files "
+              "use 'actviz summary MODEL IMAGE' or 'actviz export MODEL IMAGE ...'", file=sys.stderr)
+        return 2
+    from actviz_tui.ui.app import ActvizApp
+    from actviz_tui.ui.explorer_state import ExplorerStart
+
+    start = ExplorerStart(args.layer, args.channel, args.view)
+    log, log_size = _log_and_size() if args.verbose else (None, 0)
+    app = ActvizApp(model_path, images, session_options(args), start=start)
     app.run()
+    if log is not None:
+        _print_log_tail(log, log_size)
     return app.return_code or 0
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _log_and_size() -> tuple[Path, int]:
+    from actviz_tui.core.backend_env import divert_native_stderr
+
+    log = divert_native_stderr()  # already diverted by cli.main: returns its file
+    try:
+        return log, log.stat().st_size
+    except OSError:
+        return log, 0
+
+
+def _print_log_tail(log: Path, since: int) -> None:
+    """The backend's lines written while the UI ran (the last few), then where the rest is."""
+    try:
+        with open(log, "rb") as file:
+            file.seek(since)
+            lines = file.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return
+    if lines:
+        print("\n".join(lines[-LOG_TAIL_LINES:]), file=sys.stderr)
+    print(f"actviz: backend log ({len(lines)} new lines): {log}", file=sys.stderr)

@@ -64,13 +64,13 @@ def figure_requests(session, args: argparse.Namespace) -> list:
                 layers_done = True
             continue
         given = getattr(args, option_dest(option.flag))
+        extras = {extra.field: getattr(args, option_dest(extra.flag)) for extra in option.extras}
         if option.takes == "layers":
-            requests.extend(FigureRequest(kind.name, layer=session.find_layer(layer)) for layer in given)
+            requests.extend(FigureRequest(kind.name, layer=session.find_layer(layer), **extras) for layer in given)
         elif option.metavar is not None:
-            requests.extend(FigureRequest(kind.name, channel=channel) for channel in given)
+            requests.extend(FigureRequest(kind.name, channel=channel, **extras) for channel in given)
         elif given:
-            count = getattr(args, option_dest(option.count_flag)) if option.count_flag else None
-            requests.append(FigureRequest(kind.name, max_layers=count))
+            requests.append(FigureRequest(kind.name, **extras))
     return list(dict.fromkeys(requests))  # `--layer 3 conv2d_1` names one layer twice
 
 

@@ -13,6 +13,7 @@ from actviz_tui.core.backend_env import import_backend, tensorflow_hidden
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
 
 
 _UNKNOWN_OBJECT = re.compile(r"Could not locate (?:class|function) '([^']+)'")
@@ -25,7 +26,7 @@ def load_model(path: str | Path, custom_modules: tuple[str | Path, ...] = ()):
     register with ``keras.saving.register_keras_serializable`` resolve.
     """
     path = Path(path).expanduser()
-    _check_model_file(path)
+    check_model_file(path)
     import_backend()
     import keras
 
@@ -70,7 +71,9 @@ def _refusal_reason(error: Exception) -> str:
     )
 
 
-def _check_model_file(path: Path) -> None:
+def check_model_file(path: Path, *, read_all: bool = True) -> None:
+    """ModelLoadError unless ``path`` looks like a model file; without ``read_all``
+    only its first bytes and a zip's member list are read (instant, no Keras)."""
     if not path.exists():
         raise ModelLoadError(f"model file not found: {path}")
     if path.is_dir():
@@ -83,18 +86,20 @@ def _check_model_file(path: Path) -> None:
     if not head:
         raise ModelLoadError(f"model file is empty: {path}")
     if head.startswith(ZIP_SIGNATURE):
-        _check_keras_zip(path)
+        _check_keras_zip(path, read_all)
     elif not head.startswith(HDF5_SIGNATURE):
+        looks_like_image = path.suffix.lower() in IMAGE_SUFFIXES
+        hint = "; the model comes first: actviz MODEL IMAGE" if looks_like_image else ""
         raise ModelLoadError(
-            f"not a Keras model file: {path} (expected a .keras archive or an HDF5 .h5 file)"
+            f"not a Keras model file: {path} (expected a .keras archive or an HDF5 .h5 file){hint}"
         )
 
 
-def _check_keras_zip(path: Path) -> None:
+def _check_keras_zip(path: Path, read_all: bool = True) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            broken = archive.testzip()
+            broken = archive.testzip() if read_all else None
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise ModelLoadError(f"model file is corrupt or truncated: {path} ({error})") from error
     if broken is not None:

@@ -18,12 +18,13 @@ class ActvizApp(App[None]):
     CSS_PATH = "actviz.tcss"
     BINDINGS = [Binding("q", "quit", "Quit")]
 
-    def __init__(self, model_path: Path, image_paths: list[Path], options=None, *, session=None) -> None:
+    def __init__(self, model_path: Path, image_paths: list[Path], options=None, *, session=None, start=None) -> None:
         super().__init__()
         self.model_path = Path(model_path)
         self.image_paths = [Path(p) for p in image_paths]
         self.options = options
         self.injected_session = session
+        self.start = start  # an ExplorerStart: where to open (--layer, --channel, --view)
         self.explorer = None  # the ExplorerScreen, once open
 
     def compose(self) -> ComposeResult:
@@ -38,5 +39,7 @@ class ActvizApp(App[None]):
         from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
         options = self.options or SessionOptions()
-        self.explorer = ExplorerScreen(self.model_path, self.image_paths, options, session=self.injected_session)
+        self.explorer = ExplorerScreen(
+            self.model_path, self.image_paths, options, session=self.injected_session, start=self.start
+        )
         self.push_screen(self.explorer)

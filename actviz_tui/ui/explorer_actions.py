@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 
+from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import ExportSettings
 from actviz_tui.ui.export_choices import export_choices
 from actviz_tui.ui.messages import ExportDone, ExportProgress
@@ -34,13 +35,14 @@ def bindings(views) -> list[Binding]:
         Binding("c", "ask_channel", "Go to channel", tooltip="type a channel number"),
     ]
     keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
-    routed: dict[str, Binding] = {}
+    routed: dict[str, list[Binding]] = {}  # several views may bind one key (PgDn: grid, across)
     for view in views:
         for binding in view.BINDINGS:
-            routed.setdefault(binding.key, binding)
+            routed.setdefault(binding.key, []).append(binding)
     keys += [
-        Binding(key, f"view_key({key!r})", binding.description, show=False, priority=True, tooltip=binding.tooltip)
-        for key, binding in routed.items()
+        Binding(key, f"view_key({key!r})", same[0].description, show=False, priority=True,
+                tooltip="; ".join(b.tooltip for b in same if b.tooltip))
+        for key, same in routed.items()
     ]
     keys += [
         Binding("m", "next_cmap", "Colormap", tooltip="next colormap: viridis, magma, gray, coolwarm"),
@@ -75,6 +77,17 @@ class ExplorerActions:
         if action == "view_key":
             return any(b.key == parameters[0] for b in self.current_view.BINDINGS)
         return True
+
+    def apply_start(self, start) -> None:
+        """Open where the command line said (an ExplorerStart, or None); a bad layer is a message."""
+        if start is None:
+            return
+        try:
+            self.set_state(start.applied_to(self.state, self.session))
+        except ActvizError as error:
+            self.notify(str(error), title="--layer", severity="error", timeout=8)
+            return
+        self.query_one("#layers").select_layer(self.state.layer)
 
     def action_channel(self, delta: int) -> None:
         self.set_state(self.state.step_channel(self.current_view.channel_step(delta)))

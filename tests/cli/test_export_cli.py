@@ -64,6 +64,9 @@ def test_repeated_and_multi_value_options_add_up():
         (("--layer", "a", "--channel", "1", "--all-channels"), "cannot take both"),
         (("--channel", "1", "--layer", "a"), "go after the --layer"),
         (("--input-image", "--first", "3"), "--first needs --all-layers"),
+        (("--input-image", "--around", "conv_a"), "--around needs --across-layers"),
+        (("--all-layers", "--count", "3"), "--count needs --across-layers"),
+        (("--across-layers", "3", "--count", "0"), "expected a number >= 1"),
         (("--layer", "a", "--channel", "-1"), "expected a number >= 0"),
         (("--all-layers", "--first", "0"), "expected a number >= 1"),
         (("--input-image", "--dpi", "5"), "10-1200"),
@@ -105,6 +108,17 @@ def test_options_become_requests_in_order_without_repeats():
     ]
     grids = figure_requests(FakeSession(), parse("--layer", "conv_a", "conv_b", "--all-channels"))
     assert grids == [FigureRequest("grid", layer=1), FigureRequest("grid", layer=3)]
+
+
+def test_across_layers_takes_several_channels_around_a_layer():
+    from actviz_tui.commands.export import figure_requests
+    from actviz_tui.core.export import FigureRequest
+
+    args = parse("--across-layers", "4", "29", "--around", "conv_b", "--count", "6")
+    assert figure_requests(FakeSession(), args) == [
+        FigureRequest("across", layer="conv_b", channel=4, max_layers=6),
+        FigureRequest("across", layer="conv_b", channel=29, max_layers=6),
+    ]
 
 
 def test_channels_belong_to_the_layer_option_before_them():
@@ -171,6 +185,9 @@ def runs(folder):
     runs.start("filters", TINY, "--filters", "conv_a", "dense_a", "--with-data", "--dpi", "40", "--out", folder / "filters")
     runs.start("filters_pool", TINY, "--filters", "pool_a", "--out", folder / "bad4")
     runs.start("layer_no_image", TINY, "--layer", "conv_a", "--out", folder / "bad5")
+    # the README's example asks for conv_b's grid twice: --layer conv_b and --all-layers
+    runs.start("twice", TINY, RINGS, "--layer", "conv_b", "--all-channels", "--all-layers", "--out", folder / "twice")
+    runs.start("missing_parent", TINY, RINGS, "--all-layers", "--out", "/proc/nope/out")
     yield runs
     runs.close()
 
@@ -256,3 +273,17 @@ def test_filters_need_no_image_and_save_the_kernel_as_stored(runs, folder):
     assert kernel.shape == (3, 3, 3, 6)  # conv_a's kernel: 3x3 over RGB, 6 filters
     assert_one_error_line(runs["filters_pool"], "layer pool_a (MaxPooling2D) has no weights")
     assert_one_error_line(runs["layer_no_image"], "a grid figure needs an input image")
+
+
+@pytest.mark.slow
+def test_one_run_writes_each_figure_once(runs, folder):
+    done = runs["twice"]
+    assert done.returncode == 0, done.stderr
+    names = [Path(line).name for line in done.stdout.splitlines()]
+    assert names == ["ui_tiny_cnn__conv_b__grid.png", "ui_tiny_cnn__conv_a__grid.png", "ui_tiny_cnn__pool_a__grid.png"]
+    assert sorted(os.listdir(folder / "twice")) == sorted(names)
+
+
+@pytest.mark.slow
+def test_a_folder_that_cannot_be_created_names_the_missing_part(runs):
+    assert_one_error_line(runs["missing_parent"], "cannot create folder /proc/nope/out: /proc/nope does not exist")

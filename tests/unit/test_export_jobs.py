@@ -162,7 +162,7 @@ def test_across_layers_caps_its_panels_on_a_deep_model(deep_session, tmp_path):
     assert MAX_ACROSS_PANELS < len(having) < len(spatial)
     (job,) = plan_jobs(deep_session, [FigureRequest("across", channel=channel)])
     assert job.rows == tuple(having[:MAX_ACROSS_PANELS])
-    assert job.note == f"first {MAX_ACROSS_PANELS} of {len(having)} layers"
+    assert job.note == f"layers 1-{MAX_ACROSS_PANELS} of {len(having)} with channel {channel}"
 
     paths = export_figures(deep_session, [FigureRequest("across", channel=channel)], settings(tmp_path, with_data=True))
     assert [p.name for p in paths] == [f"deep_resnet__ch{channel:03d}__across-layers{suffix}" for suffix in (".png", ".npy", ".json")]

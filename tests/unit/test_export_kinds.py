@@ -118,7 +118,8 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
     ]
     assert [c.requests for c in choices] == [
         (FigureRequest("channel", layer=CONV_A, channel=4),), (FigureRequest("grid", layer=CONV_A),),
-        (FigureRequest("across", channel=4),), (FigureRequest("all-layers"),), (FigureRequest("input"),),
+        (FigureRequest("across", layer=CONV_A, channel=4),),  # the window around the selected layer
+        (FigureRequest("all-layers"),), (FigureRequest("input"),),
     ]
     assert [c.key for c in choices if c.preset] == ["grid"]
     marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")

@@ -20,7 +20,7 @@ from actviz_tui.core.export.base import (
     FigureKind,
     FigureRequest,
 )
-from actviz_tui.core.export.kind_across import MAX_ACROSS_PANELS
+from actviz_tui.core.export.kind_across import MAX_ACROSS_PANELS, AcrossSelection, select_layers
 from actviz_tui.core.export.kinds import FIGURE_KINDS
 from actviz_tui.core.export.planning import spatial_layer_rows
 from actviz_tui.core.export.run import export_figures
@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_DPI",
     "FIGURE_KINDS",
     "MAX_ACROSS_PANELS",
+    "AcrossSelection",
     "MAX_DPI",
     "MIN_DPI",
     "ExportCancelled",
@@ -36,5 +37,6 @@ __all__ = [
     "FigureKind",
     "FigureRequest",
     "export_figures",
+    "select_layers",
     "spatial_layer_rows",
 ]

@@ -23,9 +23,9 @@ DASH = " \u2014 "  # " — " between the parts of a title
 @dataclass(frozen=True)
 class FigureRequest:
     kind: str  # a key of FIGURE_KINDS
-    layer: int | str | None = None  # table row (or layer name), for kinds that use a layer
+    layer: int | str | None = None  # table row (or layer name); across: the window's centre
     channel: int | None = None  # for kinds that use a channel
-    max_layers: int | None = None  # all-layers: the first N layers with maps only (None: all)
+    max_layers: int | None = None  # all-layers: the first N layers with maps only (None: all); across: panels
 
 
 @dataclass(frozen=True)
@@ -61,20 +61,33 @@ Activations = Mapping[int, np.ndarray]
 
 
 @dataclass(frozen=True)
+class CliExtra:
+    """An option that refines its kind's option (``--first N``, ``--around LAYER``):
+    its value goes into the ``FigureRequest`` field ``field`` of every figure
+    the kind's option asks for. ``value``: "count" (a whole number >= 1) or
+    "layer" (a name or table row)."""
+
+    flag: str
+    field: str
+    help: str
+    metavar: str = "N"
+    value: str = "count"
+
+
+@dataclass(frozen=True)
 class CliOption:
     """The ``actviz export`` option that asks for a kind on its own.
 
     A switch (``metavar`` None) asks for one figure; with ``metavar`` the
-    option takes channel numbers (or layers, ``takes="layers"``), one figure each. ``count_flag`` adds an
-    option whose number N goes into ``FigureRequest.max_layers``.
+    option takes channel numbers (or layers, ``takes="layers"``), one figure each.
+    ``extras`` are options that only make sense with this one.
     """
 
     flag: str
     help: str
     metavar: str | None = None
     takes: str = "channels"  # what the metavar's values are: "channels" (numbers) or "layers" (names or rows)
-    count_flag: str | None = None
-    count_help: str = ""
+    extras: tuple[CliExtra, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,30 @@ def ensure_folder(path: str | os.PathLike) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"cannot create folder {folder}: {describe_os_error(exc)}") from exc
+        raise ExportError(f"cannot create folder {folder}: {_folder_problem(folder, exc)}") from exc
     return folder
+
+
+def _folder_problem(folder: Path, exc: OSError) -> str:
+    """Which part of the path is in the way: the missing one, or a read-only or locked parent."""
+    existing = next((parent for parent in folder.parents if parent.is_dir()), None)
+    if existing is None:
+        return describe_os_error(exc)
+    missing = folder if folder.parent == existing else next(p for p in folder.parents if p.parent == existing)
+    if exc.errno == errno.EROFS or _is_read_only(existing):
+        return f"{existing} is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{existing} does not let you create folders (permission denied)"
+    if exc.errno == errno.ENOENT:
+        return f"{missing} does not exist and cannot be created in {existing}"
+    return describe_os_error(exc)
+
+
+def _is_read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
 
 
 def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:

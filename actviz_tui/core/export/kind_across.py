@@ -2,28 +2,66 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from actviz_tui.core import figures
 from actviz_tui.core.display_maps import channel_map
+from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
-from actviz_tui.core.export.base import FigureRequest, Job
+from actviz_tui.core.export.base import CliExtra, FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.export.planning import channel_count, no_layer_has_channel, require_channel
 from actviz_tui.core.export.planning import spatial_layer_rows
+from actviz_tui.core.layer_window import LayerWindow, layer_window
 from actviz_tui.core.value_ranges import finite_range
 
 MAX_ACROSS_PANELS = 24
 
 
-def plan(session, request: FigureRequest) -> list[Job]:
-    channel = require_channel(request, "an across-layers figure")
+@dataclass(frozen=True)
+class AcrossSelection:
+    """The layers an across-layers figure or view shows for one channel."""
+
+    channel: int
+    rows: tuple[int, ...]  # the rows shown: the window
+    window: LayerWindow  # where they sit among every layer that has the channel
+    skipped: int  # layers with maps but too few channels
+
+    def describe(self) -> str:
+        """``layers 30-53 of 76 with channel 40``."""
+        return f"{self.window.describe()} with channel {self.channel}"
+
+    def skipped_note(self) -> str:
+        """One line for every layer left out: how many, and why."""
+        if not self.skipped:
+            return ""
+        layers = "1 layer has" if self.skipped == 1 else f"{self.skipped} layers have"
+        return f"{layers} fewer than {self.channel + 1} channels"
+
+
+def select_layers(
+    session, channel: int, around: int | None = None, count: int = MAX_ACROSS_PANELS, shift: int = 0
+) -> AcrossSelection:
+    """The window of layers with ``channel`` centred on table row ``around``
+    (the first ``count`` when None), moved by ``shift``; the view and the export share it."""
     candidates = spatial_layer_rows(session)
     rows = [row for row in candidates if channel_count(session, row) > channel]
     if not rows:
         raise no_layer_has_channel(session, candidates, channel)
-    note = f"first {MAX_ACROSS_PANELS} of {len(rows)} layers" if len(rows) > MAX_ACROSS_PANELS else ""
-    return [Job(request.kind, tuple(rows[:MAX_ACROSS_PANELS]), channel, note)]
+    window = layer_window(rows, around, count, shift)
+    return AcrossSelection(channel, tuple(rows[window.start : window.stop]), window, len(candidates) - len(rows))
+
+
+def plan(session, request: FigureRequest) -> list[Job]:
+    channel = require_channel(request, "an across-layers figure")
+    if request.max_layers is not None and request.max_layers < 1:
+        raise LayerLookupError(f"need at least one layer, got count={request.max_layers}")
+    around = None if request.layer is None else session.find_layer(request.layer)
+    chosen = select_layers(session, channel, around, request.max_layers or MAX_ACROSS_PANELS)
+    note = chosen.describe() if chosen.window.is_partial else ""
+    return [Job(request.kind, chosen.rows, channel, note)]
 
 
 def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
@@ -70,6 +108,17 @@ KIND = FigureKind(
     label="channel {channel} across layers",
     plan=plan,
     draw=draw,
-    uses=frozenset({"channel"}),
-    option=CliOption("--across-layers", "channel N in every layer that has it, one panel per layer", metavar="N"),
+    uses=frozenset({"channel", "layer"}),  # the layer: the window's centre
+    option=CliOption(
+        "--across-layers",
+        f"channel N in every layer that has it, one panel per layer (at most {MAX_ACROSS_PANELS}); "
+        "several N: one figure each",
+        metavar="N",
+        extras=(
+            CliExtra("--around", "layer", "with --across-layers: the panels around this layer "
+                     f"(default: the first {MAX_ACROSS_PANELS})", metavar="LAYER", value="layer"),
+            CliExtra("--count", "max_layers", f"with --across-layers: at most K panels (default {MAX_ACROSS_PANELS})",
+                     metavar="K"),
+        ),
+    ),
 )

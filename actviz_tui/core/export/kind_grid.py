@@ -8,8 +8,8 @@ import math
 from actviz_tui.core import figures
 from actviz_tui.core.display_maps import channel_stack, has_spatial_maps
 from actviz_tui.core.errors import LayerLookupError
-from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
-from actviz_tui.core.export.base import FigureRequest, Job
+from actviz_tui.core.export.base import DASH, Activations, CliExtra, CliOption, Drawn, ExportSettings
+from actviz_tui.core.export.base import FigureKind, FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.export.planning import no_spatial_layers, require_layer, spatial_layer_rows
 from actviz_tui.core.value_ranges import finite_ranges
@@ -71,7 +71,8 @@ ALL_LAYERS = FigureKind(
     option=CliOption(
         "--all-layers",
         "a grid of every layer with feature maps",
-        count_flag="--first",
-        count_help="with --all-layers: only the first N such layers (the notebook's 8)",
+        extras=(
+            CliExtra("--first", "max_layers", "with --all-layers: only the first N such layers (the notebook's 8)"),
+        ),
     ),
 )

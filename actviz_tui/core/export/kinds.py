@@ -9,7 +9,7 @@ The order is the dialog's order and the order ``actviz export`` writes in.
 from __future__ import annotations
 
 from actviz_tui.core.export import kind_across, kind_channel, kind_filters, kind_grid, kind_input
-from actviz_tui.core.export.base import CliOption, FigureKind
+from actviz_tui.core.export.base import CliExtra, CliOption, FigureKind
 
 FIGURE_KINDS: dict[str, FigureKind] = {
     kind.name: kind
@@ -23,4 +23,4 @@ FIGURE_KINDS: dict[str, FigureKind] = {
     )
 }
 
-__all__ = ["FIGURE_KINDS", "CliOption", "FigureKind"]
+__all__ = ["FIGURE_KINDS", "CliExtra", "CliOption", "FigureKind"]

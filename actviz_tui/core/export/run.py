@@ -31,7 +31,21 @@ def plan_jobs(session, requests: list[FigureRequest]) -> list[Job]:
         if kind.needs_image and not session.has_image:
             raise ExportError(f"a {request.kind} figure needs an input image, and none was given")
         jobs.extend(kind.plan(session, request))
-    return jobs
+    return _without_repeats(jobs)
+
+
+def _without_repeats(jobs: list[Job]) -> list[Job]:
+    """Each figure once: ``--layer conv2d_2`` and ``--all-layers`` both ask for
+    conv2d_2's grid (two kinds, one drawing), which must not come out twice."""
+    seen: set[tuple] = set()
+    unique = []
+    for job in jobs:
+        kind = FIGURE_KINDS[job.kind]
+        figure = (kind.draw, kind.file_kind, job.rows, job.channel, job.note)
+        if figure not in seen:
+            seen.add(figure)
+            unique.append(job)
+    return unique
 
 
 def export_figures(

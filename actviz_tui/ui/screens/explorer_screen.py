@@ -49,12 +49,13 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     """The selected layer's activation; None while it is computed."""
 
     def __init__(self, model_path: Path, image_paths: list[Path], options: SessionOptions = SessionOptions(),
-                 *, session: ModelSession | None = None) -> None:
+                 *, session: ModelSession | None = None, start=None) -> None:
         super().__init__(id="explorer")
         self.model_path = Path(model_path)
         self.image_paths = [Path(p) for p in image_paths]
         self.options = options
         self.session: ModelSession | None = session  # injected by tests, else loaded
+        self.start = start  # an ExplorerStart from the command line, applied once the model is in
         self.engine = EngineBridge(self)
         self.device, self.stage, self.error = "", "starting", ""
         self._stats_pending = False
@@ -152,6 +153,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     def _session_ready(self, message: SessionReady) -> None:
         self.session, self.device = message.session, message.device
         self.query_one(LayerTable).set_layers(self.session.layers)
+        self.apply_start(self.start)
         self.stage = "ready"
         self.show_status()
         hint = self.session.preprocessing_hint()

@@ -1,16 +1,23 @@
-"""View 3: one channel across every layer that has 2-D maps, as titled tiles."""
+"""View 3: one channel across the layers around the selected one, as titled tiles.
+
+On a deep model the tiles are a window of at most MAX_ACROSS_PANELS layers
+centred on the selected layer (the same window ``actviz export
+--across-layers N --around LAYER`` draws); PgUp/PgDn move it.
+"""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from actviz_tui.core import colormap
 from actviz_tui.core.display_maps import channel_stack
+from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.export import MAX_ACROSS_PANELS, select_layers
 from actviz_tui.core.value_ranges import finite_range
-from actviz_tui.core.export import MAX_ACROSS_PANELS, spatial_layer_rows
 from actviz_tui.ui.messages import LayersReady
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.map_tile import MapTile
@@ -18,69 +25,97 @@ from actviz_tui.ui.widgets.map_tile import MapTile
 
 class AcrossView(ExplorerView):
     NAME, KEY, LABEL = "across", "3", "Across"
-    HELP = "view: the selected channel across every layer with maps"
+    HELP = f"view: the selected channel across the {MAX_ACROSS_PANELS} layers around the selected one; PgUp PgDn move"
     EXPORT_KIND = "across"
     NEEDS = "layers"
+    BINDINGS = [
+        Binding("pageup", "page(-1)", "Page up", tooltip=f"across: the {MAX_ACROSS_PANELS} layers before"),
+        Binding("pagedown", "page(1)", "Page down", tooltip=f"across: the {MAX_ACROSS_PANELS} layers after"),
+    ]
     DEFAULT_CSS = """
-    AcrossView #note { height: auto; color: $warning; }
+    AcrossView #note { height: 1; color: $warning; text-wrap: nowrap; text-overflow: ellipsis; }
     AcrossView #across-tiles { layout: grid; grid-size: 3; grid-rows: 14; grid-gutter: 0 1; height: auto; }
+    AcrossView MapTile.-selected { border: heavy $accent; }
     """
 
     def __init__(self, session_getter) -> None:
         super().__init__(session_getter)
         self._asked: tuple | None = None  # what the tiles show, or are being computed for
+        self._centre: int | None = None  # the layer the window is centred on
+        self._shift = 0  # panels the window was moved by PgUp/PgDn from its centred place
+        self.shown = None  # the AcrossSelection asked for last
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static("", id="note")
-            yield Vertical(id="across-tiles")
+        yield Static("", id="note")
+        yield VerticalScroll(Vertical(id="across-tiles"))
 
     def forget(self) -> None:
         """A new image: the tiles are stale."""
         self._asked = None
 
+    def action_page(self, delta: int) -> None:
+        if self.shown is not None:
+            self._shift = self.shown.window.shift + delta * MAX_ACROSS_PANELS
+            self.repaint()
+
     def repaint(self) -> None:
         state = self.state
         if self.session is None or not self.session.has_image:
             return
-        asked = (state.image, state.channel, state.cmap, state.scale, self.size.width)
+        if state.layer != self._centre:  # a new layer: centre on it again
+            self._centre, self._shift = state.layer, 0
+        try:
+            chosen = select_layers(self.session, state.channel, state.layer, MAX_ACROSS_PANELS, self._shift)
+        except ActvizError as error:  # no layer has this channel
+            self._asked, self.shown = None, None
+            self._mount_tiles([])
+            self.query_one("#note", Static).update(str(error))
+            self.caption = f"channel {state.channel} across layers: none has it"
+            return
+        asked = (state.image, state.channel, state.cmap, state.scale, self.size.width, chosen.rows, state.layer)
         if asked != self._asked:
-            self._asked = asked
-            self.caption = f"channel {state.channel} across layers"
-            rows = spatial_layer_rows(self.session)  # the same panels as the exported figure
-            self.screen.engine.compute_layers(self.session, rows, asked, reply_to=self)
+            self._asked, self.shown = asked, chosen
+            self.caption = f"{self._heading(chosen)}  (computing)"
+            self.screen.engine.compute_layers(self.session, list(chosen.rows), asked, reply_to=self)
 
     @on(LayersReady)
     def _layers_ready(self, message: LayersReady) -> None:
         if message.request != self._asked or not self.is_current:
             return  # a newer request is on its way
-        channel, cmap, scale = self.state.channel, self.state.cmap, self.state.scale
-        tiles, skipped = [], []
-        for row, activation in message.arrays.items():
-            name, stack = self.session.layers[row].name, channel_stack(activation)
-            if stack.shape[2] <= channel:
-                skipped.append(f"{name} ({stack.shape[2]} ch)")
-                continue
-            values = stack[:, :, channel]
+        chosen, cmap, scale = self.shown, self.state.cmap, self.state.scale
+        tiles = []
+        for row in chosen.rows:
+            stack = channel_stack(message.arrays[row])
+            values = stack[:, :, chosen.channel]
             source = stack if scale == "layer" else values
-            extent = None if scale == "layer" else finite_range(stack)
+            extent = None if scale == "layer" else finite_range(stack)  # near-constant maps stay flat
             value_range = colormap.value_range(source, symmetric=cmap in colormap.DIVERGING, layer_range=extent)
-            tiles.append(MapTile(f"{name} {values.shape[0]}x{values.shape[1]}", values, cmap, value_range))
-        self._mount_tiles(tiles[:MAX_ACROSS_PANELS])
-        self.query_one("#note", Static).update(self._note(channel, len(tiles), skipped))
-        self.caption = f"channel {channel} across {min(len(tiles), MAX_ACROSS_PANELS)} layers  ({scale} scale)"
+            title = f"{self.session.layers[row].name} {values.shape[0]}x{values.shape[1]}"
+            tile = MapTile(title, values, cmap, value_range)
+            tile.set_class(row == self.state.layer, "-selected")
+            tiles.append(tile)
+        self._mount_tiles(tiles)
+        self.query_one("#note", Static).update(self._note(chosen))
+        self.caption = f"{self._heading(chosen)}  ({scale} scale)"
 
     def _mount_tiles(self, tiles: list[MapTile]) -> None:
         container = self.query_one("#across-tiles", Vertical)
         container.remove_children()
         container.styles.grid_size_columns = max(1, min(4, self.size.width // 28))
         container.mount(*tiles)
+        selected = [tile for tile in tiles if tile.has_class("-selected")]
+        if selected:
+            self.call_after_refresh(selected[0].scroll_visible, animate=False)
 
     @staticmethod
-    def _note(channel: int, shown: int, skipped: list[str]) -> str:
-        note = f"too few channels for channel {channel}: {', '.join(skipped)}" if skipped else ""
-        if shown > MAX_ACROSS_PANELS:
-            note += f"  (first {MAX_ACROSS_PANELS} of {shown} layers shown)"
-        if not shown:
-            note = f"no layer has a map for channel {channel}. " + note
-        return note
+    def _heading(chosen) -> str:
+        window = chosen.window
+        layers = window.describe() if window.is_partial else f"{window.total} layers"
+        return f"channel {chosen.channel} across {layers}"
+
+    @staticmethod
+    def _note(chosen) -> str:
+        parts = [chosen.skipped_note()]
+        if chosen.window.is_partial:
+            parts.append("PgUp/PgDn: other layers")
+        return "; ".join(part for part in parts if part)
