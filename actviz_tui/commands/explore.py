@@ -14,7 +14,6 @@ from pathlib import Path
 
 from actviz_tui.commands.session_args import model_and_images, session_options
 
-VIEW_NAMES = ("channel", "grid", "across")  # ui.views.VIEWS' names (a test keeps them equal)
 LOG_TAIL_LINES = 40
 
 
@@ -22,7 +21,9 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     start = parser.add_argument_group("where the explorer opens")
     start.add_argument("--layer", metavar="NAME_OR_INDEX", default=None, help="the selected layer (name or table row)")
     start.add_argument("--channel", type=int, metavar="N", default=None, help="the selected channel (0-based)")
-    start.add_argument("--view", choices=VIEW_NAMES, default=None, help="the view on show (default: channel)")
+    # Checked by the explorer against its views (importing them here would delay the first paint).
+    start.add_argument("--view", metavar="NAME", default=None,
+                       help="the view on show: channel (default), grid, across, filters")
 
 
 def run_explorer(args: argparse.Namespace) -> int:

@@ -82,6 +82,10 @@ class ExplorerActions:
         """Open where the command line said (an ExplorerStart, or None); a bad layer is a message."""
         if start is None:
             return
+        views = [view.NAME for view in self.query("ExplorerView")]
+        if start.view is not None and start.view not in views:
+            self.notify(f"no view {start.view!r}: the views are {', '.join(views)}", title="--view", severity="error")
+            start = replace(start, view=None)
         try:
             self.set_state(start.applied_to(self.state, self.session))
         except ActvizError as error:

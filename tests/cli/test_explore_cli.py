@@ -89,10 +89,3 @@ def test_start_options_are_parsed_and_reach_the_app(monkeypatch):
     monkeypatch.setattr(ActvizApp, "run", lambda self: seen.append(self.start))
     assert explore.run_explorer(args) == 0
     assert seen == [ExplorerStart("conv_b", 5, "grid")]
-
-
-def test_view_choices_are_the_explorer_views():
-    from actviz_tui.commands.explore import VIEW_NAMES
-    from actviz_tui.ui.views import VIEWS
-
-    assert VIEW_NAMES == tuple(view.NAME for view in VIEWS)

@@ -272,7 +272,7 @@ def test_filters_need_no_image_and_save_the_kernel_as_stored(runs, folder):
     kernel = np.load(folder / "filters" / "ui_tiny_cnn__conv_a__filters.npy")
     assert kernel.shape == (3, 3, 3, 6)  # conv_a's kernel: 3x3 over RGB, 6 filters
     assert_one_error_line(runs["filters_pool"], "layer pool_a (MaxPooling2D) has no weights")
-    assert_one_error_line(runs["layer_no_image"], "a grid figure needs an input image")
+    assert_one_error_line(runs["layer_no_image"], "no input image was given, and the grid figure needs one")
 
 
 @pytest.mark.slow

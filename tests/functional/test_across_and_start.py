@@ -64,3 +64,12 @@ async def test_an_unknown_start_layer_is_a_message_and_the_app_keeps_running(mak
         await wait_until(pilot, lambda: ready(app))
         assert any("conv_z" in str(note.message) for note in app._notifications)
         assert app.explorer.state.layer == 0
+
+
+async def test_an_unknown_start_view_names_the_views_and_opens_at_the_layer(make_app):
+    app = make_app(start=ExplorerStart("conv_b", None, "heat"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: ready(app) and app.explorer.state.layer == 3)
+        messages = [str(note.message) for note in app._notifications]
+        assert any("no view 'heat': the views are channel, grid, across, filters" in m for m in messages)
+        assert app.explorer.state.view == "channel"

@@ -263,7 +263,7 @@ def test_unknown_kind_and_bad_settings_are_value_errors(session, tmp_path):
         with pytest.raises(ValueError):
             export_figures(session, [FigureRequest("input")], settings(tmp_path / "x", **bad))
     assert not (tmp_path / "x").exists()
-    assert set(FIGURE_KINDS) == {"channel", "grid", "across", "all-layers", "input"}
+    assert set(FIGURE_KINDS) == {"channel", "grid", "across", "all-layers", "input", "filters"}
 
 
 def test_unwritable_folder_is_an_export_error(session, tmp_path):
@@ -277,7 +277,7 @@ def test_session_without_an_image_is_refused(tmp_path):
     from actviz_tui.core.model_session import ModelSession
 
     bare = ModelSession.open(TINY)
-    with pytest.raises(ExportError, match="no image"):
+    with pytest.raises(ExportError, match="no input image was given, and the input figure needs one"):
         export_figures(bare, [FigureRequest("input")], settings(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
 

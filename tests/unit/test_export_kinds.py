@@ -30,10 +30,11 @@ class FakeSession:
         return {"conv_a": CONV_A, "conv_b": CONV_B}[text]
 
 
-def test_the_table_holds_the_five_kinds_and_their_file_names():
-    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input"]
+def test_the_table_holds_the_six_kinds_and_their_file_names():
+    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters"]
     assert {name: kind.file_kind for name, kind in FIGURE_KINDS.items()} == {
         "channel": "channel", "grid": "grid", "across": "across-layers", "all-layers": "grid", "input": "input",
+        "filters": "filters",
     }
     assert all(kind.name == name and kind.label for name, kind in FIGURE_KINDS.items())
 
@@ -42,7 +43,8 @@ def test_every_kind_is_reachable_from_actviz_export_options():
     reached = set()
     for kind in FIGURE_KINDS.values():
         if kind.option is not None:  # a flag of its own, with channel numbers or as a switch
-            args = [kind.option.flag, *(["2"] if kind.option.metavar else [])]
+            value = "conv_a" if kind.option.takes == "layers" else "2"
+            args = [kind.option.flag, *([value] if kind.option.metavar else [])]
             reached |= {request.kind for request in figure_requests(FakeSession(), parse(*args))}
     # The others come from --layer: with --channel one figure per channel, else the grid.
     layer_args = parse("--layer", "conv_a", "--channel", "1", "--layer", "conv_b")
@@ -115,11 +117,13 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
     assert [c.label for c in choices] == [
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
         "all layers: one grid per layer", "the input image as the model sees it",
+        "conv_a: its learned filters and their norms",
     ]
     assert [c.requests for c in choices] == [
         (FigureRequest("channel", layer=CONV_A, channel=4),), (FigureRequest("grid", layer=CONV_A),),
         (FigureRequest("across", layer=CONV_A, channel=4),),  # the window around the selected layer
         (FigureRequest("all-layers"),), (FigureRequest("input"),),
+        (FigureRequest("filters", layer=CONV_A, channel=4),),
     ]
     assert [c.key for c in choices if c.preset] == ["grid"]
     marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")

@@ -29,7 +29,7 @@ def plan_jobs(session, requests: list[FigureRequest]) -> list[Job]:
         if kind is None:
             raise ValueError(f"unknown figure kind {request.kind!r}; expected one of {', '.join(FIGURE_KINDS)}")
         if kind.needs_image and not session.has_image:
-            raise ExportError(f"a {request.kind} figure needs an input image, and none was given")
+            raise ExportError(f"no input image was given, and the {request.kind} figure needs one")
         jobs.extend(kind.plan(session, request))
     return _without_repeats(jobs)
 
