@@ -32,6 +32,9 @@ def bindings(views) -> list[Binding]:
         Binding("home", "first_channel", "First channel", show=False, priority=True),
         Binding("end", "last_channel", "Last channel", show=False, priority=True),
         Binding("c", "ask_channel", "Go to channel", tooltip="type a channel number"),
+        Binding("g", "layer_end(0)", "First layer", show=False, tooltip="first layer of the table (Home/End: first/last channel)"),
+        Binding("G", "layer_end(1)", "Last layer", show=False, key_display="G", tooltip="last layer of the table"),
+        Binding("t", "table_columns", "Columns", show=False, tooltip="layer table: structure (Output, Params) / statistics (mean, %zero, dead) columns, when not all fit"),
     ]
     keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
     routed: dict[str, Binding] = {}
@@ -80,6 +83,15 @@ class ExplorerActions:
 
     def action_last_channel(self) -> None:
         self.set_state(self.state.with_channel(self.state.channels - 1))
+
+    def action_layer_end(self, last: int) -> None:
+        table = self.query_one("#layers")
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1 if last else 0)
+
+    def action_table_columns(self) -> None:
+        if not self.query_one("#layers").toggle_columns():
+            self.notify("every column fits: no need to switch", timeout=3)
 
     def action_view(self, view: str) -> None:
         self.set_state(self.state.with_view(view))
