@@ -20,6 +20,8 @@ from actviz_tui.ui.screens.prompt_screen import PromptScreen
 
 # Actions that move a text cursor when the filter box has the focus.
 CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "view_key"})
+# Actions that open a one-line prompt (see ``on_key``).
+PROMPT_ACTIONS = frozenset({"ask_channel", "open_image"})
 
 
 def bindings(views) -> list[Binding]:
@@ -121,6 +123,21 @@ class ExplorerActions:
                 self.notify(f"not a channel number: {answer}", severity="warning")
 
         self.app.push_screen(PromptScreen(f"Channel (0-{self.state.channels - 1}):", "e.g. 29"), chosen)
+
+    def on_key(self, event) -> None:
+        """Keys queued behind one that opens a prompt (``c15⏎`` pasted) belong to the prompt.
+
+        Bindings run only after every queued key has passed here, so a prompt key
+        opens its prompt now, and the keys after it go there, not to the explorer.
+        """
+        if isinstance(self.app.screen, PromptScreen) and self.app.screen is not self:
+            self.app.screen.type_ahead(event)
+        elif self.app.screen is self and not self.editing_text():
+            action = next((b.action for b in self.BINDINGS if b.key == event.key and b.action in PROMPT_ACTIONS), None)
+            if action is not None:
+                event.stop()
+                event.prevent_default()
+                getattr(self, f"action_{action}")()
 
     def action_image(self, delta: int) -> None:
         if self.session is None:
