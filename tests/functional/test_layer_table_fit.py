@@ -54,8 +54,11 @@ async def test_every_column_and_value_is_visible_on_a_deep_model(make_app, deep_
         assert_all_visible(table)
         assert {"mean", "zero", "dead"} <= seen  # the statistics show first
         if table.plan.split:
+            await pilot.press("down", "down")
+            await wait_until(pilot, lambda: app.explorer.state.layer == 2)
             await pilot.press("t")
             await pilot.pause()
+            assert table.selected_row == 2 and app.explorer.state.layer == 2  # the cursor stays
             assert_all_visible(table)
             seen |= set(table.plan.keys)
         await pilot.press("G")

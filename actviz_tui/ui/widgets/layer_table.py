@@ -92,11 +92,12 @@ class LayerTable(DataTable):
         }
         plan = plan_columns(natural, self.available_width(), self.group)
         if force or plan != self.plan:
+            selected = self.selected_row
             self.plan = plan
             self.clear(columns=True)
             for index, key in enumerate(plan.keys):
                 self.add_column(self._padded(index, key, self._header(key)), key=key)
-            self.rebuild()
+            self.rebuild(selected)
         else:
             self.refresh_cells()
 
