@@ -13,6 +13,7 @@ from rich.table import Table
 
 from actviz_tui.commands.session_args import model_and_images, open_session
 from actviz_tui.core.backend_env import backend_name, compute_device, package_version
+from actviz_tui.core.cell_format import format_dead
 from actviz_tui.core.errors import NotAnImageModelError
 from actviz_tui.core.model_session import ModelSession
 
@@ -116,7 +117,7 @@ def format_shape(shape: tuple) -> str:
 def stats_cells(stats) -> list[str]:
     if stats is None:
         return [""] * 5
-    dead = f"{stats.dead_channels}/{stats.channels}" if stats.dead_channels else ""
+    dead = format_dead(stats.dead_channels, stats.channels)
     return [
         f"{stats.minimum:.3g}",
         f"{stats.maximum:.3g}",

@@ -17,16 +17,20 @@ class ActivationStats:
     zero_fraction: float  # share of values exactly 0
     dead_channels: int  # channels (last axis) that are 0 everywhere, to within float dust (value_ranges.negligible)
     channels: int
+    shape: tuple[int, ...] = ()  # the activation's shape for this image (free input sizes resolved)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The statistics (what ``actviz summary --json`` writes); the shape is the table's."""
+        values = asdict(self)
+        del values["shape"]
+        return values
 
 
 def activation_stats(activation: np.ndarray) -> ActivationStats:
     """Stats of a per-sample activation, channels on the last axis."""
     values = np.asarray(activation, dtype=np.float32)
     if values.size == 0:
-        return ActivationStats(0.0, 0.0, 0.0, 0.0, 0, 0)
+        return ActivationStats(0.0, 0.0, 0.0, 0.0, 0, 0, tuple(values.shape))
     stack = values.reshape(-1, values.shape[-1]) if values.ndim >= 1 else values.reshape(1, 1)
     zeros = stack == 0
     return ActivationStats(
@@ -36,6 +40,7 @@ def activation_stats(activation: np.ndarray) -> ActivationStats:
         zero_fraction=float(zeros.mean()),
         dead_channels=dead_channel_count(stack, finite_range(values)),
         channels=int(stack.shape[1]),
+        shape=tuple(int(d) for d in values.shape),
     )
 
 

@@ -21,6 +21,8 @@ from actviz_tui.ui.screens.prompt_screen import PromptScreen
 
 # Actions that move a text cursor when the filter box has the focus.
 CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "view_key"})
+# Actions that open a one-line prompt (see ``on_key``).
+PROMPT_ACTIONS = frozenset({"ask_channel", "open_image"})
 
 
 def bindings(views) -> list[Binding]:
@@ -33,6 +35,9 @@ def bindings(views) -> list[Binding]:
         Binding("home", "first_channel", "First channel", show=False, priority=True),
         Binding("end", "last_channel", "Last channel", show=False, priority=True),
         Binding("c", "ask_channel", "Go to channel", tooltip="type a channel number"),
+        Binding("g", "layer_end(0)", "First layer", show=False, tooltip="first layer of the table (Home/End: first/last channel)"),
+        Binding("G", "layer_end(1)", "Last layer", show=False, key_display="G", tooltip="last layer of the table"),
+        Binding("t", "table_columns", "Columns", show=False, tooltip="layer table: structure (Output, Params) / statistics (mean, %zero, dead) columns, when not all fit"),
     ]
     keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
     routed: dict[str, list[Binding]] = {}  # several views may bind one key (PgDn: grid, across)
@@ -102,6 +107,15 @@ class ExplorerActions:
     def action_last_channel(self) -> None:
         self.set_state(self.state.with_channel(self.state.channels - 1))
 
+    def action_layer_end(self, last: int) -> None:
+        table = self.query_one("#layers")
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1 if last else 0)
+
+    def action_table_columns(self) -> None:
+        if not self.query_one("#layers").toggle_columns():
+            self.notify("every column fits: no need to switch", timeout=3)
+
     def action_view(self, view: str) -> None:
         self.set_state(self.state.with_view(view))
 
@@ -130,6 +144,21 @@ class ExplorerActions:
                 self.notify(f"not a channel number: {answer}", severity="warning")
 
         self.app.push_screen(PromptScreen(f"Channel (0-{self.state.channels - 1}):", "e.g. 29"), chosen)
+
+    def on_key(self, event) -> None:
+        """Keys queued behind one that opens a prompt (``c15⏎`` pasted) belong to the prompt.
+
+        Bindings run only after every queued key has passed here, so a prompt key
+        opens its prompt now, and the keys after it go there, not to the explorer.
+        """
+        if isinstance(self.app.screen, PromptScreen) and self.app.screen is not self:
+            self.app.screen.type_ahead(event)
+        elif self.app.screen is self and not self.editing_text():
+            action = next((b.action for b in self.BINDINGS if b.key == event.key and b.action in PROMPT_ACTIONS), None)
+            if action is not None:
+                event.stop()
+                event.prevent_default()
+                getattr(self, f"action_{action}")()
 
     def action_image(self, delta: int) -> None:
         if self.session is None:

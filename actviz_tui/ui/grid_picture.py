@@ -7,6 +7,7 @@ import numpy as np
 from actviz_tui.core import colormap
 from actviz_tui.core.value_ranges import finite_range
 from actviz_tui.ui.grid_layout import GridLayout
+from actviz_tui.ui.tile_labels import fits, stamp_number
 
 HIGHLIGHT_RGB = (255, 64, 64)
 MARK_RGB = (255, 215, 0)
@@ -24,7 +25,8 @@ def grid_picture(
 ) -> np.ndarray:
     """(H, W, 3) uint8: the channels of ``page``; ``layer_range`` None = per-channel scale.
 
-    The selected tile is framed red, marked ones (for export) gold.
+    The selected tile is framed red, marked ones (for export) gold; tiles
+    large enough carry their channel number in the top-left corner.
     """
     height, width = layout.pixel_size
     rgb = np.empty((height, width, 3), dtype=np.uint8)
@@ -40,6 +42,8 @@ def grid_picture(
         )
         y, x = layout.tile_origin(slot)
         rgb[y : y + layout.tile_h, x : x + layout.tile_w] = colormap.to_rgb(tile, cmap, vmin, vmax)
+        if fits(channel, layout.tile_h, layout.tile_w):
+            stamp_number(rgb, y, x, channel)
         if channel == selected or channel in marked:
             colour = HIGHLIGHT_RGB if channel == selected else MARK_RGB
             _frame(rgb, y, x, layout.tile_h, layout.tile_w, colour)

@@ -238,7 +238,7 @@ async def test_mark_and_export_from_the_explorer(make_app, tmp_path):
             assert png.size[0] > 300 and png.size[1] > 300
 
 
-async def test_export_to_an_unwritable_folder_shows_an_error(make_app, tmp_path):
+async def test_export_to_an_unwritable_folder_keeps_the_dialog_open_with_the_error(make_app, tmp_path):
     from actviz_tui.ui.screens.export_dialog import ExportDialog
 
     blocker = tmp_path / "a_file"
@@ -250,10 +250,39 @@ async def test_export_to_an_unwritable_folder_shows_an_error(make_app, tmp_path)
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
         app.screen.query_one("#folder").value = str(blocker / "out")
         await pilot.click("#export")
-        await wait_until(pilot, lambda: app.explorer.error.startswith("export failed"))
-        assert "a_file" in status(app)
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)  # still open: the user can fix the folder
+        problem = str(app.screen.query_one("#problem").render())
+        assert "a_file" in problem and "not a folder" in problem
+        folder = app.screen.query_one("#folder")
+        folder.value = str(tmp_path / "good")
+        folder.focus()
+        await pilot.press("enter")  # Enter in the fixed folder box exports
+        await wait_until(pilot, lambda: app.explorer.stage.startswith("exported"))
+        assert list((tmp_path / "good").glob("*.png"))
         await pilot.press("right")  # still usable
         assert app.explorer.state.channel == 1
+
+
+async def test_an_export_that_fails_while_writing_reports_in_the_status(make_app, tmp_path, monkeypatch):
+    from actviz_tui.core.errors import ExportError
+    from actviz_tui.ui import engine_bridge
+    from actviz_tui.ui.screens.export_dialog import ExportDialog
+
+    def disk_full(*args, **kwargs):
+        raise ExportError(f"cannot write to {tmp_path}/x.png: disk full")
+
+    monkeypatch.setattr(engine_bridge, "export_figures", disk_full)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        app.screen.query_one("#folder").value = str(tmp_path / "out")
+        await pilot.click("#export")
+        await wait_until(pilot, lambda: app.explorer.error.startswith("export failed"))
+        assert "disk full" in status(app)
+        assert app.screen is app.explorer
 
 
 async def test_works_at_80x24(make_app):

@@ -269,3 +269,12 @@ def _json_value(value):
 def _check_plain_filename(name: str) -> None:
     if not name or Path(name).name != name or name in (".", ".."):
         raise ValueError(f"expected a plain file name without folders, got {name!r}")
+
+
+def writable_folder(path: str | os.PathLike) -> Path:
+    """The output folder, created if needed, checked writable before any figure is drawn."""
+    folder = ensure_folder(path)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+        raise ExportError(f"cannot write to folder {folder}: {'read-only file system' if read_only else 'permission denied'}")
+    return folder

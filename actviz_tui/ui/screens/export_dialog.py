@@ -1,7 +1,8 @@
 """The export dialog: which figures, how they look, where they go.
 
 Returns an ExportPlan (requests + settings) or None; the writing itself is
-``core.export.export_figures``, run by the explorer in a worker.
+``core.export.export_figures``, run by the explorer in a worker. The dialog
+stays open, saying what is wrong, until its choices and folder can work.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from actviz_tui.core.colormap import COLORMAP_NAMES
+from actviz_tui.core.errors import ExportError
 from actviz_tui.core.export import MAX_DPI, MIN_DPI, ExportSettings, FigureRequest
+from actviz_tui.core.export.files import writable_folder
 from actviz_tui.core.value_ranges import SCALES
 
 
@@ -47,6 +50,9 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
     }
     ExportDialog #choices { height: auto; }
     ExportDialog Checkbox { border: none; padding: 0 1; height: 1; }
+    /* Textual's focus border needs 3 rows: in 1 it would hide the label and the tick. */
+    ExportDialog Checkbox:focus { border: none; }
+    ExportDialog Checkbox:focus > .toggle--label { text-style: bold underline; }
     ExportDialog .row { height: auto; }
     ExportDialog .row > Label { width: 12; padding: 1 0 0 0; }
     ExportDialog Select { width: 1fr; }
@@ -122,6 +128,10 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
             return f"dpi must be a whole number from {MIN_DPI} to {MAX_DPI}"
         if not folder:
             return "give a folder to write to"
+        try:
+            writable_folder(folder)
+        except ExportError as error:
+            return str(error)
         return ""
 
     def action_cancel(self) -> None:

@@ -8,7 +8,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from actviz_tui.ui.layer_columns import COLUMNS
+
 TABLE_KEYS = "| ↑ / ↓ | previous / next layer (in the table) |\n"
+KEY_RULE = "Layers move with ↑ ↓ g G (first/last layer); channels with ← → [ ] Home End (first/last channel) and c.\n"
 FOOTNOTE = """
 Mouse: click a table row to pick a layer, click a grid tile to pick a channel.
 Ctrl+P opens the command palette: every action by name.
@@ -22,7 +25,14 @@ def help_markdown(bindings: list[Binding]) -> str:
         if binding.key_display:
             keys = binding.key_display
         rows.append(f"| {keys} | {binding.tooltip or binding.description} |\n")
-    return "# actviz keys\n\n| Key | Action |\n|---|---|\n" + "".join(rows) + FOOTNOTE
+    keys = "# actviz keys\n\n" + KEY_RULE + "\n| Key | Action |\n|---|---|\n" + "".join(rows)
+    return keys + FOOTNOTE + columns_markdown()
+
+
+def columns_markdown() -> str:
+    """What each layer-table column means, from the table's own column list."""
+    rows = "".join(f"| {column.header} | {column.help} |\n" for column in COLUMNS)
+    return "\n# Layer table columns\n\n| Column | Meaning |\n|---|---|\n" + rows
 
 
 def _key_name(key: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,11 +25,41 @@ class PromptScreen(ModalScreen[str | None]):
         self.question = question
         self.placeholder = placeholder
         self.value = value
+        self.answered_early = False  # Enter came before the input was there
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
             yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+
+    def on_key(self, event: events.Key) -> None:
+        self.type_ahead(event)
+
+    def on_mount(self) -> None:
+        if self.answered_early:
+            self.call_after_refresh(self._answer_typed)
+
+    def _answer_typed(self) -> None:
+        self.dismiss(self.value.strip() or None)  # not returned: a handler must not await its own dismiss
+
+    def type_ahead(self, event: events.Key) -> None:
+        """A key typed before the input had the focus (a paste, one ``tmux send-keys``):
+        it goes into the input, Enter answers; before the input exists, into ``value``."""
+        answer = next(iter(self.query("#answer").results(Input)), None)
+        if event.key == "enter":
+            if answer is None:
+                self.answered_early = True
+            else:
+                self.dismiss(answer.value.strip() or None)
+        elif event.is_printable and event.character:
+            if answer is None:
+                self.value += event.character
+            else:
+                answer.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

@@ -1,60 +1,72 @@
-"""The layer table: model.summary() columns plus live activation stats."""
+"""The layer table: model.summary() columns plus live activation stats.
+
+Column widths follow the table's width (``ui/layer_columns.py``): every
+header and value stays whole; long layer names are elided in the middle and,
+when space is short, ``t`` switches between structure and statistics columns.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.events import Resize
 from textual.widgets import DataTable
 
 from actviz_tui.core.activation_stats import ActivationStats
+from actviz_tui.core.cell_format import (
+    elide_middle, format_count, format_dead, format_number, format_percent, format_shape, short_type,
+)
 from actviz_tui.core.layer_graph import LayerInfo
+from actviz_tui.ui.layer_columns import (
+    COLUMN_BY_KEY, COLUMNS, GAP, STATISTICS, ColumnPlan, other_group, plan_columns,
+)
 
-COLUMNS = ("#", "Layer", "Type", "Output", "Params", "mean", "zero", "dead")
+INDENT = "  "
 
 
 class LayerTable(DataTable):
     """Rows are layers (key = table row index as str); a filter hides rows."""
 
-    # left/right belong to the channel selector, not to column movement.
+    # left/right/home/end belong to the channel selector, not to column movement.
     BINDINGS = [
         binding for binding in DataTable.BINDINGS
         if not (isinstance(binding, Binding) and binding.key in ("left", "right", "home", "end"))
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.layer_infos: list[LayerInfo] = []
         self.stats: dict[int, ActivationStats] = {}
         self.marked: set[int] = set()
         self.filter_text = ""
+        self.group = STATISTICS  # the columns shown when not all fit
+        self.plan: ColumnPlan | None = None
 
-    def on_mount(self) -> None:
-        for column in COLUMNS:
-            self.add_column(column, key=column)
-
+    # ----- data ------------------------------------------------------------
     def set_layers(self, layers: list[LayerInfo]) -> None:
         self.layer_infos = layers
-        self.rebuild()
+        self.relayout(force=True)
 
     def set_stats(self, stats: dict[int, ActivationStats]) -> None:
         self.stats = stats
-        self.refresh_cells()
+        self.relayout()
 
     def set_marked(self, rows: set[int]) -> None:
         self.marked = rows
-        self.refresh_cells()
-
-    def refresh_cells(self) -> None:
-        """Update names and stats in place: the cursor stays where it is."""
-        for layer in self.visible_layers():
-            for column, value in zip(COLUMNS, self._cells(layer)):
-                if column in ("Layer", "mean", "zero", "dead"):
-                    self.update_cell(str(layer.index), column, value)
+        self.relayout()
 
     def set_filter(self, text: str, keep: int | None = None) -> None:
         """Show only matching layers; the cursor stays on ``keep`` if it is shown."""
         self.filter_text = text.strip().lower()
         self.rebuild(keep)
+
+    def toggle_columns(self) -> bool:
+        """Show the other group of columns; False when all columns fit anyway."""
+        if self.plan is None or not self.plan.split:
+            return False
+        self.group = other_group(self.group)
+        self.relayout()
+        return True
 
     def visible_layers(self) -> list[LayerInfo]:
         wanted = self.filter_text
@@ -63,8 +75,66 @@ class LayerTable(DataTable):
             if not wanted or wanted in layer.name.lower() or wanted in layer.type.lower()
         ]
 
+    # ----- layout ------------------------------------------------------------
+    def on_resize(self, event: Resize) -> None:
+        self.relayout()
+
+    def available_width(self) -> int:
+        return self.size.width - self.styles.scrollbar_size_vertical
+
+    def relayout(self, force: bool = False) -> None:
+        """Fit the columns to the width; rebuild only when the columns change."""
+        if not self.layer_infos or self.available_width() <= 0:
+            return
+        natural = {
+            key: max(len(COLUMN_BY_KEY[key].header), *(len(text) for text in texts))
+            for key, texts in self._column_texts().items()
+        }
+        plan = plan_columns(natural, self.available_width(), self.group)
+        if force or plan != self.plan:
+            selected = self.selected_row
+            self.plan = plan
+            self.clear(columns=True)
+            for index, key in enumerate(plan.keys):
+                self.add_column(self._padded(index, key, self._header(key)), key=key)
+            self.rebuild(selected)
+        else:
+            self.refresh_cells()
+
+    def _header(self, key: str) -> str:
+        """The column's name; Layer's says which key shows the hidden columns."""
+        header = COLUMN_BY_KEY[key].header
+        hint = f"{header}  t:{'struct' if self.group == STATISTICS else 'stats'}"
+        if key == "Layer" and self.plan.split and len(hint) <= self.plan.width_of(key):
+            return hint
+        return header
+
+    def _column_texts(self) -> dict[str, list[str]]:
+        texts: dict[str, list[str]] = {column.key: [""] for column in COLUMNS}
+        for layer in self.layer_infos:
+            for key, text in self._texts(layer).items():
+                texts[key].append(text)
+        return texts
+
+    def _padded(self, index: int, key: str, text: str, style: str = "") -> Text:
+        """A cell exactly as wide as its column: aligned, and the gap before it."""
+        width = self.plan.width_of(key)
+        fitted = text.rjust(width) if COLUMN_BY_KEY[key].right else text.ljust(width)
+        cell = Text(" " * GAP if index else "")
+        cell.append(fitted, style=style)
+        return cell
+
+    # ----- rows ------------------------------------------------------------
+    def refresh_cells(self) -> None:
+        """Update every shown cell in place: the cursor stays where it is."""
+        for layer in self.visible_layers():
+            for key, cell in zip(self.plan.keys, self._cells(layer)):
+                self.update_cell(str(layer.index), key, cell)
+
     def rebuild(self, keep: int | None = None) -> None:
         """Re-list the rows (a new filter); the cursor stays on the same layer if shown."""
+        if self.plan is None:
+            return
         selected = keep if keep is not None else self.selected_row
         with self.prevent(DataTable.RowHighlighted):
             self.clear()
@@ -86,15 +156,32 @@ class LayerTable(DataTable):
         except Exception:  # the row is filtered out
             pass
 
-    def _cells(self, layer: LayerInfo) -> list:
-        mark = "*" if layer.index in self.marked else ""
-        name = Text("  " * layer.depth + layer.short_name + mark, style="bold" if layer.is_model else "")
-        shape = "x".join("?" if d is None else str(d) for d in layer.output_shape[1:]) or "scalar"
-        return [str(layer.index), name, layer.type, shape, f"{layer.params:,}", *self._stats_cells(layer.index)]
+    def _cells(self, layer: LayerInfo) -> list[Text]:
+        texts = self._texts(layer)
+        texts["Layer"] = self._layer_name(layer)
+        styles = {"Layer": "bold" if layer.is_model else "", "dead": "bold red"}
+        return [self._padded(i, key, texts[key], styles.get(key, "")) for i, key in enumerate(self.plan.keys)]
 
-    def _stats_cells(self, row: int) -> list:
-        stats = self.stats.get(row)
-        if stats is None:
-            return ["", "", ""]
-        dead = Text(f"{stats.dead_channels}", style="bold red") if stats.dead_channels else ""
-        return [f"{stats.mean:.3g}", f"{stats.zero_fraction:.0%}", dead]
+    def _layer_name(self, layer: LayerInfo) -> str:
+        mark = "*" if layer.index in self.marked else ""
+        indent = INDENT * layer.depth
+        room = max(1, self.plan.width_of("Layer") - len(indent) - len(mark))
+        return indent + elide_middle(layer.short_name, room) + mark
+
+    def _texts(self, layer: LayerInfo) -> dict[str, str]:
+        """Every column's text for ``layer``, unelided."""
+        stats = self.stats.get(layer.index)
+        mark = "*" if layer.index in self.marked else ""
+        texts = {
+            "#": str(layer.index),
+            "Layer": INDENT * layer.depth + layer.short_name + mark,
+            "Type": short_type(layer.type),
+            "Output": format_shape(stats.shape if stats is not None and stats.shape else layer.output_shape[1:]),
+            "Params": format_count(layer.params),
+            "mean": "", "zero": "", "dead": "",
+        }
+        if stats is not None:
+            texts["mean"] = format_number(stats.mean)
+            texts["zero"] = format_percent(stats.zero_fraction)
+            texts["dead"] = format_dead(stats.dead_channels, stats.channels)
+        return texts

@@ -1,0 +1,37 @@
+"""Keys typed faster than the screens open (a paste, one `tmux send-keys`) still land."""
+
+from __future__ import annotations
+
+from textual import events
+
+from tests.functional.conftest import ready, wait_until
+
+SIZE = (120, 36)
+
+
+def type_burst(app, keys: str) -> None:
+    """Queue every key at once, as a terminal delivers a paste: nothing runs in between."""
+    for key in keys:
+        name = "enter" if key == "\r" else key
+        app.post_message(events.Key(name, key if key != "\r" else "\r"))
+
+
+async def test_channel_number_typed_in_one_burst_lands(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("down", "down", "down")  # conv_b: 12 channels
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 3)
+        type_burst(app, "c11\r")
+        await wait_until(pilot, lambda: app.screen is app.explorer and app.explorer.state.channel == 11, 10)
+        assert app.explorer.state.view == "channel"  # the 1s went to the prompt, not to the view keys
+
+
+async def test_channel_number_pressed_in_one_pilot_call_lands(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("down", "down", "down")
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 3)
+        await pilot.press("c", "1", "0", "enter")
+        await wait_until(pilot, lambda: app.screen is app.explorer and app.explorer.state.channel == 10, 10)
