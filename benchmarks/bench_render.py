@@ -146,8 +146,7 @@ def run(switches: int = SWITCHES) -> list[dict]:
     _warm_imports(activation)
 
     # First pass over the channels, shared style caches empty as at start-up.
-    for cache in (halfblock._SEGMENTS, halfblock._STYLES, halfblock._COLORS):  # a cold start
-        cache.clear()
+    halfblock.clear_caches()  # a cold start
     ours_first = time_switches(ours, activation, channels)
     plain_first = time_switches(plain, activation, channels)
     # Flipping among channels already seen (the caches now hold their colours).
