@@ -34,18 +34,19 @@ def palette_rgb() -> np.ndarray:
     return table
 
 
+BAYER_4 = np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]])
+
+
 @functools.cache
 def threshold_matrix() -> np.ndarray:
-    """(16, 16) thresholds in (0, 1): Bayer's bit-reversed order, laid out so that
-    every row and every column holds one threshold from each sixteenth of the
-    range (plus a fine offset growing along x); a column of cells averaged over
-    a few rows then tracks a horizontal ramp without steps going backwards."""
-    size = MATRIX_SIZE
-    bits = size.bit_length() - 1
-    bit_reversed = np.array([int(format(i, f"0{bits}b")[::-1], 2) for i in range(size)])
-    y, x = np.mgrid[0:size, 0:size]
-    order = size * bit_reversed[(x + 3 * y) % size] + x
-    return ((order + 0.5) / size**2).astype(np.float32)
+    """(16, 16) thresholds in (0, 1): Bayer's 4x4 pattern in every 4x4 block, its
+    columns rotated by one from each band of 4 rows to the next, so that every
+    column holds one threshold from each sixteenth of the range (plus a fine
+    offset growing along x). A column of cells averaged over a few rows then
+    tracks a horizontal ramp, where plain Bayer columns would jump about."""
+    y, x = np.mgrid[0:MATRIX_SIZE, 0:MATRIX_SIZE]
+    coarse = BAYER_4[y % 4, (x + y // 4) % 4]
+    return ((MATRIX_SIZE * coarse + x + 0.5) / MATRIX_SIZE**2).astype(np.float32)
 
 
 @functools.lru_cache(maxsize=16)
