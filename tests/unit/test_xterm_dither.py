@@ -132,3 +132,12 @@ def test_threshold_matrix_columns_hold_one_threshold_per_sixteenth():
 def test_unknown_colour_mode_is_refused():
     with pytest.raises(ValueError):
         HalfBlockRenderer(colours="16")
+
+
+def test_notice_only_for_terminals_short_of_truecolor():
+    from actviz_tui.ui.colour_notice import colour_notice
+
+    assert "256 colours" in colour_notice("256") and "COLORTERM=truecolor" in colour_notice("256")
+    assert "terminal-features ',*:RGB'" in colour_notice("256") and "',*:Tc'" in colour_notice("256")
+    assert "16 colours" in colour_notice("standard")
+    assert colour_notice("truecolor") is None and colour_notice(None) is None
