@@ -31,9 +31,11 @@ from rich_pixels import Pixels
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from rich.color import ColorSystem, ColorType  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 from actviz_tui.core import colormap  # noqa: E402
+from actviz_tui.ui import xterm_palette  # noqa: E402
 from actviz_tui.ui.widgets import halfblock  # noqa: E402
 from actviz_tui.ui.widgets.halfblock import HalfBlockImage  # noqa: E402
 
@@ -43,6 +45,8 @@ MAP_SIZE, CHANNELS = 148, 32
 CMAP = "viridis"
 SWITCHES = 64
 GOAL_MS, GOAL_SPEEDUP, GOAL_BYTES_RATIO = 5.0, 5.0, 0.6
+GOAL_256_LEVELS, GOAL_256_SLOWDOWN = 30, 1.5
+RAMP_CELLS, RAMP_ROWS = 80, 8
 
 
 def synthetic_activation(seed: int = 0, relu: bool = True) -> np.ndarray:
@@ -77,10 +81,14 @@ def _smooth(noise: np.ndarray, sigma: float) -> np.ndarray:
     return np.fft.ifft2(np.fft.fft2(noise) * kernel).real
 
 
-def ours(channel: np.ndarray) -> HalfBlockImage:
+def ours(channel: np.ndarray, colours: str = "truecolor") -> HalfBlockImage:
     vmin, vmax = colormap.value_range(channel)
     cells_w, cells_h = PANE_CELLS
-    return HalfBlockImage.from_values(channel, CMAP, vmin, vmax, cells_w, cells_h)
+    return HalfBlockImage.from_values(channel, CMAP, vmin, vmax, cells_w, cells_h, colours=colours)
+
+
+def ours_256(channel: np.ndarray) -> HalfBlockImage:
+    return ours(channel, "256")
 
 
 def plain(channel: np.ndarray) -> Pixels:
@@ -104,9 +112,9 @@ def render_ansi(console: Console, renderable) -> str:
     return buffer.getvalue()
 
 
-def _console() -> Console:
+def _console(color_system: str = "truecolor") -> Console:
     return Console(
-        file=io.StringIO(), color_system="truecolor", width=TERMINAL_W, legacy_windows=False
+        file=io.StringIO(), color_system=color_system, width=TERMINAL_W, legacy_windows=False
     )
 
 
@@ -115,9 +123,9 @@ class Timings(NamedTuple):
     cpu_ms: float  # this process's CPU time, mean per switch
 
 
-def time_switches(build: Callable, activation: np.ndarray, switches: int) -> Timings:
+def time_switches(build: Callable, activation: np.ndarray, switches: int, color_system: str = "truecolor") -> Timings:
     """Time channel switches: build the image and render it to ANSI, each."""
-    console = _console()
+    console = _console(color_system)
     wall = []
     cpu_start = time.process_time()
     for i in range(switches):
@@ -146,8 +154,7 @@ def run(switches: int = SWITCHES) -> list[dict]:
     _warm_imports(activation)
 
     # First pass over the channels, shared style caches empty as at start-up.
-    for cache in (halfblock._SEGMENTS, halfblock._STYLES, halfblock._COLORS):  # a cold start
-        cache.clear()
+    halfblock.clear_caches()  # a cold start
     ours_first = time_switches(ours, activation, channels)
     plain_first = time_switches(plain, activation, channels)
     # Flipping among channels already seen (the caches now hold their colours).
@@ -164,6 +171,13 @@ def run(switches: int = SWITCHES) -> list[dict]:
     dense_bytes = repaint_bytes(ours, dense)
     dense_plain_bytes = repaint_bytes(plain, dense)
 
+    # 256-colour terminals: dithered palette indices against the truecolor path, same run.
+    time_switches(ours_256, activation, channels, "256")  # first pass
+    switch_256 = time_switches(ours_256, activation, switches, "256")
+    truecolor_again = time_switches(ours, activation, switches)
+    slowdown = switch_256.median_ms / truecolor_again.median_ms
+    levels = {cmap: ramp_levels(cmap) for cmap in ("viridis", "gray")}
+
     return [
         result_row("channel switch median ms", ours_t.median_ms, plain_t.median_ms,
              f"<= {GOAL_MS:g} ms", ours_t.median_ms <= GOAL_MS),
@@ -177,7 +191,47 @@ def run(switches: int = SWITCHES) -> list[dict]:
         result_row("no-ReLU maps: switch median ms", dense_t.median_ms, dense_plain_t.median_ms,
              "info", None),
         result_row("no-ReLU maps: bytes per repaint", dense_bytes, dense_plain_bytes, "info", None),
+        result_row("256 colours: switch median ms (vs truecolor)", switch_256.median_ms,
+             truecolor_again.median_ms, f"<= {GOAL_256_SLOWDOWN:g}x", slowdown <= GOAL_256_SLOWDOWN),
+        *(result_row(f"256 colours: {cmap} ramp levels (vs undithered)", dithered, undithered,
+               f">= {GOAL_256_LEVELS}, rising", dithered >= GOAL_256_LEVELS and rising)
+          for cmap, (dithered, undithered, rising) in levels.items()),
     ]
+
+
+def ramp_levels(cmap: str) -> tuple[int, int, bool]:
+    """A horizontal ramp 80 cells wide on a 256-colour terminal: distinct column-averaged
+    luminance levels dithered and undithered (truecolor styles reduced by Rich), and
+    whether the dithered profile averaged over 4 x 8 cells never steps back."""
+    table = colormap.lut(cmap)
+    row = table[np.linspace(0, len(table) - 1, RAMP_CELLS).round().astype(int)]
+    rgb = np.repeat(row[None], 2 * RAMP_ROWS, axis=0)
+    dithered = _column_luminance(HalfBlockImage(rgb, colours="256"))
+    undithered = _column_luminance(HalfBlockImage(rgb))
+    rising = bool(np.all(np.diff(np.convolve(dithered, np.ones(4) / 4, mode="valid")) >= -1e-9))
+    return _distinct(dithered), _distinct(undithered), rising
+
+
+def _column_luminance(image: HalfBlockImage) -> np.ndarray:
+    """Mean luma of each cell column, from the palette colours the terminal gets."""
+    palette = xterm_palette.palette_rgb().astype(float) @ np.array([0.2126, 0.7152, 0.0722])
+    rows = []
+    for row in image.rows():
+        pairs = []
+        for segment in row:
+            bottom = _palette_index(segment.style.bgcolor)
+            top = bottom if segment.text[0] == " " else _palette_index(segment.style.color)
+            pairs += [(palette[top] + palette[bottom]) / 2] * len(segment.text)
+        rows.append(pairs)
+    return np.mean(rows, axis=0)
+
+
+def _palette_index(color) -> int:
+    return color.number if color.type is ColorType.EIGHT_BIT else color.downgrade(ColorSystem.EIGHT_BIT).number
+
+
+def _distinct(profile: np.ndarray) -> int:
+    return len(np.unique(profile.round(6)))
 
 
 def _warm_imports(activation: np.ndarray) -> None:

@@ -38,6 +38,14 @@ def ready(app) -> bool:
     return explorer is not None and explorer.activation is not None and bool(explorer.query_one("#layers").stats)
 
 
+@pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch):
+    """Pictures are drawn for the terminal's colours: pin them, whatever TERM the tests run under."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
+
+
 @pytest.fixture
 def make_app():
     from actviz_tui.ui.app import ActvizApp

@@ -6,11 +6,13 @@ import functools
 
 import numpy as np
 from rich.segment import Segment
+from textual.filter import LineFilter
 from textual.strip import Strip
 from textual.widget import Widget
 
 from actviz_tui.core import colormap
 from actviz_tui.ui.widgets.halfblock import HalfBlockRenderer
+from actviz_tui.ui.widgets.heatmap_view import colour_mode, without_ansi_conversion
 
 
 class ColorLegend(Widget):
@@ -35,19 +37,22 @@ class ColorLegend(Widget):
         if not self.has_range or width < 1:
             return Strip.blank(width)
         if y == 0:
-            return colour_bar(self.cmap, width)
+            return colour_bar(self.cmap, width, colour_mode(self))
         if y == 1:
             return Strip([Segment(value_labels(self.vmin, self.vmax, width))]).extend_cell_length(width)
         return Strip.blank(width)
 
+    def get_line_filters(self) -> list[LineFilter]:
+        return without_ansi_conversion(super().get_line_filters())
+
 
 @functools.lru_cache(maxsize=32)
-def colour_bar(cmap: str, width: int) -> Strip:
+def colour_bar(cmap: str, width: int, colours: str = "truecolor") -> Strip:
     """One row of the colormap, drawn by the half-block renderer like every picture."""
     table = colormap.lut(cmap)
     indices = np.linspace(0, len(table) - 1, width).astype(int)
     rgb = np.repeat(table[indices][None], 2, axis=0)  # top and bottom pixel alike
-    [row] = HalfBlockRenderer().render_rows(rgb)
+    [row] = HalfBlockRenderer(colours=colours).render_rows(rgb)
     return Strip(row, width)
 
 

@@ -6,6 +6,10 @@ app calls ``render_rows(rgb)`` on numpy arrays directly (no PIL round trip)
 and hands the rows to Textual's line API. Segments are built from numpy run
 keys, with horizontal runs of identical cells merged into one Segment, so
 repainting is cheap and writes few bytes.
+
+With ``colours="256"`` (terminals without truecolor) the picture is first
+dithered onto the xterm palette and cells carry palette indices, emitted as
+``Color.from_ansi`` so Rich does not re-map them to its own nearest colour.
 """
 
 from __future__ import annotations
@@ -22,12 +26,13 @@ from rich.style import Style
 from rich_pixels import Renderer
 
 from actviz_tui.core import colormap
+from actviz_tui.ui import xterm_palette
 
 UPPER_HALF = "\u2580"  # "▀": foreground paints the top pixel, background the bottom
 RGB = tuple[int, int, int]
 
 # A cell is keyed by its colour pair, top << 25 | bottom, colours packed
-# 0xRRGGBB; a bottom of _DEFAULT_BG means "terminal default background".
+# 0xRRGGBB (or a palette index in 256-colour mode); a bottom of _DEFAULT_BG means "terminal default background".
 # A run of cells is keyed by its pair << 12 | its length (runs are cut at
 # _MAX_RUN cells), which still fits in 64 bits.
 _DEFAULT_BG = 1 << 24
@@ -35,18 +40,22 @@ _PAIR_SHIFT = 25
 _LENGTH_BITS = 12
 _MAX_RUN = (1 << _LENGTH_BITS) - 1
 _NEWLINE_KEY = 1 << 63
+COLOUR_MODES = ("truecolor", "256")
 
 
 class HalfBlockRenderer(Renderer):
     """Draws an RGB picture as W cells by ceil(H / 2) rows of "▀".
 
     ``background`` fills the missing bottom pixel of an odd last row (None:
-    the terminal's own background).
+    the terminal's own background). ``colours``: "truecolor" or "256".
     """
 
-    def __init__(self, *, background: RGB | None = (0, 0, 0)) -> None:
+    def __init__(self, *, background: RGB | None = (0, 0, 0), colours: str = "truecolor") -> None:
         super().__init__()
+        if colours not in COLOUR_MODES:
+            raise ValueError(f"colours must be one of {COLOUR_MODES}, got {colours!r}")
         self.background = background
+        self.colours = colours
 
     def render(self, image: Image, resize: tuple[int, int] | None) -> list[Segment]:
         """rich-pixels' entry point: every row's segments, each row ended by a newline."""
@@ -56,7 +65,11 @@ class HalfBlockRenderer(Renderer):
 
     def render_segments(self, rgb: np.ndarray) -> list[Segment]:
         rgb = _checked_rgb(rgb)
-        return _build_segments(rgb, self.background)
+        if self.colours == "256":
+            pad = None if self.background is None else xterm_palette.nearest_index(self.background)
+            return _build_segments(xterm_palette.dither_indices(rgb), pad, _CACHES["256"])
+        pad = None if self.background is None else _pack(self.background)
+        return _build_segments(_packed_rgb(rgb), pad, _CACHES["truecolor"])
 
     def render_rows(self, rgb: np.ndarray) -> list[list[Segment]]:
         """The segments of each terminal row, without newlines (for Textual's line API)."""
@@ -66,19 +79,20 @@ class HalfBlockRenderer(Renderer):
 class HalfBlockImage:
     """A picture drawn by HalfBlockRenderer: W cells by ceil(H / 2) rows; a Rich renderable."""
 
-    def __init__(self, rgb: np.ndarray, *, background: RGB | None = (0, 0, 0)) -> None:
+    def __init__(self, rgb: np.ndarray, *, background: RGB | None = (0, 0, 0), colours: str = "truecolor") -> None:
         rgb = _checked_rgb(rgb)
         self.width: int = rgb.shape[1]
         self.height: int = (rgb.shape[0] + 1) // 2
-        self._segments = HalfBlockRenderer(background=background).render_segments(rgb)
+        self._segments = HalfBlockRenderer(background=background, colours=colours).render_segments(rgb)
 
     @classmethod
     def from_values(
         cls, values2d: np.ndarray, cmap: str, vmin: float, vmax: float, cells_w: int, cells_h: int,
-        *, background: RGB | None = (0, 0, 0),
+        *, background: RGB | None = (0, 0, 0), colours: str = "truecolor",
     ) -> "HalfBlockImage":
         """Colour a 2-D map and fit it, aspect kept, into a cells_w x cells_h box."""
-        return cls(fitted_map_rgb(values2d, cmap, vmin, vmax, cells_w, cells_h), background=background)
+        rgb = fitted_map_rgb(values2d, cmap, vmin, vmax, cells_w, cells_h)
+        return cls(rgb, background=background, colours=colours)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return self._segments  # every row, each ended by Segment.line()
@@ -112,21 +126,25 @@ def _checked_rgb(rgb: np.ndarray) -> np.ndarray:
     return rgb
 
 
-def _build_segments(rgb: np.ndarray, background: RGB | None) -> list[Segment]:
-    run_keys = _run_keys(_cell_keys(rgb, background))
-    get = _SEGMENTS.get
-    return [get(key) or _remember_segment(key) for key in run_keys.tolist()]
+def _build_segments(colours: np.ndarray, pad_colour: int | None, cache: "_StyleCache") -> list[Segment]:
+    run_keys = _run_keys(_cell_keys(colours, pad_colour))
+    get = cache.segments.get
+    return [get(key) or cache.remember_segment(key) for key in run_keys.tolist()]
 
 
-def _cell_keys(rgb: np.ndarray, background: RGB | None) -> np.ndarray:
-    """(rows, W) uint64 colour-pair keys, padding an odd last row."""
-    packed = (
+def _packed_rgb(rgb: np.ndarray) -> np.ndarray:
+    return (
         (rgb[..., 0].astype(np.uint64) << np.uint64(16))
         | (rgb[..., 1].astype(np.uint64) << np.uint64(8))
         | rgb[..., 2].astype(np.uint64)
     )
+
+
+def _cell_keys(colours: np.ndarray, pad_colour: int | None) -> np.ndarray:
+    """(rows, W) uint64 colour-pair keys from (H, W) colour numbers, padding an odd last row."""
+    packed = colours.astype(np.uint64, copy=False)
     if packed.shape[0] % 2:
-        pad_value = _DEFAULT_BG if background is None else _pack(background)
+        pad_value = _DEFAULT_BG if pad_colour is None else pad_colour
         pad = np.full((1, packed.shape[1]), pad_value, dtype=np.uint64)
         packed = np.concatenate([packed, pad])
     return (packed[0::2] << np.uint64(_PAIR_SHIFT)) | packed[1::2]
@@ -149,51 +167,69 @@ def _run_keys(cell_keys: np.ndarray) -> np.ndarray:
 
 # Shared across images: colormap pictures reuse the same few thousand runs,
 # and a shared Style keeps the ANSI codes Rich caches on it from frame to frame.
-_SEGMENTS: dict[int, Segment] = {}
-_STYLES: dict[int, tuple[str, Style]] = {}
-_COLORS: dict[int, Color] = {}
+# One cache per colour mode: the same number means 0xRRGGBB in one, an index in the other.
 _MAX_CACHED = 1 << 15  # about 16 MB when full
 
 
-def _remember_segment(run_key: int) -> Segment:
-    if len(_SEGMENTS) >= _MAX_CACHED:
-        _SEGMENTS.clear()
-    if run_key == _NEWLINE_KEY:
-        segment = Segment.line()
-    else:
-        glyph, style = _glyph_and_style(run_key >> _LENGTH_BITS)
-        segment = Segment(glyph * (run_key & _MAX_RUN), style)
-    _SEGMENTS[run_key] = segment
-    return segment
+class _StyleCache:
+    def __init__(self, make_color) -> None:
+        self.make_color = make_color
+        self.segments: dict[int, Segment] = {}
+        self.styles: dict[int, tuple[str, Style]] = {}
+        self.colors: dict[int, Color] = {}
+
+    def clear(self) -> None:
+        for cache in (self.segments, self.styles, self.colors):
+            cache.clear()
+
+    def remember_segment(self, run_key: int) -> Segment:
+        if len(self.segments) >= _MAX_CACHED:
+            self.segments.clear()
+        if run_key == _NEWLINE_KEY:
+            segment = Segment.line()
+        else:
+            glyph, style = self.glyph_and_style(run_key >> _LENGTH_BITS)
+            segment = Segment(glyph * (run_key & _MAX_RUN), style)
+        self.segments[run_key] = segment
+        return segment
+
+    def glyph_and_style(self, pair: int) -> tuple[str, Style]:
+        cached = self.styles.get(pair)
+        if cached is None:
+            if len(self.styles) >= _MAX_CACHED:
+                self.styles.clear()
+            cached = self.styles[pair] = self._make_glyph_and_style(pair)
+        return cached
+
+    def _make_glyph_and_style(self, pair: int) -> tuple[str, Style]:
+        top, bottom = pair >> _PAIR_SHIFT, pair & ((1 << _PAIR_SHIFT) - 1)
+        if bottom == _DEFAULT_BG:
+            return UPPER_HALF, Style.from_color(self.color(top))
+        if top == bottom:
+            # A space with only a background is shorter on the wire than "▀" with both.
+            return " ", Style.from_color(bgcolor=self.color(bottom))
+        return UPPER_HALF, Style.from_color(self.color(top), self.color(bottom))
+
+    def color(self, number: int) -> Color:
+        color = self.colors.get(number)
+        if color is None:
+            if len(self.colors) >= _MAX_CACHED:
+                self.colors.clear()
+            color = self.colors[number] = self.make_color(number)
+        return color
 
 
-def _glyph_and_style(pair: int) -> tuple[str, Style]:
-    cached = _STYLES.get(pair)
-    if cached is None:
-        if len(_STYLES) >= _MAX_CACHED:
-            _STYLES.clear()
-        cached = _STYLES[pair] = _make_glyph_and_style(pair)
-    return cached
+def _rgb_color(packed: int) -> Color:
+    return Color.from_rgb(packed >> 16, (packed >> 8) & 0xFF, packed & 0xFF)
 
 
-def _make_glyph_and_style(pair: int) -> tuple[str, Style]:
-    top, bottom = pair >> _PAIR_SHIFT, pair & ((1 << _PAIR_SHIFT) - 1)
-    if bottom == _DEFAULT_BG:
-        return UPPER_HALF, Style.from_color(_color(top))
-    if top == bottom:
-        # A space with only a background is shorter on the wire than "▀" with both.
-        return " ", Style.from_color(bgcolor=_color(bottom))
-    return UPPER_HALF, Style.from_color(_color(top), _color(bottom))
+_CACHES = {"truecolor": _StyleCache(_rgb_color), "256": _StyleCache(Color.from_ansi)}
 
 
-def _color(packed: int) -> Color:
-    color = _COLORS.get(packed)
-    if color is None:
-        if len(_COLORS) >= _MAX_CACHED:
-            _COLORS.clear()
-        red, green, blue = packed >> 16, (packed >> 8) & 0xFF, packed & 0xFF
-        color = _COLORS[packed] = Color.from_rgb(red, green, blue)
-    return color
+def clear_caches() -> None:
+    """Empty the shared segment and style caches (benchmarks: a cold start)."""
+    for cache in _CACHES.values():
+        cache.clear()
 
 
 def _pack(rgb: Iterable[int]) -> int:

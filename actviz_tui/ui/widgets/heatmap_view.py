@@ -13,6 +13,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from actviz_tui.core import colormap
+from actviz_tui.ui.colour_notice import announce_colours_once
 from actviz_tui.ui.widgets.halfblock import HalfBlockImage
 
 
@@ -71,9 +72,7 @@ class HeatmapView(Widget):
         return (max((width - picture_w) // 2, 0), max((height - picture_h) // 2, 0))
 
     def get_line_filters(self) -> list[LineFilter]:
-        # Our colours are all RGB already: converting ANSI colours would only
-        # re-copy every segment of every row on each frame.
-        return [f for f in super().get_line_filters() if not isinstance(f, ANSIToTruecolor)]
+        return without_ansi_conversion(super().get_line_filters())
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
@@ -112,10 +111,23 @@ class HeatmapView(Widget):
         return self._picture
 
     def _build(self, width: int, height: int) -> HalfBlockImage:
+        colours = colour_mode(self)
+        announce_colours_once(self.app)
         if self._values is not None:
             vmin, vmax = self._range
-            return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height)
-        return HalfBlockImage(fit_rgb(self._rgb, width, height * 2))
+            return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height, colours=colours)
+        return HalfBlockImage(fit_rgb(self._rgb, width, height * 2), colours=colours)
+
+
+def colour_mode(widget: Widget) -> str:
+    """"256" when the terminal has 256 colours (pictures are then dithered), else "truecolor"."""
+    return "256" if widget.app.console.color_system == "256" else "truecolor"
+
+
+def without_ansi_conversion(filters) -> list[LineFilter]:
+    """Our colours are final: RGB, or palette indices that Textual's ANSI filter
+    would turn back into RGB (and it would re-copy every segment of every frame)."""
+    return [f for f in filters if not isinstance(f, ANSIToTruecolor)]
 
 
 def wrapped(text: str, width: int) -> list[str]:

@@ -1,0 +1,35 @@
+"""The one-time notice that the terminal shows fewer than 16 million colours."""
+
+from __future__ import annotations
+
+import weakref
+
+from textual.app import App
+
+COLOURS_OF = {"256": "256 colours", "standard": "16 colours"}
+
+
+def colour_notice(color_system: str | None) -> str | None:
+    """What to tell the user about the terminal's colours; None for truecolor (or no colour at all)."""
+    colours = COLOURS_OF.get(color_system or "")
+    if colours is None:
+        return None
+    drawn = "maps are dithered" if color_system == "256" else "maps lose detail"
+    return (
+        f"This terminal reports {colours}: {drawn}. For full colour, start actviz with "
+        "COLORTERM=truecolor (SSH does not forward it); in tmux also run "
+        "set -as terminal-features ',*:RGB' (tmux < 3.2: terminal-overrides ',*:Tc')."
+    )
+
+
+_ANNOUNCED: weakref.WeakSet[App] = weakref.WeakSet()
+
+
+def announce_colours_once(app: App) -> None:
+    """Called as pictures are drawn, so the notice shows with the first one, not behind a slow model load."""
+    if app in _ANNOUNCED:
+        return
+    _ANNOUNCED.add(app)
+    text = colour_notice(app.console.color_system)
+    if text:
+        app.notify(text, title="colours", timeout=12)
