@@ -51,7 +51,7 @@ def run_export(args: argparse.Namespace) -> int:
 def figure_requests(session, args: argparse.Namespace) -> list:
     """The figures asked for on the command line, in FIGURE_KINDS order (the
     ``--layer`` groups where the layer kinds are), no repeats."""
-    from actviz_tui.cli import option_dest
+    from actviz_tui.commands.export_options import option_dest
     from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 
     requests: list[FigureRequest] = []

@@ -4,70 +4,17 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+from tests.e2e.conftest import SAMPLE_MODEL, actviz_command
+
 UPPER_HALF = "\u2580"
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-
-class TmuxSession:
-    def __init__(self, command: str, width: int = 120, height: int = 36):
-        self.name = f"actviz-{uuid.uuid4().hex[:8]}"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-             f"cd {REPO} && {command}; echo EXIT=$?; sleep 30"],
-            check=True,
-        )
-
-    def screen(self, colours: bool = False) -> str:
-        args = ["tmux", "capture-pane", "-p", "-t", self.name] + (["-e"] if colours else [])
-        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-    def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def wait_for(self, text: str, timeout: float = 90.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
-
-
-@pytest.fixture
-def tmux():
-    sessions = []
-
-    def start(command: str, **size) -> TmuxSession:
-        session = TmuxSession(command, **size)
-        sessions.append(session)
-        return session
-
-    yield start
-    for session in sessions:
-        session.close()
-
-
-def actviz_command(*args: str) -> str:
-    # A 256-colour terminal without truecolor, as in plain tmux over SSH.
-    return f"env -u COLORTERM TERM=screen-256color {sys.executable} -m actviz_tui " + " ".join(args)
 
 
 @pytest.mark.skipif(not SAMPLE_MODEL.exists(), reason="sample model not built")
@@ -90,13 +37,11 @@ def test_sample_model_session_keys_and_clean_quit(tmux):
         assert noise not in final
 
 
-def test_bad_model_path_is_explained_in_the_app(tmux):
+def test_bad_model_path_is_one_line_before_the_ui_opens(tmux):
     term = tmux(actviz_command("no_such_model.h5"), width=100, height=24)
-    screen = term.wait_for("model file not found: no_such_model.h5")
-    assert "press q to quit" in screen
-    term.keys("q")
-    final = term.wait_for("EXIT=0")
-    assert "Traceback" not in final
+    final = term.wait_for("EXIT=1")
+    assert "actviz: error: model file not found: no_such_model.h5" in final
+    assert "Traceback" not in final and "\x1b[?1049h" not in final  # the UI never took the screen
 
 
 SGR = re.compile(r"\x1b\[([0-9;]*)m")

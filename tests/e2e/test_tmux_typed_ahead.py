@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_tmux_session import SAMPLE_MODEL, actviz_command, pytestmark, tmux  # noqa: F401
+import shutil
 
-pytestmark = pytestmark  # slow, and only where tmux is installed
+from tests.e2e.conftest import SAMPLE_MODEL, actviz_command
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
 
 
 @pytest.mark.skipif(not SAMPLE_MODEL.exists(), reason="sample model not built")
-def test_channel_number_sent_in_one_burst_lands(tmux):  # noqa: F811
+def test_channel_number_sent_in_one_burst_lands(tmux):
     term = tmux(actviz_command(), width=120, height=36)
     term.wait_for("channel 0/32")
     term.keys("c15", "Enter")  # one send-keys: the terminal delivers c, 1, 5, Enter together

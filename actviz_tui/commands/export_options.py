@@ -1,0 +1,163 @@
+"""``actviz export``'s options, built from the export's table of figure kinds.
+
+``--channel`` and ``--all-channels`` bind to the ``--layer`` before them; every
+kind with a ``CliOption`` gets its flag (and its extras) from ``FIGURE_KINDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from actviz_tui.commands.common_options import VersionAction, add_model_options
+
+
+@dataclass
+class LayerGroup:
+    """One --layer option with the channel options that follow it."""
+
+    layers: list[str]
+    channels: list[int] = field(default_factory=list)
+    all_channels: bool = False
+
+
+class _LayerGroupAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.layers = [*namespace.layers, *values]
+        namespace.layer_groups = [*namespace.layer_groups, LayerGroup(list(values))]
+
+
+class _ChannelsAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.channels = [*namespace.channels, *values]
+        if namespace.layer_groups:
+            namespace.layer_groups[-1].channels.extend(values)
+        else:
+            namespace.stray_channels = True
+
+
+class _AllChannelsAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.all_channels = True
+        if namespace.layer_groups:
+            namespace.layer_groups[-1].all_channels = True
+        else:
+            namespace.stray_channels = True
+
+
+def export_parser() -> argparse.ArgumentParser:
+    from actviz_tui.core.colormap import COLORMAP_NAMES
+    from actviz_tui.core.export import DEFAULT_DPI, FIGURE_KINDS, MAX_DPI, MIN_DPI
+    from actviz_tui.core.value_ranges import SCALES
+
+    # Kinds with an option of their own (the others are asked for with --layer).
+    own_options = [kind.option for kind in FIGURE_KINDS.values() if kind.option is not None]
+
+    class ExportParser(argparse.ArgumentParser):
+        """Checks how the figure options combine once all are parsed (exit 2)."""
+
+        def parse_known_args(self, args=None, namespace=None):
+            parsed, extras = super().parse_known_args(args, namespace)
+            if not extras:
+                if (parsed.channels or parsed.all_channels) and not parsed.layers:
+                    self.error("--channel and --all-channels need --layer")
+                if parsed.stray_channels:
+                    self.error("--channel and --all-channels go after the --layer they are for")
+                if any(group.channels and group.all_channels for group in parsed.layer_groups):
+                    self.error("one --layer cannot take both --channel and --all-channels")
+                if not parsed.layers and not any(_given(parsed, option.flag) for option in own_options):
+                    flags = ["--layer", *(option.flag for option in own_options)]
+                    self.error(f"nothing to draw: give {', '.join(flags[:-1])} or {flags[-1]}")
+                for option in own_options:
+                    for extra in option.extras:
+                        if _given(parsed, extra.flag) and not _given(parsed, option.flag):
+                            self.error(f"{extra.flag} needs {option.flag}")
+            return parsed, extras
+
+    def count(text: str, least: int = 0, most: int | None = None) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least or (most is not None and value > most):
+            span = f"{least}-{most}" if most is not None else f">= {least}"
+            raise argparse.ArgumentTypeError(f"expected a number {span}, got {value}")
+        return value
+
+    def channel(text: str) -> int:
+        return count(text)
+
+    def positive(text: str) -> int:
+        return count(text, 1)
+
+    def dpi(text: str) -> int:
+        return count(text, MIN_DPI, MAX_DPI)
+
+    parser = ExportParser(
+        prog="actviz export",
+        description="Write activation figures as PNG files (one path per line on stdout).",
+        epilog="examples:\n"
+        "  actviz export model.h5 x.png --layer conv2d_1 --channel 29\n"
+        "  actviz export model.h5 x.png --layer conv2d_1 --channel 4 29 --layer conv2d_2 --all-channels\n"
+        "  actviz export model.h5 x.png --layer 4 --scale layer --out figs\n"
+        "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data\n"
+        "  actviz export model.h5 --filters conv2d conv2d_1 --with-data",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action=VersionAction)
+    parser.add_argument("model", type=Path, help=".keras or .h5 model")
+    parser.add_argument("image", type=Path, nargs="?", help="input image (not needed for --filters alone)")
+    figures = parser.add_argument_group("figures (at least one)")
+    parser.set_defaults(layer_groups=[], stray_channels=False)
+    figures.add_argument(
+        "--layer", dest="layers", action=_LayerGroupAction, nargs="+", default=[], metavar="NAME_OR_INDEX",
+        help="layer(s) to draw, by name or table row (see 'actviz summary'); repeatable",
+    )
+    figures.add_argument(
+        "--channel", dest="channels", action=_ChannelsAction, nargs="+", type=channel, default=[], metavar="N",
+        help="after --layer: one figure per channel N (0-based) of the layer(s) of that --layer",
+    )
+    figures.add_argument(
+        "--all-channels", action=_AllChannelsAction, nargs=0, default=False,
+        help="after --layer: every channel of its layer(s) in one grid (the default)",
+    )
+    for option in own_options:
+        if option.metavar is None:
+            figures.add_argument(option.flag, action="store_true", help=option.help)
+        else:
+            figures.add_argument(
+                option.flag, action="extend", nargs="+", type=channel if option.takes == "channels" else str,
+                default=[], metavar=option.metavar, help=option.help,
+            )
+        for extra in option.extras:
+            figures.add_argument(extra.flag, type=positive if extra.value == "count" else str, metavar=extra.metavar,
+                                 default=None, help=extra.help)
+    output = parser.add_argument_group("output")
+    output.add_argument("--out", type=Path, default=Path("actviz-export"), metavar="DIR",
+                        help="folder for the files, created if needed (default: actviz-export)")
+    output.add_argument("--cmap", choices=COLORMAP_NAMES, default="viridis", help="colormap (default: viridis)")
+    output.add_argument(
+        "--scale", choices=SCALES, default=SCALES[0],
+        help="channel: each channel its own min-max (default); layer: one range per layer, colour = value",
+    )
+    output.add_argument(
+        "--dpi", type=dpi, default=DEFAULT_DPI, metavar="N",
+        help=f"resolution, {MIN_DPI}-{MAX_DPI} (default: {DEFAULT_DPI})",
+    )
+    output.add_argument("--with-data", action="store_true",
+                        help="also write each figure's values as .npy plus a .json sidecar (same name)")
+    output.add_argument("--overwrite", action="store_true",
+                        help="replace existing files (default: new files get name-2.png, name-3.png, ...)")
+    add_model_options(parser)
+    return parser
+
+
+def option_dest(flag: str) -> str:
+    """The argparse attribute of an option: ``--across-layers`` -> ``across_layers``."""
+    return flag.lstrip("-").replace("-", "_")
+
+
+def _given(parsed: argparse.Namespace, flag: str) -> bool:
+    value = getattr(parsed, option_dest(flag))
+    return value is not None and value is not False and value != []
