@@ -1,0 +1,1 @@
+"""The CLI's sub-commands: explore, summary, export, and their options."""

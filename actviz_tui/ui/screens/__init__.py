@@ -1,0 +1,1 @@
+"""Whole screens and modal dialogs: the explorer, export, help, prompts."""

@@ -89,7 +89,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
                         yield view(lambda: self.session).data_bind(ExplorerScreen.state, ExplorerScreen.layer_data)
         yield Static("enlarge the terminal (at least 60x16)", id="too-small")
         yield TextLine(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for view in self.query(ExplorerView):

@@ -1,0 +1,1 @@
+"""Widgets: the layer table and filter, the half-block renderer, heatmaps, legend, text lines."""
