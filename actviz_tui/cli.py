@@ -106,6 +106,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         "--size", type=parse_size, metavar="HxW", default=None,
         help="input size for models whose input size is free (default: the image's, at most 512 px)",
     )
+    group.add_argument("--labels", type=Path, metavar="FILE", default=None,
+                       help="class names: one per line, a JSON list, or a JSON object index -> name")
     group.add_argument(
         "--cache-mb", type=float, metavar="MB", default=None,
         help="memory budget for cached activations (default: $ACTVIZ_CACHE_MB or 512)",

@@ -16,6 +16,7 @@ def session_options(args: argparse.Namespace) -> SessionOptions:
         image_input=args.image_input,
         size=args.size,
         cache_bytes=cache_bytes,
+        labels=getattr(args, "labels", None),
     )
 
 

@@ -16,6 +16,7 @@ from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
 from actviz_tui.core.image_input import load_model_input
 from actviz_tui.core.layer_graph import InputInfo, LayerInfo, trace_model
 from actviz_tui.core.model_loading import load_model
+from actviz_tui.core.predictions import load_labels
 from actviz_tui.core.session_options import SessionOptions
 
 
@@ -35,6 +36,7 @@ class ModelSession:
         self.inputs: list[InputInfo] = traced.input_infos
         self.probe = ActivationProbe(traced, options.cache_bytes)
         self._check_image_input(options.image_input)
+        self.labels: dict[int, str] | None = load_labels(options.labels) if options.labels else None
         self.image_path: Path | None = None
         self.model_input: np.ndarray | None = None  # (H, W, C), preprocessed
         self._stats: dict[int, ActivationStats] = {}

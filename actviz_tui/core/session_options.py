@@ -33,3 +33,4 @@ class SessionOptions:
     image_input: int | None = None  # which model input gets the image; None: the first image-like one
     size: tuple[int, int] | None = None  # (H, W) for models whose input size is None
     cache_bytes: int | None = None  # None: ACTVIZ_CACHE_MB or the default
+    labels: str | None = None  # class names file (--labels); None: ImageNet names for 1000 units
