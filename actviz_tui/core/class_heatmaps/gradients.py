@@ -3,7 +3,8 @@ from the Keras backend's own autodiff: TensorFlow ``GradientTape``, JAX
 ``jax.value_and_grad``, PyTorch ``autograd``.
 
 ``maps_and_gradients(graph, inputs, class_index) -> (maps, gradients, logits)``:
-maps and gradients (H, W, C) of the first sample, the logits (units,) as numpy.
+maps and gradients (H, W, C) of the first sample (gradients None where the
+score does not depend on the layer), the logits (units,) as numpy.
 The gradient is taken with respect to the ``delta`` input of the score graph
 (see score_graph), which equals the gradient with respect to the maps.
 """
@@ -22,7 +23,7 @@ def maps_and_gradients(graph, inputs: list[np.ndarray], class_index: int):
     compute = {"tensorflow": _tensorflow, "jax": _jax, "torch": _torch}[backend_name()]
     tensors = [keras.ops.convert_to_tensor(array) for array in inputs]  # Keras refuses arrays mixed with tensors
     maps, gradients, logits = compute(graph.model, tensors, delta, class_index)
-    return maps[0], gradients[0], logits[0]
+    return maps[0], None if gradients is None else gradients[0], logits[0]
 
 
 def _tensorflow(model, inputs, delta, class_index):
