@@ -63,7 +63,9 @@ def figure_requests(session, args: argparse.Namespace) -> list:
                 layers_done = True
             continue
         given = getattr(args, option_dest(option.flag))
-        if option.metavar is not None:
+        if option.requests is not None:
+            requests.extend(option.requests(args))
+        elif option.metavar is not None:
             requests.extend(FigureRequest(kind.name, channel=channel) for channel in given)
         elif given:
             count = getattr(args, option_dest(option.count_flag)) if option.count_flag else None

@@ -18,7 +18,7 @@ For the views, the exporter and the CLI:
     result.method, result.reason   # the method used and why (the default is explained)
     result.layer_row, result.layer_name, result.class_index, result.label
     result.score        # the class logit; result.probability: the model's output for it
-    result.title        # "HiResCAM — max_pooling2d_3 — class 0 1"
+    result.title        # "HiResCAM — max_pooling2d_3 — class 0 p=1.0000 (logit 38.5)"
     result.note         # "" or a warning (all gradients zero: blank heatmap)
 
 - ``method=None``: ``default_method(session, row)`` (HiResCAM for a Flatten +
@@ -31,20 +31,26 @@ For the views, the exporter and the CLI:
   range), ``CamLayerError`` (a layer without spatial maps), ``GradientError``
   (undefined or NaN gradient), ``LayerLookupError``, ``NotAnImageModelError``.
 - Holds ``session.lock`` while it runs the model; call it from a worker.
+- ``CAM_COLORMAPS``: the overlay's colormaps (jet, turbo, inferno);
+  ``figures.class_heatmap_figure(image, heatmap, title=..., cmap=...)`` draws
+  the exported overlay; ``check_class(session, index)`` validates a typed class
+  without running the model (``output_units(session)``: how many there are).
 """
 
 from __future__ import annotations
 
 import weakref
 
-from actviz_tui.core.class_heatmaps.engine import METHODS, ClassHeatmap, ClassHeatmaps
+from actviz_tui.core.class_heatmaps.engine import CAM_COLORMAPS, METHODS, ClassHeatmap, ClassHeatmaps
 from actviz_tui.core.class_heatmaps.perturbation import CamCancelled
 from actviz_tui.core.class_heatmaps.targets import (
     MethodChoice,
     cam_layers,
     default_cam_layer,
     default_method,
+    check_class,
     head_kind,
+    output_units,
     resolve_cam_layer,
 )
 
@@ -65,6 +71,6 @@ def class_heatmap(session, method=None, class_index=None, layer=None, output=0, 
 
 
 __all__ = [
-    "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers", "class_heatmap",
-    "default_cam_layer", "default_method", "head_kind", "heatmaps_for", "resolve_cam_layer",
+    "CAM_COLORMAPS", "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers", "class_heatmap",
+    "check_class", "default_cam_layer", "default_method", "head_kind", "output_units", "heatmaps_for", "resolve_cam_layer",
 ]

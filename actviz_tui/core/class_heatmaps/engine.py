@@ -11,10 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from actviz_tui.core.class_heatmaps import gradient_methods, perturbation
+from actviz_tui.core.class_heatmaps.geometry import cell_geometry
 from actviz_tui.core.class_heatmaps.gradients import maps_and_gradients
 from actviz_tui.core.class_heatmaps.resize import normalised, resize_bilinear
 from actviz_tui.core.class_heatmaps.score_graph import ScoreGraph, build_score_graph
-from actviz_tui.core.class_heatmaps.targets import MethodChoice, default_method, resolve_cam_layer
+from actviz_tui.core.class_heatmaps.targets import MethodChoice, class_error, default_method, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError, ClassIndexError, GradientError, NotAnImageModelError
 from actviz_tui.core.predictions import default_labels
 
@@ -26,6 +27,7 @@ METHODS = {
     "scorecam": ("Score-CAM", False),
     "occlusion": ("occlusion", False),
 }
+CAM_COLORMAPS = ("jet", "turbo", "inferno")  # for the overlay (the view cycles them)
 GRADIENT_METHODS = {
     "gradcam": gradient_methods.gradcam,
     "gradcam++": gradient_methods.gradcam_plus_plus,
@@ -50,9 +52,12 @@ class ClassHeatmap:
 
     @property
     def title(self) -> str:
-        what = self.label or f"class {self.class_index}"
-        shown = self.probability if self.probability is not None else self.score
-        return f"{METHODS[self.method][0]} \u2014 {self.layer_name} \u2014 {what} {shown:.4g}"
+        what = f"class {self.class_index}" + (f" {self.label}" if self.label else "")
+        if self.probability is not None:
+            what += f" p={self.probability:.4f} (logit {self.score:.3g})"
+        else:
+            what += f" score {self.score:.4g}"
+        return f"{METHODS[self.method][0]} \u2014 {self.layer_name} \u2014 {what}"
 
 
 class ClassHeatmaps:
@@ -81,8 +86,9 @@ class ClassHeatmaps:
                                               should_stop)
             probability = self._probability(logits, index, graph.activation)
         height, width = inputs[image_index].shape[1:3]
-        heatmap = normalised(resize_bilinear(layer_map, height, width))
         occluding = choice.method == "occlusion"
+        geometry = None if occluding else cell_geometry(session, row)
+        heatmap = normalised(resize_bilinear(layer_map, height, width, geometry))
         return ClassHeatmap(
             choice.method, choice.reason, None if occluding else row,
             "input" if occluding else session.layers[row].name, output, index, self._label(index, logits.size),
@@ -127,7 +133,7 @@ class ClassHeatmaps:
         if asked is None:
             return int(np.argmax(logits))
         if not 0 <= asked < logits.size:
-            raise ClassIndexError(f"no class {asked}: the output has {logits.size} unit(s) (0-{logits.size - 1})")
+            raise ClassIndexError(class_error(asked, logits.size))
         return int(asked)
 
     @staticmethod

@@ -19,16 +19,23 @@ def min_max(maps: np.ndarray) -> np.ndarray:
     return np.where(span > 0, (maps - low) / np.where(span > 0, span, 1.0), 0.0).astype(np.float32)
 
 
-def resize_bilinear(array: np.ndarray, height: int, width: int) -> np.ndarray:
-    """(h, w) or (h, w, C) to (height, width[, C]), half-pixel centres (like tf.image.resize)."""
-    rows = _axis_weights(array.shape[0], height)
-    cols = _axis_weights(array.shape[1], width)
+def resize_bilinear(array: np.ndarray, height: int, width: int, geometry=None) -> np.ndarray:
+    """(h, w) or (h, w, C) to (height, width[, C]). Without ``geometry`` the map
+    is stretched, half-pixel centres (like tf.image.resize); with
+    ``((offset_y, stride_y), (offset_x, stride_x))`` cell i is centred on input
+    pixel offset + i * stride (see geometry.cell_geometry)."""
+    rows = _axis_weights(array.shape[0], height, None if geometry is None else geometry[0])
+    cols = _axis_weights(array.shape[1], width, None if geometry is None else geometry[1])
     top = _blend(array, rows, axis=0)
     return _blend(top, cols, axis=1).astype(np.float32)
 
 
-def _axis_weights(size: int, new_size: int):
-    centres = (np.arange(new_size) + 0.5) * size / new_size - 0.5
+def _axis_weights(size: int, new_size: int, placement=None):
+    if placement is None:
+        centres = (np.arange(new_size) + 0.5) * size / new_size - 0.5
+    else:
+        offset, stride = placement
+        centres = (np.arange(new_size) - offset) / stride
     centres = np.clip(centres, 0, size - 1)
     low = np.floor(centres).astype(int)
     high = np.minimum(low + 1, size - 1)

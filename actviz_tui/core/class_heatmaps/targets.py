@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from actviz_tui.core.errors import CamLayerError
+from actviz_tui.core.errors import CamLayerError, ClassIndexError
 
 FLATTENING = {"Flatten", "Reshape"}
 GLOBAL_POOLING = {"GlobalAveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalMaxPooling1D"}
@@ -78,6 +78,30 @@ def default_method(session, row: int) -> MethodChoice:
     if kind == "pooling":
         return MethodChoice("gradcam", "Grad-CAM: the head pools the maps globally")
     return MethodChoice("gradcam", "Grad-CAM: the standard choice (the head neither flattens nor pools)")
+
+
+def output_units(session, output: int = 0) -> int | None:
+    """The number of classes (units) of model output ``output``, None if unknown."""
+    tensors = list(session.model.outputs or [])
+    if not tensors:
+        return None
+    units = 1
+    for dim in tensors[min(output, len(tensors) - 1)].shape[1:]:
+        if dim is None:
+            return None
+        units *= dim
+    return units
+
+
+def check_class(session, class_index: int | None, output: int = 0) -> None:
+    """ClassIndexError unless ``class_index`` (None: the top one) is a unit of the output."""
+    units = output_units(session, output)
+    if class_index is not None and units is not None and not 0 <= class_index < units:
+        raise ClassIndexError(class_error(class_index, units))
+
+
+def class_error(class_index: int, units: int) -> str:
+    return f"no class {class_index}: the output has {units} unit(s) (0-{units - 1})"
 
 
 def _is_input(info) -> bool:
