@@ -30,10 +30,11 @@ class FakeSession:
         return {"conv_a": CONV_A, "conv_b": CONV_B}[text]
 
 
-def test_the_table_holds_the_five_kinds_and_their_file_names():
-    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input"]
+def test_the_table_holds_the_six_kinds_and_their_file_names():
+    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "cam"]
     assert {name: kind.file_kind for name, kind in FIGURE_KINDS.items()} == {
         "channel": "channel", "grid": "grid", "across": "across-layers", "all-layers": "grid", "input": "input",
+        "cam": "cam",
     }
     assert all(kind.name == name and kind.label for name, kind in FIGURE_KINDS.items())
 
@@ -115,10 +116,12 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
     assert [c.label for c in choices] == [
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
         "all layers: one grid per layer", "the input image as the model sees it",
+        "class heatmap of the top class (default layer and method)",
     ]
     assert [c.requests for c in choices] == [
         (FigureRequest("channel", layer=CONV_A, channel=4),), (FigureRequest("grid", layer=CONV_A),),
         (FigureRequest("across", channel=4),), (FigureRequest("all-layers"),), (FigureRequest("input"),),
+        (FigureRequest("cam"),),
     ]
     assert [c.key for c in choices if c.preset] == ["grid"]
     marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")
