@@ -11,8 +11,6 @@ centres follow from each layer's kernel, stride and padding; anything else
 
 from __future__ import annotations
 
-import keras
-
 Axis = tuple[float, float]  # (offset, stride) in input pixels, pixel centres at integers
 
 SHAPE_KEEPING = (
@@ -22,6 +20,8 @@ SHAPE_KEEPING = (
 
 
 def cell_geometry(session, row: int) -> tuple[Axis, Axis] | None:
+    import keras
+
     model = session.model
     if not isinstance(model, keras.Sequential) or session.layers[row].depth != 0:
         return None
