@@ -20,8 +20,9 @@ def test_sample_cells_follow_valid_convolutions_and_pooling(sample_h5):
 def test_same_padding_with_stride():
     import keras
 
-    model = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(2, 3, strides=2, padding="same"),
-                              keras.layers.MaxPooling2D(2), keras.layers.Flatten(), keras.layers.Dense(1)])
+    model = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(2, 3, strides=2, padding="same", name="geo_conv"),
+                              keras.layers.MaxPooling2D(2, name="geo_pool"), keras.layers.Flatten(name="geo_flat"),
+                              keras.layers.Dense(1, name="geo_head")])
     # conv: pad_before (3 - 2) // 2 = 0, centre 1, stride 2; pool: + 2 * 0.5
     assert cell_geometry(ModelSession(model), 1) == ((2.0, 4.0), (2.0, 4.0))
 

@@ -242,8 +242,8 @@ def test_nan_gradient(rgb_image):
         keras.Input((8, 8, 3)),
         keras.layers.Conv2D(2, 3, activation="relu", name="conv"),
         keras.layers.Lambda(keras.ops.sqrt, name="sqrt"),  # infinite slope at the ReLU's zeros
-        keras.layers.GlobalAveragePooling2D(),
-        keras.layers.Dense(2),
+        keras.layers.GlobalAveragePooling2D(name="nan_gap"),
+        keras.layers.Dense(2, name="nan_head"),
     ])
     keras.utils.set_random_seed(1)
     session = session_on(model, rgb_image)

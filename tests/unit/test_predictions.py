@@ -17,8 +17,9 @@ def dense_head(units: int, activation: str | None, nested: bool = False):
     import keras
 
     keras.utils.set_random_seed(3)
-    head = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.Flatten(), keras.layers.Dense(units, activation=activation)])
-    body = [keras.layers.Conv2D(2, 3, padding="same")]
+    head = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.Flatten(name="p_flat"),
+                             keras.layers.Dense(units, activation=activation, name="p_dense")], name="p_head")
+    body = [keras.layers.Conv2D(2, 3, padding="same", name="p_conv")]
     layers = [*body, head] if nested else [*body, *head.layers]
     return keras.Sequential([keras.Input((4, 4, 3)), *layers], name=f"head_{units}_{activation}")
 
