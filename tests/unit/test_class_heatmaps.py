@@ -78,8 +78,8 @@ def sample_session(sample_h5, xray_opacity_png):
 
 @pytest.fixture(scope="module")
 def sample_reference(sample_session):
-    row = session_row = default_cam_layer(sample_session)
-    assert sample_session.layers[session_row].name == "max_pooling2d_3"
+    row = default_cam_layer(sample_session)
+    assert sample_session.layers[row].name == "max_pooling2d_3"
     return split_reference(sample_session.model.layers, sample_session.probe.input_arrays()[0], row, 0)
 
 
