@@ -93,16 +93,29 @@ def _median_seconds(function, runs: int = RUNS) -> float:
 
 
 def bare_gradcam(model, layer_name: str, batch):
-    """The keras.io recipe, grad model built once, class score before the sigmoid/softmax."""
+    """The keras.io recipe, class score before the sigmoid/softmax: a grad model
+    built once (a Sequential is run layer by layer: its layers' ``.output`` may
+    belong to another graph than ``model.inputs``)."""
     import keras
     import tensorflow as tf
 
     head = model.layers[-1]
-    grad_model = keras.Model(model.inputs, [model.get_layer(layer_name).output, head.input])
+    if isinstance(model, keras.Sequential):
+        split = [layer.name for layer in model.layers].index(layer_name) + 1
+
+        def forward(x):
+            for layer in model.layers[:split]:
+                x = layer(x)
+            maps = x
+            for layer in model.layers[split:-1]:
+                x = layer(x)
+            return maps, x
+    else:
+        forward = keras.Model(model.inputs, [model.get_layer(layer_name).output, model.layers[-2].output])
 
     def run():
         with tf.GradientTape() as tape:
-            maps, features = grad_model(batch)
+            maps, features = forward(batch)
             logits = tf.matmul(features, head.kernel) + head.bias
             score = logits[:, int(tf.argmax(logits[0]))]
         grads = tape.gradient(score, maps)
@@ -153,17 +166,23 @@ def run(images: int = IMAGES) -> list[dict]:
 
     session = ModelSession.open(SAMPLE_MODEL)
     default = default_method(session, default_cam_layer(session)).method
-    rows = []
+    rows = speed_rows()
+    _print(rows)
     for (method, radius), rate in pointing_game(images).items():
         is_goal = method == default and radius == "2 sigma"
         goal = f">= {GOAL_POINTING:.0%}" if is_goal else "reported"
         name = f"pointing game, {method}{' (default)' if method == default else ''}, within {radius}, {images} X-rays"
         rows.append(result_row(name, rate, 1.0, goal, rate >= GOAL_POINTING if is_goal else None))
-    return rows + speed_rows()
+        _print(rows[-1:])
+    return rows
+
+
+def _print(rows: list[dict]) -> None:
+    for result in rows:
+        print(f"{result['metric']}: {result['value']:.4g} (baseline {result['baseline']:.4g}, "
+              f"ratio {result['ratio']:.3g}, goal {result['goal']}, met {result['met']})", flush=True)
 
 
 if __name__ == "__main__":
     count = int(sys.argv[sys.argv.index("--images") + 1]) if "--images" in sys.argv else IMAGES
-    for result in run(count):
-        print(f"{result['metric']}: {result['value']:.4g} (baseline {result['baseline']:.4g}, "
-              f"ratio {result['ratio']:.3g}, goal {result['goal']}, met {result['met']})")
+    run(count)
