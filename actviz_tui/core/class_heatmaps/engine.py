@@ -15,7 +15,13 @@ from actviz_tui.core.class_heatmaps.geometry import cell_geometry
 from actviz_tui.core.class_heatmaps.gradients import maps_and_gradients
 from actviz_tui.core.class_heatmaps.resize import normalised, resize_bilinear
 from actviz_tui.core.class_heatmaps.score_graph import ScoreGraph, build_score_graph
-from actviz_tui.core.class_heatmaps.targets import MethodChoice, class_error, default_method, resolve_cam_layer
+from actviz_tui.core.class_heatmaps.targets import (
+    MethodChoice,
+    check_class,
+    class_error,
+    default_method,
+    resolve_cam_layer,
+)
 from actviz_tui.core.errors import ActvizError, ClassIndexError, GradientError, NotAnImageModelError
 from actviz_tui.core.predictions import default_labels
 
@@ -77,13 +83,17 @@ class ClassHeatmaps:
         choice = default_method(session, row) if method is None else MethodChoice(method, "chosen")
         if choice.method not in METHODS:
             raise ActvizError(f"unknown class heatmap method {choice.method!r}; one of {', '.join(METHODS)}")
+        check_class(session, class_index, output)
         with session.lock:
             inputs = session.probe.input_arrays()
             graph = self.graph(None if choice.method == "occlusion" else row, output)
-            logits = self._logits(graph, inputs)[0]
-            index = self._class_index(class_index, logits)
-            layer_map, note = self._layer_map(choice.method, graph, inputs, image_index, row, index, progress,
-                                              should_stop)
+            if METHODS[choice.method][1]:  # one forward and one backward pass
+                layer_map, note, logits, index = self._gradient_map(choice.method, graph, inputs, row, class_index)
+            else:
+                logits = self._logits(graph, inputs)[0]
+                index = self._class_index(class_index, logits)
+                layer_map, note = self._perturbation_map(choice.method, graph, inputs, image_index, row, index,
+                                                         progress, should_stop)
             probability = self._probability(logits, index, graph.activation)
         height, width = inputs[image_index].shape[1:3]
         occluding = choice.method == "occlusion"
@@ -101,23 +111,26 @@ class ClassHeatmaps:
             self._graphs[key] = build_score_graph(self.session, row, output)
         return self._graphs[key]
 
-    def _layer_map(self, method, graph, inputs, image_index, row, class_index, progress, should_stop):
+    def _perturbation_map(self, method, graph, inputs, image_index, row, class_index, progress, should_stop):
         run_logits = lambda batch: self._logits(graph, batch)  # noqa: E731
         if method == "occlusion":
             return perturbation.occlusion(run_logits, inputs, image_index, class_index,
                                           progress=progress, should_stop=should_stop), ""
-        if method == "scorecam":
-            maps = self.session.activation(row)
-            return perturbation.score_cam(run_logits, inputs, image_index, maps, class_index,
-                                          progress=progress, should_stop=should_stop), ""
-        maps, gradients, _ = maps_and_gradients(graph, inputs, class_index)
+        maps = self.session.activation(row)
+        return perturbation.score_cam(run_logits, inputs, image_index, maps, class_index,
+                                      progress=progress, should_stop=should_stop), ""
+
+    def _gradient_map(self, method, graph, inputs, row, class_index):
+        maps, gradients, logits, index = maps_and_gradients(graph, inputs, class_index)
+        self._class_index(index, logits)  # a class the static shape could not check
         name = self.session.layers[row].name
         if gradients is None:
             raise GradientError(f"the class score has no gradient at layer {name} (it does not depend on it)")
         if not np.all(np.isfinite(gradients)):
             raise GradientError(f"the class score's gradient at layer {name} is NaN or infinite")
         note = "" if np.any(gradients) else f"all gradients are zero at layer {name}: the heatmap is blank"
-        return GRADIENT_METHODS[method](maps.astype(np.float64), gradients.astype(np.float64)), note
+        layer_map = GRADIENT_METHODS[method](maps.astype(np.float64), gradients.astype(np.float64))
+        return layer_map, note, np.asarray(logits, dtype=np.float64), index
 
     @staticmethod
     def _logits(graph: ScoreGraph, inputs) -> np.ndarray:

@@ -2,9 +2,11 @@
 from the Keras backend's own autodiff: TensorFlow ``GradientTape``, JAX
 ``jax.value_and_grad``, PyTorch ``autograd``.
 
-``maps_and_gradients(graph, inputs, class_index) -> (maps, gradients, logits)``:
+``maps_and_gradients(graph, inputs, class_index) -> (maps, gradients, logits, index)``:
 maps and gradients (H, W, C) of the first sample (gradients None where the
-score does not depend on the layer), the logits (units,) as numpy.
+score does not depend on the layer), the logits (units,) as numpy, and the
+class used: ``class_index``, or with None the top logit, picked between the
+forward and the backward pass (one pass each, no extra forward pass).
 The gradient is taken with respect to the ``delta`` input of the score graph
 (see score_graph), which equals the gradient with respect to the maps.
 """
@@ -22,8 +24,12 @@ def maps_and_gradients(graph, inputs: list[np.ndarray], class_index: int):
     delta = np.zeros((1, *graph.maps_shape), dtype=np.float32)
     compute = {"tensorflow": _tensorflow, "jax": _jax, "torch": _torch}[backend_name()]
     tensors = [keras.ops.convert_to_tensor(array) for array in inputs]  # Keras refuses arrays mixed with tensors
-    maps, gradients, logits = compute(graph.model, tensors, delta, class_index)
-    return maps[0], None if gradients is None else gradients[0], logits[0]
+    maps, gradients, logits, index = compute(graph.model, tensors, delta, class_index)
+    return maps[0], None if gradients is None else gradients[0], logits[0], index
+
+
+def _chosen(class_index, logits) -> int:
+    return int(np.argmax(np.asarray(logits)[0])) if class_index is None else class_index
 
 
 def _tensorflow(model, inputs, delta, class_index):
@@ -33,20 +39,23 @@ def _tensorflow(model, inputs, delta, class_index):
     with tf.GradientTape() as tape:
         tape.watch(delta)
         maps, logits = model([*inputs, delta], training=False)
-        score = logits[:, class_index]
+        index = _chosen(class_index, logits)
+        score = logits[:, index]
     gradients = tape.gradient(score, delta)
-    return maps.numpy(), None if gradients is None else gradients.numpy(), logits.numpy()
+    return maps.numpy(), None if gradients is None else gradients.numpy(), logits.numpy(), index
 
 
 def _jax(model, inputs, delta, class_index):
     import jax
 
-    def score(delta_value):
-        maps, logits = model([*inputs, delta_value], training=False)
-        return logits[0, class_index], (maps, logits)
+    def forward(delta_value):
+        return model([*inputs, delta_value], training=False)
 
-    (_, (maps, logits)), gradients = jax.value_and_grad(score, has_aux=True)(jax.numpy.asarray(delta))
-    return np.asarray(maps), np.asarray(gradients), np.asarray(logits)
+    (maps, logits), backward = jax.vjp(forward, jax.numpy.asarray(delta))
+    index = _chosen(class_index, logits)
+    one_hot = jax.numpy.zeros_like(logits).at[0, index].set(1.0)
+    (gradients,) = backward((jax.numpy.zeros_like(maps), one_hot))
+    return np.asarray(maps), np.asarray(gradients), np.asarray(logits), index
 
 
 def _torch(model, inputs, delta, class_index):
@@ -55,6 +64,7 @@ def _torch(model, inputs, delta, class_index):
     delta = keras.ops.convert_to_tensor(delta)
     delta.requires_grad_(True)
     maps, logits = model([*inputs, delta], training=False)
-    logits[0, class_index].backward()
+    index = _chosen(class_index, logits.detach().cpu().numpy())
+    logits[0, index].backward()
     gradients = None if delta.grad is None else delta.grad.detach().cpu().numpy()
-    return maps.detach().cpu().numpy(), gradients, logits.detach().cpu().numpy()
+    return maps.detach().cpu().numpy(), gradients, logits.detach().cpu().numpy(), index
