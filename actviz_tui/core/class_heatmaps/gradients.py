@@ -51,10 +51,11 @@ def _jax(model, inputs, delta, class_index):
     def forward(delta_value):
         return model([*inputs, delta_value], training=False)
 
-    (maps, logits), backward = jax.vjp(forward, jax.numpy.asarray(delta))
+    outputs, backward = jax.vjp(forward, jax.numpy.asarray(delta))
+    maps, logits = outputs
     index = _chosen(class_index, logits)
     one_hot = jax.numpy.zeros_like(logits).at[0, index].set(1.0)
-    (gradients,) = backward((jax.numpy.zeros_like(maps), one_hot))
+    (gradients,) = backward(type(outputs)([jax.numpy.zeros_like(maps), one_hot]))  # the model's list
     return np.asarray(maps), np.asarray(gradients), np.asarray(logits), index
 
 
