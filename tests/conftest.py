@@ -8,6 +8,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as actviz sets it: oneDNN gradients can crash
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402

@@ -50,6 +50,8 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         help="a Python file defining the model's custom layers (registered with "
         "@keras.saving.register_keras_serializable); imported before loading; repeatable",
     )
+    group.add_argument("--labels", type=Path, metavar="FILE", default=None,
+                       help="class names: one per line, a JSON list, or a JSON object index -> name")
     group.add_argument(
         "--cache-mb", type=float, metavar="MB", default=None,
         help="memory budget for cached activations (default: $ACTVIZ_CACHE_MB or 512)",

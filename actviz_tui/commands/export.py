@@ -65,7 +65,9 @@ def figure_requests(session, args: argparse.Namespace) -> list:
             continue
         given = getattr(args, option_dest(option.flag))
         extras = {extra.field: getattr(args, option_dest(extra.flag)) for extra in option.extras}
-        if option.takes == "layers":
+        if option.requests is not None:
+            requests.extend(option.requests(args))
+        elif option.takes == "layers":
             requests.extend(FigureRequest(kind.name, layer=session.find_layer(layer), **extras) for layer in given)
         elif option.metavar is not None:
             requests.extend(FigureRequest(kind.name, channel=channel, **extras) for channel in given)

@@ -123,7 +123,9 @@ def export_parser() -> argparse.ArgumentParser:
         help="after --layer: every channel of its layer(s) in one grid (the default)",
     )
     for option in own_options:
-        if option.metavar is None:
+        if option.add_arguments is not None:
+            option.add_arguments(figures)
+        elif option.metavar is None:
             figures.add_argument(option.flag, action="store_true", help=option.help)
         else:
             figures.add_argument(

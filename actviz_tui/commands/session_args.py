@@ -17,6 +17,7 @@ def session_options(args: argparse.Namespace) -> SessionOptions:
         size=args.size,
         cache_bytes=cache_bytes,
         custom_objects=tuple(str(path) for path in getattr(args, "custom_objects", None) or ()),
+        labels=getattr(args, "labels", None),
     )
 
 

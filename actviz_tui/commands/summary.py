@@ -16,6 +16,7 @@ from actviz_tui.core.backend_env import backend_name, compute_device, package_ve
 from actviz_tui.core.cell_format import format_dead
 from actviz_tui.core.errors import NotAnImageModelError
 from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.predictions import predict
 
 
 def run_summary(args: argparse.Namespace) -> int:
@@ -24,21 +25,22 @@ def run_summary(args: argparse.Namespace) -> int:
     hint = session.preprocessing_hint()
     if hint:
         print(f"actviz: warning: {hint}", file=sys.stderr)
-    note = None
+    note, predictions = None, []
     if images:
         try:
             session.set_image(images[0])
             session.compute_all_stats()
+            predictions = predict(session)
         except NotAnImageModelError as error:
             note = str(error)
     if args.json:
-        print(json.dumps(summary_dict(session, note), indent=2))
+        print(json.dumps(summary_dict(session, note, predictions), indent=2))
     else:
-        print_summary(session, note)
+        print_summary(session, note, predictions)
     return 1 if note and images else 0
 
 
-def summary_dict(session: ModelSession, note: str | None = None) -> dict:
+def summary_dict(session: ModelSession, note: str | None = None, predictions=()) -> dict:
     stats = session.known_stats()
     layers = []
     for info in session.layers:
@@ -64,6 +66,8 @@ def summary_dict(session: ModelSession, note: str | None = None) -> dict:
         "device": compute_device(),
         "layers": layers,
     }
+    if session.has_image and not note:
+        result["predictions"] = [prediction.as_dict() for prediction in predictions]
     if note:
         result["error"] = note
     return result
@@ -74,7 +78,7 @@ def _json_number(value):
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
-def print_summary(session: ModelSession, note: str | None = None) -> None:
+def print_summary(session: ModelSession, note: str | None = None, predictions=()) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
     stats = session.known_stats()
     backend = backend_name()
@@ -106,6 +110,8 @@ def print_summary(session: ModelSession, note: str | None = None) -> None:
     console.print(f"Input: {shapes}  ({session.input_description()})", markup=False)
     if session.image_path:
         console.print(f"Image: {session.image_path}  (preprocessing: {session.options.preprocessing})", markup=False)
+    for prediction in predictions:
+        console.print(f"Prediction: {prediction.describe()}", markup=False)
     if note:
         print(f"actviz: error: {note}", file=sys.stderr)
 

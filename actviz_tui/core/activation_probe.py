@@ -65,6 +65,12 @@ class ActivationProbe:
         self._inputs = [np.asarray(array, dtype=np.float32) for array in arrays]
         self.cache.clear()
 
+    def input_arrays(self) -> list[np.ndarray]:
+        """The current model inputs (batched, one per model input)."""
+        if self._inputs is None:
+            raise RuntimeError("set_inputs() must be called before asking for the inputs")
+        return list(self._inputs)
+
     def activation(self, row: int) -> np.ndarray:
         cached = self.cache.get(row)
         if cached is not None:

@@ -5,8 +5,12 @@ the ``backend`` of ``~/.keras/keras.json``, else TensorFlow. ``backend_name()``
 reads the same places without importing anything, so that
 ``prepare_environment()`` can set each backend's variables before its import:
 
-- TensorFlow: C++ log level 2 and GPU memory growth (instead of grabbing every
-  GPU whole); ``import_backend()`` also quiets its Python logger.
+- TensorFlow: C++ log level 2, GPU memory growth (instead of grabbing every
+  GPU whole) and oneDNN optimisations off (``TF_ENABLE_ONEDNN_OPTS=0``): with
+  them on, TensorFlow 2.21's ``conv2d_backprop_filter`` corrupts the heap and
+  kills the process on some models (separable convolutions, residual adds),
+  a crash no ``except`` can catch; forward passes are only ~5 % slower.
+  ``import_backend()`` also quiets its Python logger.
 - JAX: ``XLA_PYTHON_CLIENT_PREALLOCATE=false`` (no 75 % of GPU memory up front).
 - PyTorch: nothing; it allocates GPU memory on demand.
 
@@ -36,7 +40,7 @@ from pathlib import Path
 BACKENDS = ("tensorflow", "jax", "torch")
 
 _ENVIRONMENT = {
-    "tensorflow": {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_FORCE_GPU_ALLOW_GROWTH": "true"},
+    "tensorflow": {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_FORCE_GPU_ALLOW_GROWTH": "true", "TF_ENABLE_ONEDNN_OPTS": "0"},
     "jax": {"TF_CPP_MIN_LOG_LEVEL": "2", "XLA_PYTHON_CLIENT_PREALLOCATE": "false"},  # XLA reads TF's level
     "torch": {},
 }

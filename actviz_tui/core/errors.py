@@ -34,3 +34,15 @@ def one_line(error: BaseException, limit: int = 300) -> str:
     text = str(error).strip() or type(error).__name__
     first = text.splitlines()[0].strip()
     return first if len(first) <= limit else first[: limit - 3] + "..."
+
+
+class ClassIndexError(ActvizError):
+    """A class index the model output does not have."""
+
+
+class CamLayerError(ActvizError):
+    """A class-heatmap layer without spatial maps (height x width x channels)."""
+
+
+class GradientError(ActvizError):
+    """The class score's gradient is undefined (not connected) or NaN at a layer."""

@@ -12,7 +12,7 @@ public ``keras.models.clone_model(..., call_function=...)`` hook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from actviz_tui.core.errors import ModelLoadError
 
@@ -65,9 +65,15 @@ class TracedModel:
     input_infos: list[InputInfo]
     layers: list[LayerInfo]
     outputs: list  # symbolic tensor per row of ``layers``
+    model_outputs: list = field(default_factory=list)  # the model's own outputs, flattened
 
 
-def trace_model(model) -> TracedModel:
+def trace_model(model, rewrite=None, extra_inputs=()) -> TracedModel:
+    """``rewrite(layer, args, compute)``, if given, is called for every layer
+    instead of running it; ``compute()`` runs the layer as it is. It may return
+    something else (a pre-activation output, the output plus a tensor from
+    ``extra_inputs``): later layers then build on that. ``extra_inputs`` are
+    appended to the traced model's inputs."""
     import keras
 
     input_infos = describe_inputs(model)
@@ -75,9 +81,9 @@ def trace_model(model) -> TracedModel:
         keras.Input(shape=info.shape, dtype=info.dtype, name=info.name)
         for info in input_infos
     ]
-    recorder = _OutputRecorder()
+    recorder = _OutputRecorder(rewrite)
     try:
-        recorder.run(model, inputs if len(inputs) > 1 else inputs[0])
+        final = recorder.run(model, inputs if len(inputs) > 1 else inputs[0])
     except Exception as error:
         raise ModelLoadError(f"cannot trace the layers of model {model.name!r}: {error}") from error
     rows, outputs, formats = _table_rows(model, recorder, inputs)
@@ -85,7 +91,7 @@ def trace_model(model) -> TracedModel:
     rows = _with_channel_order(rows, formats, model_format)
     first = model_format == "channels_first"
     input_infos = [replace(info, channels_first=first and len(info.shape) >= 2) for info in input_infos]
-    return TracedModel(inputs, input_infos, rows, outputs)
+    return TracedModel([*inputs, *extra_inputs], input_infos, rows, outputs, keras.tree.flatten(final))
 
 
 def _with_channel_order(rows: list[LayerInfo], formats: list[str | None], model_format: str) -> list[LayerInfo]:
@@ -133,8 +139,9 @@ def _input_name(tensor, position: int) -> str:
 class _OutputRecorder:
     """Calls each layer on the new graph's tensors and remembers its output."""
 
-    def __init__(self):
+    def __init__(self, rewrite=None):
         self.outputs: dict[int, object] = {}
+        self.rewrite = rewrite
 
     def run(self, model, inputs, nested: bool = False):
         import keras
@@ -142,7 +149,10 @@ class _OutputRecorder:
         if isinstance(model, keras.Sequential):
             return self._run_sequential(model, inputs)
         run_in_place = getattr(model, "_run_through_graph", None)
-        if _is_functional(model) and nested and run_in_place is not None:
+        # With a rewrite, the top graph runs in place too: clone_model would refuse
+        # outputs that depend on the rewrite's extra inputs ("not connected").
+        in_place = nested or self.rewrite is not None
+        if _is_functional(model) and in_place and run_in_place is not None:
             # clone_model would build a Model on these intermediate tensors, and
             # Keras re-wires that Model's outputs onto a copied Input, cut off
             # from the outer graph. Run the inner graph in place instead (what
@@ -181,10 +191,13 @@ class _OutputRecorder:
         plain_call = len(args) == 1 and all(
             value is None or (name == "training" and value is False) for name, value in kwargs.items()
         )
-        if _is_traceable_model(layer) and plain_call:
-            outputs = self.run(layer, args[0], nested=True)
-        else:
-            outputs = layer(*args, **kwargs)
+
+        def compute():
+            if _is_traceable_model(layer) and plain_call:
+                return self.run(layer, args[0], nested=True)
+            return layer(*args, **kwargs)
+
+        outputs = compute() if self.rewrite is None else self.rewrite(layer, args, compute)
         self.outputs.setdefault(id(layer), outputs)  # shared layers: first call wins
         return outputs
 

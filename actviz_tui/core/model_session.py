@@ -18,6 +18,7 @@ from actviz_tui.core.layer_graph import InputInfo, LayerInfo, trace_model
 from actviz_tui.core.model_inputs import PreparedInput, is_array_file, prepare_array, prepare_image
 from actviz_tui.core.model_loading import load_model
 from actviz_tui.core.preprocessing_hints import preprocessing_hint
+from actviz_tui.core.predictions import load_labels
 from actviz_tui.core.session_options import SessionOptions
 
 
@@ -37,6 +38,7 @@ class ModelSession:
         self.inputs: list[InputInfo] = traced.input_infos
         self.probe = ActivationProbe(traced, options.cache_bytes)
         self._check_image_input(options.image_input)
+        self.labels: dict[int, str] | None = load_labels(options.labels) if options.labels else None
         self.image_path: Path | None = None
         self.model_input: np.ndarray | None = None  # the input as a picture, channels last (model_inputs)
         self.input_bgr = False  # the picture's channels are B, G, R ("caffe" preprocessing)

@@ -34,3 +34,4 @@ class SessionOptions:
     size: tuple[int, int] | None = None  # (H, W) for models whose input size is None
     cache_bytes: int | None = None  # None: ACTVIZ_CACHE_MB or the default
     custom_objects: tuple[str, ...] = ()  # Python files to import before loading (custom layers)
+    labels: str | None = None  # class names file (--labels); None: ImageNet names for 1000 units

@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.cli_runs import CliRuns
@@ -19,6 +20,8 @@ from actviz_tui.cli import build_parser
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "ui_tiny_cnn.keras"
 RINGS = REPO / "tests" / "data" / "ui_rings.png"
+SAMPLE = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+SAMPLE_IMAGE = REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png"
 TF_NOISE = ("oneDNN", "cuda", "absl::InitializeLog", "cuInit", "I0000 ", "W0000 ", "E0000 ")
 TIMEOUT = 240
 
@@ -188,6 +191,11 @@ def runs(folder):
     # the README's example asks for conv_b's grid twice: --layer conv_b and --all-layers
     runs.start("twice", TINY, RINGS, "--layer", "conv_b", "--all-channels", "--all-layers", "--out", folder / "twice")
     runs.start("missing_parent", TINY, RINGS, "--all-layers", "--out", "/proc/nope/out")
+    runs.start("cam", SAMPLE, SAMPLE_IMAGE, "--cam", "--with-data", "--dpi", "40", "--out", folder / "cam")
+    runs.start("cam_method", TINY, RINGS, "--cam", "0", "--cam-layer", "conv_a", "--cam-method", "occlusion",
+               "--cam-cmap", "turbo", "--dpi", "40", "--out", folder / "cam2")
+    runs.start("cam_class", TINY, RINGS, "--cam", "40", "--out", folder / "bad4")
+    runs.start("cam_layer", TINY, RINGS, "--cam", "--cam-layer", "dense_a", "--out", folder / "bad5")
     yield runs
     runs.close()
 
@@ -287,3 +295,38 @@ def test_one_run_writes_each_figure_once(runs, folder):
 @pytest.mark.slow
 def test_a_folder_that_cannot_be_created_names_the_missing_part(runs):
     assert_one_error_line(runs["missing_parent"], "cannot create folder /proc/nope/out: /proc/nope does not exist")
+
+
+@pytest.mark.slow
+def test_cam_writes_the_overlay_and_the_heatmap_at_input_resolution(runs, folder):
+    done = runs["cam"]
+    assert done.returncode == 0, done.stderr
+    names = [Path(line).name for line in done.stdout.splitlines()]
+    stem = "chest_xray_cnn__max_pooling2d_3__hirescam-class0"  # the Flatten + Dense head: HiResCAM
+    assert names == [f"{stem}.png", f"{stem}.npy", f"{stem}.json"]
+    heatmap = np.load(folder / "cam" / f"{stem}.npy")
+    assert heatmap.shape == (150, 150) and heatmap.dtype == np.float32
+    assert heatmap.min() >= 0 and heatmap.max() == pytest.approx(1.0)
+    sidecar = json.loads((folder / "cam" / f"{stem}.json").read_text())
+    assert (sidecar["class"], sidecar["label"], sidecar["layer"], sidecar["method"]) == (
+        0, None, "max_pooling2d_3", "hirescam")
+    assert sidecar["score"] > 0 and sidecar["probability"] > 0.99
+
+
+@pytest.mark.slow
+def test_cam_method_and_class_can_be_chosen(runs, folder):
+    done = runs["cam_method"]
+    assert done.returncode == 0, done.stderr
+    assert [Path(line).name for line in done.stdout.splitlines()] == ["ui_tiny_cnn__occlusion-class0.png"]
+
+
+@pytest.mark.slow
+def test_cam_class_out_of_range(runs, folder):
+    assert_one_error_line(runs["cam_class"], "no class 40")
+    assert not (folder / "bad4").exists()
+
+
+@pytest.mark.slow
+def test_cam_layer_without_spatial_maps(runs, folder):
+    assert_one_error_line(runs["cam_layer"], "layer dense_a", "has no spatial maps")
+    assert not (folder / "bad5").exists()

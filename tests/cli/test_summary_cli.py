@@ -33,7 +33,9 @@ def files(tmp_path_factory, rgb_image):
     mf.functional_branches().save(model)
     mlp = folder / "mlp.keras"
     mf.dense_mlp().save(mlp)
-    return {"model": model, "mlp": mlp, "image": rgb_image, "folder": folder}
+    labels = folder / "labels.json"
+    labels.write_text('["cat", "dog", "bird"]')
+    return {"model": model, "mlp": mlp, "image": rgb_image, "folder": folder, "labels": labels}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,8 @@ def runs(files, deep_model_keras):
     model, mlp, image = files["model"], files["mlp"], files["image"]
     runs.start("table", model, image)
     runs.start("json", model, image, "--json")
+    runs.start("labels", model, image, "--json", "--labels", files["labels"])
+    runs.start("bad_labels", model, image, "--labels", files["folder"] / "no-labels.txt")
     runs.start("missing_model", files["folder"] / "missing.keras")
     runs.start("missing_image", model, files["folder"] / "missing.png")
     runs.start("not_an_image", mlp, image)
@@ -84,6 +88,7 @@ def test_table_output(runs):
     for word in ("Total params", "152", "Conv2D", "Concatenate", "(None, 8, 8, 7)", "mean", "dead"):
         assert word in done.stdout
     assert done.stdout.startswith("Backend: tensorflow ")  # one header line: backend, version, device
+    assert "Prediction: head (values): #" in done.stdout
     assert done.stderr == ""
 
 
@@ -114,7 +119,23 @@ def test_json_with_image(runs, files):
     assert layers["image"]["stats"]["minimum"] >= 0.0 and layers["image"]["stats"]["maximum"] <= 1.0
     assert layers["left"]["stats"]["minimum"] >= 0.0  # relu
     assert layers["head"]["stats"]["channels"] == 3
+    (prediction,) = data["predictions"]
+    assert prediction["output"] == "head" and prediction["kind"] == "values"  # a linear head
+    scores = [entry["score"] for entry in prediction["top"]]
+    assert sorted(entry["index"] for entry in prediction["top"]) == [0, 1, 2] and scores == sorted(scores, reverse=True)
+    assert scores[0] == pytest.approx(layers["head"]["stats"]["maximum"], rel=1e-5)
+    assert all(entry["label"] is None for entry in prediction["top"])
 
+
+def test_labels_file_names_the_classes(runs):
+    done = runs["labels"]
+    assert done.returncode == 0, done.stderr
+    top = json.loads(done.stdout)["predictions"][0]["top"]
+    assert {entry["index"]: entry["label"] for entry in top} == {0: "cat", 1: "dog", 2: "bird"}
+
+
+def test_missing_labels_file_is_one_error_line(runs, files):
+    assert_one_error_line(runs["bad_labels"], "cannot read labels file", "no-labels.txt")
 
 
 def test_json_of_a_deep_model_lists_every_layer_by_its_full_name(runs, deep_model):
@@ -179,3 +200,5 @@ def test_default_is_the_bundled_sample(runs):
     assert len(data["layers"]) >= 8 and all("stats" in layer for layer in data["layers"])
     last = data["layers"][-1]["stats"]
     assert 0.0 <= last["minimum"] <= 1.0  # a sigmoid probability
+    assert data["predictions"] == [{"output": "dense_1", "kind": "sigmoid",
+                                    "top": [{"index": 0, "label": None, "score": last["maximum"]}]}]

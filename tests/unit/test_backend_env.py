@@ -16,7 +16,7 @@ from actviz_tui import __version__
 from actviz_tui.core import backend_env
 
 REPO = Path(__file__).resolve().parents[2]
-VARIABLES = ("TF_CPP_MIN_LOG_LEVEL", "TF_FORCE_GPU_ALLOW_GROWTH", "XLA_PYTHON_CLIENT_PREALLOCATE")
+VARIABLES = ("TF_CPP_MIN_LOG_LEVEL", "TF_FORCE_GPU_ALLOW_GROWTH", "TF_ENABLE_ONEDNN_OPTS", "XLA_PYTHON_CLIENT_PREALLOCATE")
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_backend_name_once_keras_is_imported():
 @pytest.mark.parametrize(
     "backend, expected",
     [
-        ("tensorflow", {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_FORCE_GPU_ALLOW_GROWTH": "true"}),
+        ("tensorflow", {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_FORCE_GPU_ALLOW_GROWTH": "true", "TF_ENABLE_ONEDNN_OPTS": "0"}),
         ("jax", {"TF_CPP_MIN_LOG_LEVEL": "2", "XLA_PYTHON_CLIENT_PREALLOCATE": "false"}),
         ("torch", {}),
     ],
@@ -67,6 +67,13 @@ def test_prepare_environment_keeps_user_values(before_keras, monkeypatch):
     backend_env.prepare_environment()
     assert os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] == "true"
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
+
+
+def test_prepare_environment_keeps_users_onednn_choice(before_keras, monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "1")
+    backend_env.prepare_environment()
+    assert os.environ["TF_ENABLE_ONEDNN_OPTS"] == "1"
 
 
 def test_version_line(before_keras, monkeypatch):

@@ -91,6 +91,7 @@ def first_run(flags: np.ndarray) -> tuple[int, int]:
             ["ui_tiny_cnn__conv_a__grid.png", "ui_tiny_cnn__conv_b__grid.png", "ui_tiny_cnn__pool_a__grid.png"],
         ),
         (FigureRequest("input"), ["ui_tiny_cnn__input.png"]),
+        (FigureRequest("cam"), ["ui_tiny_cnn__conv_b__hirescam-class0.png"]),
         (FigureRequest("grid", layer=DENSE_A), ["ui_tiny_cnn__dense_a__grid.png"]),
         (FigureRequest("channel", layer=DENSE_A, channel=4), ["ui_tiny_cnn__dense_a__ch004__channel.png"]),
         (FigureRequest("grid", layer=SCORE), ["ui_tiny_cnn__score__grid.png"]),
@@ -263,7 +264,7 @@ def test_unknown_kind_and_bad_settings_are_value_errors(session, tmp_path):
         with pytest.raises(ValueError):
             export_figures(session, [FigureRequest("input")], settings(tmp_path / "x", **bad))
     assert not (tmp_path / "x").exists()
-    assert set(FIGURE_KINDS) == {"channel", "grid", "across", "all-layers", "input", "filters"}
+    assert set(FIGURE_KINDS) == {"channel", "grid", "across", "all-layers", "input", "filters", "cam"}
 
 
 def test_unwritable_folder_is_an_export_error(session, tmp_path):
@@ -474,3 +475,36 @@ def test_rows_an_export_needs_come_from_one_activations_call(session, tmp_path):
     single = CountingSession(session)
     export_figures(single, [FigureRequest("grid", layer=CONV_B)], settings(tmp_path / "one"))
     assert single.calls == [("activation", CONV_B)]
+
+
+def test_cam_data_is_the_heatmap_at_input_resolution_with_its_sidecar(session, tmp_path):
+    from actviz_tui.core.class_heatmaps import class_heatmap
+
+    request_ = FigureRequest("cam", options=(("class", 0), ("cmap", "inferno"), ("method", "gradcam++")))
+    paths = export_figures(session, [request_], settings(tmp_path, with_data=True))
+    assert [p.suffix for p in paths] == [".png", ".npy", ".json"]
+    data = np.load(paths[1])
+    expected = class_heatmap(session, method="gradcam++", class_index=0)
+    assert data.shape == session.model_input.shape[:2] and data.dtype == np.float32
+    np.testing.assert_array_equal(data, expected.heatmap)
+    sidecar = json.loads(paths[2].read_text())
+    assert (sidecar["kind"], sidecar["class"], sidecar["method"], sidecar["layer"]) == (
+        "cam", 0, "gradcam++", expected.layer_name)
+    assert sidecar["score"] == pytest.approx(expected.score) and sidecar["cam_cmap"] == "inferno"
+    assert "label" in sidecar
+
+
+@pytest.mark.parametrize(
+    "options, layer, message",
+    [
+        ((("class", 9),), None, "no class 9"),
+        ((), "dense_a", "has no spatial maps"),
+        ((("method", "magic"),), None, "unknown class heatmap method"),
+    ],
+)
+def test_bad_cam_request_is_one_line_and_writes_nothing(session, tmp_path, options, layer, message):
+    from actviz_tui.core.errors import ActvizError
+
+    with pytest.raises(ActvizError, match=message):
+        export_figures(session, [FigureRequest("cam", layer=layer, options=options)], settings(tmp_path))
+    assert listing(tmp_path) == []

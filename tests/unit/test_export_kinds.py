@@ -31,10 +31,10 @@ class FakeSession:
 
 
 def test_the_table_holds_the_six_kinds_and_their_file_names():
-    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters"]
+    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters", "cam"]
     assert {name: kind.file_kind for name, kind in FIGURE_KINDS.items()} == {
         "channel": "channel", "grid": "grid", "across": "across-layers", "all-layers": "grid", "input": "input",
-        "filters": "filters",
+        "filters": "filters", "cam": "cam",
     }
     assert all(kind.name == name and kind.label for name, kind in FIGURE_KINDS.items())
 
@@ -118,12 +118,13 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
         "all layers: one grid per layer", "the input image as the model sees it",
         "conv_a: its learned filters and their norms",
+        "class heatmap of the top class (default layer and method)",
     ]
     assert [c.requests for c in choices] == [
         (FigureRequest("channel", layer=CONV_A, channel=4),), (FigureRequest("grid", layer=CONV_A),),
         (FigureRequest("across", layer=CONV_A, channel=4),),  # the window around the selected layer
         (FigureRequest("all-layers"),), (FigureRequest("input"),),
-        (FigureRequest("filters", layer=CONV_A, channel=4),),
+        (FigureRequest("filters", layer=CONV_A, channel=4),), (FigureRequest("cam"),),
     ]
     assert [c.key for c in choices if c.preset] == ["grid"]
     marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")

@@ -26,6 +26,7 @@ class FigureRequest:
     layer: int | str | None = None  # table row (or layer name); across: the window's centre
     channel: int | None = None  # for kinds that use a channel
     max_layers: int | None = None  # all-layers: the first N layers with maps only (None: all); across: panels
+    options: tuple[tuple[str, object], ...] = ()  # a kind's own settings, e.g. (("method", "gradcam"),)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Job:
     rows: tuple[int, ...] = ()
     channel: int | None = None
     note: str = ""  # e.g. "first 24 of 30 layers"
+    options: tuple[tuple[str, object], ...] = ()  # the request's kind-specific settings
 
 
 @dataclass
@@ -80,7 +82,8 @@ class CliOption:
 
     A switch (``metavar`` None) asks for one figure; with ``metavar`` the
     option takes channel numbers (or layers, ``takes="layers"``), one figure each.
-    ``extras`` are options that only make sense with this one.
+    ``extras`` are options that only make sense with this one. A kind with
+    options of another shape gives ``add_arguments`` and ``requests``.
     """
 
     flag: str
@@ -88,6 +91,10 @@ class CliOption:
     metavar: str | None = None
     takes: str = "channels"  # what the metavar's values are: "channels" (numbers) or "layers" (names or rows)
     extras: tuple[CliExtra, ...] = ()
+    # A kind with options of its own shape: adds them to the argparse group, and
+    # turns the parsed arguments into requests (then the fields above are unused).
+    add_arguments: Callable[[object], None] | None = None
+    requests: Callable[[object], list] | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actviz_tui.core.figures.across import across_layers_figure
+from actviz_tui.core.figures.class_heatmap import class_heatmap_figure
 from actviz_tui.core.figures.canvas import DEFAULT_DPI, PNG_COMPRESS_LEVEL, display_range, render_png_bytes
 from actviz_tui.core.figures.grid import (
     COLORBAR_GAP_IN,
@@ -57,6 +58,7 @@ __all__ = [
     "across_layers_figure",
     "filters_figure",
     "channel_figure",
+    "class_heatmap_figure",
     "display_range",
     "input_figure",
     "layer_figure",

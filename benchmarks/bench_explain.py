@@ -1,0 +1,188 @@
+"""Class heatmaps: do they point at the opacity, and what do they cost?
+
+1. Pointing game on the bundled chest_xray_cnn.h5 at the default layer: 100
+   synthetic X-rays (``xray()`` of sample_models/make_samples.py, seed 7000 on,
+   one opacity each, at a known place). A hit: the heatmap's peak lies inside
+   the opacity, within 2 sigma of its centre (where the blob still adds 13.5 %
+   of its peak brightness); the stricter "within 1.665 sigma" (>= 25 %) is
+   reported too. Every method; goal: the default method >= 90 % (2 sigma).
+2. Speed of a gradient method after its first call against a bare
+   ``tf.GradientTape`` script (the keras.io recipe on a prebuilt grad model)
+   in the same run, median of RUNS: on the sample and on ResNet50 224x224
+   (weights=None). Goal: <= 1.2x.
+3. Score-CAM and occlusion: masked inputs per second on the sample.
+
+    python benchmarks/bench_explain.py [--images N]
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as actviz sets it
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(HERE), str(REPO), str(REPO / "sample_models")]
+from result_row import result_row  # noqa: E402
+
+SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
+IMAGES, FIRST_SEED, SIZE = 100, 7000, 300
+RUNS = 7
+GOAL_POINTING, GOAL_SPEED = 0.90, 1.2
+HIT_RADII_SIGMAS = {"2 sigma": 2.0, "1.665 sigma": (2 * __import__("math").log(4)) ** 0.5}  # 13.5 %, 25 % of peak
+
+
+def opacity_xray(seed: int):
+    """An X-ray with one opacity, its centre (row, col) and its sigma, in pixels."""
+    import numpy as np
+    from make_samples import xray
+
+    rng = np.random.default_rng(seed)
+    replay = copy.deepcopy(rng)  # the same draws xray() makes, to learn where the blob went
+    scale, shift_x, shift_y = replay.uniform(0.9, 1.1), replay.uniform(-0.06, 0.06), replay.uniform(-0.06, 0.06)
+    cx = replay.choice([-0.4, 0.4]) + replay.uniform(-0.14, 0.14)
+    cy = -0.05 + replay.uniform(-0.35, 0.35)
+    sigma = replay.uniform(0.07, 0.14)
+    gray = xray(rng, SIZE, 1)
+    to_pixel = lambda v, shift: (v * scale + shift + 1) / 2 * (SIZE - 1)  # noqa: E731
+    return gray, (to_pixel(cy, shift_y), to_pixel(cx, shift_x)), sigma * scale * (SIZE - 1) / 2
+
+
+def pointing_game(images: int) -> dict[tuple[str, str], float]:
+    import numpy as np
+    from PIL import Image
+    from make_samples import to_rgb_uint8
+
+    from actviz_tui.core.class_heatmaps import METHODS, class_heatmap
+    from actviz_tui.core.model_session import ModelSession
+
+    session = ModelSession.open(SAMPLE_MODEL)
+    hits = {(method, radius): 0 for method in METHODS for radius in HIT_RADII_SIGMAS}
+    with tempfile.TemporaryDirectory() as folder:
+        for seed in range(FIRST_SEED, FIRST_SEED + images):
+            gray, (row, col), sigma = opacity_xray(seed)
+            path = Path(folder) / f"xray_{seed}.png"
+            Image.fromarray(to_rgb_uint8(gray)).save(path)
+            session.set_image(path)
+            for method in METHODS:
+                heatmap = class_heatmap(session, method=method).heatmap
+                peak = np.unravel_index(np.argmax(heatmap), heatmap.shape)
+                factor = SIZE / heatmap.shape[0]  # back to the 300x300 picture
+                distance = np.hypot((peak[0] + 0.5) * factor - 0.5 - row, (peak[1] + 0.5) * factor - 0.5 - col)
+                for radius, sigmas in HIT_RADII_SIGMAS.items():
+                    hits[(method, radius)] += bool(distance <= sigmas * sigma)
+    return {key: count / images for key, count in hits.items()}
+
+
+def _median_seconds(function, runs: int = RUNS) -> float:
+    function()  # the first call builds graphs; not counted
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bare_gradcam(model, layer_name: str, batch):
+    """The keras.io recipe, class score before the sigmoid/softmax: a grad model
+    built once (a Sequential is run layer by layer: its layers' ``.output`` may
+    belong to another graph than ``model.inputs``)."""
+    import keras
+    import tensorflow as tf
+
+    head = model.layers[-1]
+    if isinstance(model, keras.Sequential):
+        split = [layer.name for layer in model.layers].index(layer_name) + 1
+
+        def forward(x):
+            for layer in model.layers[:split]:
+                x = layer(x)
+            maps = x
+            for layer in model.layers[split:-1]:
+                x = layer(x)
+            return maps, x
+    else:
+        forward = keras.Model(model.inputs, [model.get_layer(layer_name).output, model.layers[-2].output])
+
+    def run():
+        with tf.GradientTape() as tape:
+            maps, features = forward(batch)
+            logits = tf.matmul(features, head.kernel) + head.bias
+            score = logits[:, int(tf.argmax(logits[0]))]
+        grads = tape.gradient(score, maps)
+        pooled = tf.reduce_mean(grads, axis=(0, 1, 2))
+        heatmap = tf.squeeze(maps[0] @ pooled[..., tf.newaxis])
+        return (tf.maximum(heatmap, 0) / tf.math.reduce_max(heatmap)).numpy()
+
+    return run
+
+
+def speed_rows() -> list[dict]:
+    import keras
+    import numpy as np
+
+    from actviz_tui.core.class_heatmaps import class_heatmap, default_cam_layer
+    from actviz_tui.core.model_session import ModelSession
+
+    rows = []
+    session = ModelSession.open(SAMPLE_MODEL)
+    session.set_image(REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png")
+    cases = [("sample", session)]
+    resnet = keras.Sequential([keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3), classes=1000)])
+    resnet_session = ModelSession(resnet.layers[0])
+    with tempfile.TemporaryDirectory() as folder:
+        from PIL import Image
+
+        image = Path(folder) / "noise.png"
+        Image.fromarray(np.random.default_rng(0).integers(0, 255, (224, 224, 3), dtype=np.uint8)).save(image)
+        resnet_session.set_image(image)
+    cases.append(("ResNet50 224x224", resnet_session))
+    for name, case in cases:
+        row = default_cam_layer(case)
+        layer = case.layers[row].name
+        ours = _median_seconds(lambda: class_heatmap(case, method="gradcam"))
+        bare = _median_seconds(bare_gradcam(case.model, layer, case.probe.input_arrays()[0]))
+        rows.append(result_row(f"Grad-CAM after the first call, {name} ({layer}), s", ours, bare,
+                               f"<= {GOAL_SPEED}x bare GradientTape", ours <= GOAL_SPEED * bare))
+    for method, count in (("scorecam", 128), ("occlusion", 16 * 16 + 1)):
+        seconds = _median_seconds(lambda: class_heatmap(session, method=method), runs=3)
+        rows.append(result_row(f"{method} on the sample: masked inputs per second", count / seconds, float("nan"),
+                               "stated", None))
+    return rows
+
+
+def run(images: int = IMAGES) -> list[dict]:
+    from actviz_tui.core.class_heatmaps import default_cam_layer, default_method
+    from actviz_tui.core.model_session import ModelSession
+
+    session = ModelSession.open(SAMPLE_MODEL)
+    default = default_method(session, default_cam_layer(session)).method
+    rows = speed_rows()
+    _print(rows)
+    for (method, radius), rate in pointing_game(images).items():
+        is_goal = method == default and radius == "2 sigma"
+        goal = f">= {GOAL_POINTING:.0%}" if is_goal else "reported"
+        name = f"pointing game, {method}{' (default)' if method == default else ''}, within {radius}, {images} X-rays"
+        rows.append(result_row(name, rate, 1.0, goal, rate >= GOAL_POINTING if is_goal else None))
+        _print(rows[-1:])
+    return rows
+
+
+def _print(rows: list[dict]) -> None:
+    for result in rows:
+        print(f"{result['metric']}: {result['value']:.4g} (baseline {result['baseline']:.4g}, "
+              f"ratio {result['ratio']:.3g}, goal {result['goal']}, met {result['met']})", flush=True)
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[sys.argv.index("--images") + 1]) if "--images" in sys.argv else IMAGES
+    run(count)

@@ -1,0 +1,67 @@
+"""Models for the class-heatmap tests: a MobileNetV2 base inside a Sequential
+(transfer learning), a separable-convolution residual CNN with a global-pooling
+head (the shape whose gradients crash TensorFlow with oneDNN on), a
+Flatten + softmax head, a two-output model and a two-input model. Random
+weights (``weights=None``), tiny inputs: each builds in a few seconds at most.
+"""
+
+from __future__ import annotations
+
+from models_factory import _seed
+
+
+def mobilenet_in_sequential(side: int = 64, classes: int = 5):
+    keras = _seed(21)
+    base = keras.applications.MobileNetV2(
+        input_shape=(side, side, 3), alpha=0.35, include_top=False, weights=None
+    )
+    return keras.Sequential(
+        [
+            keras.Input((side, side, 3)),
+            base,
+            keras.layers.GlobalAveragePooling2D(name="pool"),
+            keras.layers.Dense(classes, activation="softmax", name="classes"),
+        ],
+        name="mobilenet_transfer",
+    )
+
+
+def separable_residual_gap(side: int = 32):
+    """Grayscale input, separable convolutions, residual adds, GAP, sigmoid."""
+    keras = _seed(22)
+    layers = keras.layers
+    inputs = keras.Input((side, side, 1), name="gray")
+    x = layers.Conv2D(8, 3, padding="same", activation="relu", name="stem")(inputs)
+    for block in range(2):
+        y = layers.SeparableConv2D(8, 3, padding="same", activation="relu", name=f"sep{block}a")(x)
+        y = layers.SeparableConv2D(8, 3, padding="same", name=f"sep{block}b")(y)
+        x = layers.ReLU(name=f"relu{block}")(layers.Add(name=f"add{block}")([x, y]))
+        x = layers.MaxPooling2D(name=f"pool{block}")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    outputs = layers.Dense(1, activation="sigmoid", name="opacity")(x)
+    return keras.Model(inputs, outputs, name="separable_residual")
+
+
+def flatten_softmax(side: int = 12, classes: int = 3):
+    keras = _seed(23)
+    return keras.Sequential(
+        [
+            keras.Input((side, side, 3)),
+            keras.layers.Conv2D(4, 3, activation="relu", name="conv"),
+            keras.layers.MaxPooling2D(name="pool"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(classes, activation="softmax", name="classes"),
+        ],
+        name="flatten_softmax",
+    )
+
+
+def two_outputs(side: int = 12):
+    """Output "a" depends on conv_a only, output "b" on conv_b only."""
+    keras = _seed(24)
+    inputs = keras.Input((side, side, 3), name="image")
+    a = keras.layers.Conv2D(4, 3, activation="relu", name="conv_a")(inputs)
+    b = keras.layers.Conv2D(4, 3, activation="relu", name="conv_b")(inputs)
+    out_a = keras.layers.Dense(2, name="a")(keras.layers.GlobalAveragePooling2D(name="gap_a")(a))
+    out_b = keras.layers.Dense(2, name="b")(keras.layers.GlobalAveragePooling2D(name="gap_b")(b))
+    return keras.Model(inputs, [out_a, out_b], name="two_outputs")

@@ -1,0 +1,90 @@
+"""Predictions per model output: kind from the output layer's activation (nested
+models looked into), top 5 by score, labels from a file or the shipped ImageNet names."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.predictions import LabelsError, imagenet_labels, load_labels, predict
+from actviz_tui.core.session_options import SessionOptions
+
+
+def dense_head(units: int, activation: str | None, nested: bool = False):
+    import keras
+
+    keras.utils.set_random_seed(3)
+    head = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.Flatten(name="p_flat"),
+                             keras.layers.Dense(units, activation=activation, name="p_dense")], name="p_head")
+    body = [keras.layers.Conv2D(2, 3, padding="same", name="p_conv")]
+    layers = [*body, head] if nested else [*body, *head.layers]
+    return keras.Sequential([keras.Input((4, 4, 3)), *layers], name=f"head_{units}_{activation}")
+
+
+def session_for(model, image, labels=None):
+    session = ModelSession(model, options=SessionOptions(labels=str(labels) if labels else None))
+    session.set_image(image)
+    return session
+
+
+def test_sample_sigmoid_probability(sample_h5, xray_opacity_png):
+    session = ModelSession.open(sample_h5)
+    session.set_image(xray_opacity_png)
+    (prediction,) = predict(session)
+    expected = float(session.model(session.probe.input_arrays()[0])[0, 0])
+    assert prediction.as_dict() == {"output": "dense_1", "kind": "sigmoid",
+                                    "top": [{"index": 0, "label": None, "score": pytest.approx(expected)}]}
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_softmax_top_five_sorted(rgb_image, nested):
+    session = session_for(dense_head(7, "softmax", nested), rgb_image)
+    (prediction,) = predict(session)
+    probabilities = np.asarray(session.model(session.probe.input_arrays()[0]))[0]
+    assert prediction.kind == "softmax"
+    assert [entry.index for entry in prediction.top] == list(np.argsort(-probabilities)[:5])
+    assert [entry.score for entry in prediction.top] == pytest.approx(sorted(probabilities, reverse=True)[:5])
+
+
+def test_linear_output_is_values(rgb_image):
+    (prediction,) = predict(session_for(dense_head(2, None), rgb_image))
+    assert prediction.kind == "values" and len(prediction.top) == 2
+
+
+def test_1000_units_get_imagenet_names(rgb_image):
+    (prediction,) = predict(session_for(dense_head(1000, "softmax"), rgb_image))
+    assert [entry.label for entry in prediction.top] == [imagenet_labels()[entry.index] for entry in prediction.top]
+
+
+def test_shipped_imagenet_names():
+    names = imagenet_labels()
+    assert len(names) == 1000
+    assert (names[0], names[1], names[999]) == ("tench", "goldfish", "toilet_tissue")
+
+
+@pytest.mark.parametrize("text", [
+    "cat\ndog\nbird\n",
+    json.dumps(["cat", "dog", "bird"]),
+    json.dumps({"2": "bird", "0": "cat", "1": "dog"}),
+    json.dumps({"0": ["n1", "cat"], "1": ["n2", "dog"], "2": ["n3", "bird"]}),  # Keras' class index file
+])
+def test_labels_file_forms(tmp_path, rgb_image, text):
+    path = tmp_path / "labels.txt"
+    path.write_text(text)
+    assert load_labels(path) == {0: "cat", 1: "dog", 2: "bird"}
+    (prediction,) = predict(session_for(dense_head(3, "softmax"), rgb_image, path))
+    assert {entry.label for entry in prediction.top} == {"cat", "dog", "bird"}
+
+
+def test_bad_labels_files(tmp_path):
+    with pytest.raises(LabelsError, match="cannot read labels file"):
+        load_labels(tmp_path / "missing.txt")
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(LabelsError, match="not valid JSON"):
+        load_labels(tmp_path / "bad.json")
+    (tmp_path / "keys.json").write_text('{"cat": "dog"}')
+    with pytest.raises(LabelsError, match="keys must be class indices"):
+        load_labels(tmp_path / "keys.json")
