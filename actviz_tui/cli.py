@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else "explore"
     args = build_parser(command).parse_args(argv[1:] if command != "explore" else argv)
-    prepare_environment()
+    prepare_environment(channels_first=_declares_channels_first(args.model))
     log_path = None if args.verbose and command != "explore" else divert_native_stderr(args.log)
     try:
         return run_command(command, args)
@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         _log_traceback(log_path)
         where = f" (details in {log_path})" if log_path else ""
         return fail(f"unexpected {type(error).__name__}: {one_line(error)}{where}")
+
+
+def _declares_channels_first(model: Path | None) -> bool:
+    from actviz_tui.core.model_loading import declares_channels_first
+
+    return model is not None and declares_channels_first(model)
 
 
 def run_command(command: str, args: argparse.Namespace) -> int:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import os
+
+import pytest
 import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as actviz sets it: oneDNN gradients can crash
+
+# TensorFlow's CPU runs channels_first convolutions only as oneDNN kernels; actviz
+# turns oneDNN on for such models (it reads their config before importing TF).
+# In this process it is off, so those tests run in a subprocess with it on
+# (tests/unit/test_channels_first_process.py).
+needs_onednn = pytest.mark.skipif(
+    os.environ["TF_ENABLE_ONEDNN_OPTS"] == "0",
+    reason="channels_first convolutions need oneDNN on TensorFlow's CPU: run in a subprocess",
+)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402

@@ -78,9 +78,16 @@ def _keras_json_backend() -> str | None:
     return backend if isinstance(backend, str) else None
 
 
-def prepare_environment() -> None:
-    """Set the chosen backend's environment before it is imported (user values win)."""
+def prepare_environment(channels_first: bool = False) -> None:
+    """Set the chosen backend's environment before it is imported (user values win).
+
+    ``channels_first``: the model about to be loaded declares that layout. Its
+    convolutions exist on TensorFlow's CPU only as oneDNN kernels, so oneDNN
+    stays on for it (and its gradients carry the risk described above).
+    """
     for name, value in _ENVIRONMENT.get(backend_name(), {}).items():
+        if name == "TF_ENABLE_ONEDNN_OPTS" and channels_first:
+            value = "1"
         os.environ.setdefault(name, value)
     os.environ.setdefault("MPLBACKEND", "Agg")
 

@@ -116,3 +116,20 @@ def _directory_message(path: Path) -> str:
             "(for a tf.keras model: tf_keras.models.load_model(dir).save('model.h5'))"
         )
     return f"{path} is a directory, not a model file (.keras or .h5)"
+
+
+def declares_channels_first(path: str | Path) -> bool:
+    """Whether a saved model's config mentions ``channels_first``, read without Keras
+    (the backend's environment must be settled before it is imported)."""
+    path = Path(path).expanduser()
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                return b'"channels_first"' in archive.read("config.json")
+        import h5py
+
+        with h5py.File(path, "r") as file:
+            config = file.attrs.get("model_config", b"")
+        return "channels_first" in (config.decode() if isinstance(config, bytes) else str(config))
+    except (OSError, KeyError, ValueError):
+        return False  # not a model file: loading says so later

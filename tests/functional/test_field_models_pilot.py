@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.conftest import needs_onednn
+
 from tests.functional.conftest import RINGS, ready, wait_until
 
 import models_factory as mf
@@ -85,6 +87,7 @@ async def test_flat_input_takes_an_image_as_28x28_gray(make_app, field_files):
         assert "hidden  unit 0/16" in title(app)
 
 
+@needs_onednn
 async def test_channels_first_preview_and_maps_are_pictures(make_app, field_files):
     app = make_app(field_files["chw"], [RINGS])
     async with app.run_test(size=SIZE) as pilot:

@@ -4,10 +4,13 @@ channels-last maps, so the preview, the views, stats and exports see H x W per c
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests.conftest import needs_onednn
 
 from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
 from actviz_tui.core.image_input import load_model_input
@@ -50,6 +53,7 @@ def test_image_goes_in_as_chw_and_the_preview_is_the_picture(session):
     np.testing.assert_allclose(session.activation(0), hwc, atol=ATOL)
 
 
+@needs_onednn
 @pytest.mark.parametrize("name", ["conv_a", "bn", "pool", "conv_b"])
 def test_maps_are_handed_out_channels_last(session, name):
     chw = np.ascontiguousarray(session.model_input.transpose(2, 0, 1))[None]
@@ -61,6 +65,7 @@ def test_maps_are_handed_out_channels_last(session, name):
     np.testing.assert_allclose(several[session.find_layer(name)], expected, atol=ATOL)
 
 
+@needs_onednn
 def test_stats_count_channels_on_the_channel_axis(channels_first_keras):
     session = ModelSession.open(channels_first_keras)
     session.set_image(RINGS)
@@ -73,6 +78,7 @@ def test_stats_count_channels_on_the_channel_axis(channels_first_keras):
     assert stats[session.find_layer("pool")].channels == 4
 
 
+@needs_onednn
 def test_export_grid_and_input_of_a_channels_first_model(session, tmp_path):
     settings = ExportSettings(folder=tmp_path, dpi=60, with_data=True)
     requests = [FigureRequest("grid", layer="conv_b"), FigureRequest("input"), FigureRequest("channel", layer="pool", channel=3)]
@@ -87,6 +93,7 @@ def test_export_grid_and_input_of_a_channels_first_model(session, tmp_path):
     assert sidecar["layer"] == "conv_b"
 
 
+@needs_onednn
 def test_channels_first_conv1d_is_channels_by_time():
     import keras
 
@@ -100,3 +107,17 @@ def test_channels_first_conv1d_is_channels_by_time():
     assert activation.shape == (18, 4)  # (T, C), as a channels_last Conv1D gives
     expected = keras.ops.convert_to_numpy(session.model(x))[0].T
     np.testing.assert_allclose(activation, expected, atol=ATOL)
+
+
+def test_the_config_says_channels_first_before_any_backend_import(channels_first_keras, sample_h5, monkeypatch):
+    from actviz_tui.core import backend_env
+    from actviz_tui.core.model_loading import declares_channels_first
+
+    assert declares_channels_first(channels_first_keras) and not declares_channels_first(sample_h5)
+    monkeypatch.setattr(backend_env, "backend_name", lambda: "tensorflow")
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    backend_env.prepare_environment(channels_first=True)
+    assert os.environ["TF_ENABLE_ONEDNN_OPTS"] == "1"  # its convolutions need oneDNN on the CPU
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS")
+    backend_env.prepare_environment()
+    assert os.environ["TF_ENABLE_ONEDNN_OPTS"] == "0"

@@ -1,0 +1,24 @@
+"""channels_first models, run as actviz runs them: with oneDNN on (see tests/conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FILES = ("tests/unit/test_channels_first.py", "tests/functional/test_field_models_pilot.py")
+
+
+@pytest.mark.slow
+def test_channels_first_tests_pass_with_onednn_on():
+    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1", TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "channels_first or chw", *FILES],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert " skipped" not in done.stdout.splitlines()[-1]  # every channels_first test ran
