@@ -15,6 +15,7 @@ from actviz_tui.core.value_ranges import value_range  # noqa: F401  (the heatmap
 
 COLORMAP_NAMES: tuple[str, ...] = ("viridis", "magma", "gray", "coolwarm")
 # Colormaps whose middle means zero: coloured on a range symmetric about 0.
+OVERLAY_COLORMAPS: tuple[str, ...] = ("jet", "turbo", "inferno")  # class heatmaps over the input
 DIVERGING = frozenset({"coolwarm"})
 
 _LUT_SIZE = 256
@@ -28,8 +29,8 @@ def is_diverging(name: str) -> bool:
 @functools.lru_cache(maxsize=None)
 def lut(name: str) -> np.ndarray:
     """The colormap `name` as a read-only (256, 3) uint8 RGB table."""
-    if name not in COLORMAP_NAMES:
-        known = ", ".join(COLORMAP_NAMES)
+    if name not in COLORMAP_NAMES + OVERLAY_COLORMAPS:
+        known = ", ".join(COLORMAP_NAMES + OVERLAY_COLORMAPS)
         raise ValueError(f"unknown colormap {name!r}; known colormaps: {known}")
     import matplotlib  # lazy: only the registry, never pyplot
 
@@ -169,3 +170,11 @@ def vector_block(values1d: np.ndarray) -> np.ndarray:
     block = np.full(rows * cols, np.nan, dtype=np.float32)
     block[:n] = flat
     return block.reshape(rows, cols)
+
+
+def overlay_rgb(base: np.ndarray, heatmap: np.ndarray, cmap: str, alpha: float) -> np.ndarray:
+    """``heatmap`` (H, W) in [0, 1], coloured by ``cmap``, alpha-blended over the
+    (H, W, 3) uint8 picture ``base``: what a class heatmap view shows."""
+    heat = to_rgb(heatmap, cmap, 0.0, 1.0).astype(np.float32)
+    blended = (1 - alpha) * np.asarray(base, dtype=np.float32) + alpha * heat
+    return np.clip(blended + 0.5, 0, 255).astype(np.uint8)

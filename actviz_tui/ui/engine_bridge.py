@@ -21,8 +21,8 @@ from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.export import ExportCancelled, export_figures
 from actviz_tui.core.model_session import ModelSession, SessionOptions
 from actviz_tui.ui.messages import (
-    ActivationReady, EngineFailed, ExportDone, ExportProgress, ImageReady, LayersReady, SessionReady,
-    StageChanged, StatsReady,
+    ActivationReady, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageReady, LayersReady,
+    PredictionsReady, SessionReady, StageChanged, StatsReady,
 )
 
 
@@ -111,6 +111,38 @@ class EngineBridge:
                 reply_to.post_message(LayersReady(request, arrays))
 
         return self._run(job, group=f"layers-{reply_to.id}", failure="cannot compute the layers")
+
+    def predict(self, session: ModelSession, image_index: int, reply_to: Widget) -> Worker:
+        def job(worker: Worker) -> None:
+            from actviz_tui.core.predictions import predict
+
+            with session.lock:
+                if worker.is_cancelled:
+                    return
+                predictions = predict(session)
+            reply_to.post_message(PredictionsReady(image_index, predictions))
+
+        return self._run(job, group="predictions", failure="cannot compute the predictions")
+
+    def class_heatmap(self, session: ModelSession, request: dict, reply_to: Widget) -> Worker:
+        """``request``: class_heatmap's keyword arguments; Score-CAM and occlusion report progress."""
+
+        def job(worker: Worker) -> None:
+            from actviz_tui.core.class_heatmaps import CamCancelled, class_heatmap
+
+            def progress(done: int, total: int) -> None:
+                self._stage(f"class heatmap: {done}/{total} batches of masked inputs")
+
+            self._stage("computing the class heatmap")
+            try:
+                result = class_heatmap(session, progress=progress, should_stop=lambda: worker.is_cancelled, **request)
+            except CamCancelled:
+                return
+            if not worker.is_cancelled:
+                self._stage("ready")
+                reply_to.post_message(ClassHeatmapReady(request, result))
+
+        return self._run(job, group="class-heatmap", failure="cannot compute the class heatmap")
 
     def export(self, session: ModelSession, requests: list, settings) -> Worker:
         """Draws without the model lock (the session takes it only to compute); Esc cancels."""

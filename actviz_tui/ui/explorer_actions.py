@@ -198,7 +198,8 @@ class ExplorerActions:
     def action_export(self) -> None:
         if not self.can_export():
             return
-        choices = export_choices(self.session, self.state, self.current_view.EXPORT_KIND)
+        view = self.current_view
+        choices = export_choices(self.session, self.state, view.EXPORT_KIND, view.export_request())
         settings = ExportSettings(cmap=self.state.cmap, scale=self.state.scale)
         self.app.push_screen(ExportDialog(choices, settings), self._start_export)
 

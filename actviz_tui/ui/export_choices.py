@@ -7,9 +7,10 @@ from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.screens.export_dialog import ExportChoice
 
 
-def export_choices(session, state: ExplorerState, shown_kind: str) -> list[ExportChoice]:
+def export_choices(session, state: ExplorerState, shown_kind: str, shown_request=None) -> list[ExportChoice]:
     """The marks (if any), then one choice per figure kind, filled in from the
-    selection; ``shown_kind`` (what the view on show saves) is preset when nothing is marked."""
+    selection; ``shown_kind`` (what the view on show saves) is preset when nothing
+    is marked, as ``shown_request`` when the view gives one (its own settings)."""
     layer, channel = session.layers[state.layer].name, state.channel
     marks = sorted(state.marks)
     choices = [_marked_choice(session, marks)] if marks else []
@@ -17,7 +18,7 @@ def export_choices(session, state: ExplorerState, shown_kind: str) -> list[Expor
         ExportChoice(
             kind.name,
             kind.describe(layer, channel),
-            (kind.request(state.layer, channel),),
+            (shown_request if shown_request is not None and kind.name == shown_kind else kind.request(state.layer, channel),),
             not marks and kind.name == shown_kind,
         )
         for kind in FIGURE_KINDS.values()

@@ -68,3 +68,19 @@ class EngineFailed(Message):
 
     message: str
     fatal_for_model: bool = False
+
+
+@dataclass
+class PredictionsReady(Message):
+    """The current image's predictions, one per model output (core.predictions)."""
+
+    image_index: int
+    predictions: list
+
+
+@dataclass
+class ClassHeatmapReady(Message):
+    """A class heatmap (core.class_heatmaps.ClassHeatmap) for the view's ``request``."""
+
+    request: object
+    result: object

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from actviz_tui.core.colormap import OVERLAY_COLORMAPS
+
 from actviz_tui.core.class_heatmaps import gradient_methods, perturbation
 from actviz_tui.core.class_heatmaps.geometry import cell_geometry
 from actviz_tui.core.class_heatmaps.gradients import maps_and_gradients
@@ -33,7 +35,7 @@ METHODS = {
     "scorecam": ("Score-CAM", False),
     "occlusion": ("occlusion", False),
 }
-CAM_COLORMAPS = ("jet", "turbo", "inferno")  # for the overlay (the view cycles them)
+CAM_COLORMAPS = OVERLAY_COLORMAPS  # for the overlay (the view cycles them)
 GRADIENT_METHODS = {
     "gradcam": gradient_methods.gradcam,
     "gradcam++": gradient_methods.gradcam_plus_plus,

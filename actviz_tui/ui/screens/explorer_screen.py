@@ -168,7 +168,8 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     def _image_ready(self, message: ImageReady) -> None:
         self.error, self._stats_pending = "", True
         self.layer_data = None
-        self.query_one("#across", ExplorerView).forget()
+        for view in self.query(ExplorerView):
+            view.forget()
         self.query_one(LayerTable).set_stats({})
         self.query_one("#preview", HeatmapView).show_rgb(display_rgb(message.model_input, self.session.input_bgr))
         shape = "x".join(str(d) for d in message.model_input.shape)

@@ -78,6 +78,14 @@ class ExplorerView(Widget):
     def repaint(self) -> None:
         """Draw the selection; called only while this view is on show. Every view overrides it."""
 
+    def forget(self) -> None:
+        """A new image: drop whatever the view computed for the old one (if anything)."""
+
+    def export_request(self):
+        """The figure request that saves exactly this view, if its settings matter; else None
+        (the dialog then fills EXPORT_KIND's request from the selection)."""
+        return None
+
     def channel_step(self, delta: int) -> int:
         """How far [ and ] (±10) and the arrows (±1) move the channel in this view."""
         return delta

@@ -1,0 +1,142 @@
+"""View 5: what the model predicted, and where in the image it looked for a class.
+
+The predictions of every output head the view; below them the class heatmap
+over the input (Grad-CAM family, HiResCAM, Score-CAM or occlusion; by default
+the method that suits the model's head, with the reason shown). The target is
+the top class unless another is picked (y / Y, or C to type one); the layer is
+the default one unless `l` takes the table's selected layer.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from actviz_tui.core import colormap
+from actviz_tui.core.image_input import display_rgb
+from actviz_tui.ui.messages import ClassHeatmapReady, PredictionsReady
+from actviz_tui.ui.screens.prompt_screen import PromptScreen
+from actviz_tui.ui.views.base import ExplorerView
+from actviz_tui.ui.views.prediction_lines import prediction_lines
+from actviz_tui.ui.widgets.color_legend import ColorLegend
+from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+
+METHOD_CYCLE = (None, "gradcam", "gradcam++", "hirescam", "scorecam", "occlusion")  # None: the default
+OVERLAY_ALPHA = 0.45
+
+
+class ClassMapView(ExplorerView):
+    NAME, KEY, LABEL = "cam", "5", "Class map"
+    HELP = "view: the predictions, and the class heatmap over the input (y/Y class, C type one, k method, l layer, j colours)"
+    EXPORT_KIND = "cam"
+    NEEDS = "image"
+    DEFAULT_CSS = """
+    ClassMapView { layout: vertical; }
+    ClassMapView #predictions { height: auto; max-height: 12; color: $text; }
+    """
+    BINDINGS = [
+        Binding("k", "method", "Method", tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
+        Binding("y", "step_class(1)", "Next class", tooltip="class map: the next of the top predicted classes"),
+        Binding("Y", "step_class(-1)", "Previous class", tooltip="class map: the previous top class"),
+        Binding("C", "type_class", "Type class", tooltip="class map: type a class index"),
+        Binding("l", "layer", "CAM layer", tooltip="class map: the table's selected layer / back to the default layer"),
+        Binding("j", "overlay_cmap", "Overlay colours", tooltip="class map: jet, turbo, inferno"),
+    ]
+
+    def __init__(self, session_getter) -> None:
+        super().__init__(session_getter)
+        self.method_index = 0
+        self.class_index: int | None = None  # None: the top prediction
+        self.layer_row: int | None = None  # None: the default layer
+        self.cmap = colormap.OVERLAY_COLORMAPS[0]
+        self.predictions: list = []
+        self._predicted_for: int | None = None  # image index the predictions belong to
+        self._asked: dict | None = None
+        self._result = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="predictions")
+        yield HeatmapView(id="cam-picture")
+        yield ColorLegend(id="cam-legend")
+
+    # ----- keys ------------------------------------------------------------
+    def action_method(self) -> None:
+        self.method_index = (self.method_index + 1) % len(METHOD_CYCLE)
+        self.repaint()
+
+    def action_step_class(self, delta: int) -> None:
+        top = [entry.index for entry in self.predictions[0].top] if self.predictions else []
+        if top:
+            current = self.class_index if self.class_index in top else top[0]
+            self.class_index = top[(top.index(current) + delta) % len(top)]
+            self.repaint()
+
+    def action_type_class(self) -> None:
+        def chosen(answer: str | None) -> None:
+            if answer and answer.isdigit():
+                self.class_index = int(answer)
+                self.repaint()
+            elif answer:
+                self.notify(f"not a class index: {answer}", severity="warning")
+
+        self.app.push_screen(PromptScreen("Class index (0-based):", "e.g. 281"), chosen)
+
+    def action_layer(self) -> None:
+        self.layer_row = None if self.layer_row is not None else self.state.layer
+        self.repaint()
+
+    def action_overlay_cmap(self) -> None:
+        names = colormap.OVERLAY_COLORMAPS
+        self.cmap = names[(names.index(self.cmap) + 1) % len(names)]
+        if self._result is not None:
+            self._show(self._result)
+
+    def export_request(self):
+        from actviz_tui.core.export import FigureRequest
+
+        options = {"class": self.class_index, "method": METHOD_CYCLE[self.method_index], "cmap": self.cmap}
+        return FigureRequest("cam", layer=self.layer_row, options=tuple(sorted(options.items())))
+
+    # ----- drawing -----------------------------------------------------------
+    def repaint(self) -> None:
+        session = self.session
+        if session is None or not session.has_image:
+            self.caption = "class map: needs an image (o opens one)"
+            return
+        if self._predicted_for != self.state.image:
+            self._predicted_for = self.state.image
+            self.screen.engine.predict(session, self.state.image, reply_to=self)
+        asked = {"method": METHOD_CYCLE[self.method_index], "class_index": self.class_index, "layer": self.layer_row}
+        if asked != self._asked or self._result is None:
+            self._asked = asked
+            self.caption = "class map: computing…"
+            self.screen.engine.class_heatmap(session, asked, reply_to=self)
+
+    def forget(self) -> None:
+        """A new image: predictions and heatmap are stale."""
+        self._predicted_for, self._asked, self._result = None, None, None
+
+    @on(PredictionsReady)
+    def _predictions_ready(self, message: PredictionsReady) -> None:
+        self.predictions = message.predictions
+        self._show_predictions()
+
+    @on(ClassHeatmapReady)
+    def _heatmap_ready(self, message: ClassHeatmapReady) -> None:
+        if message.request == self._asked:
+            self._result = message.result
+            self._show(message.result)
+            self._show_predictions()
+
+    def _show_predictions(self) -> None:
+        target = self._result.class_index if self._result is not None else None
+        self.query_one("#predictions", Static).update(prediction_lines(self.predictions, target))
+
+    def _show(self, result) -> None:
+        base = display_rgb(self.session.model_input)
+        self.query_one(HeatmapView).show_rgb(colormap.overlay_rgb(base, result.heatmap, self.cmap, OVERLAY_ALPHA))
+        self.query_one(ColorLegend).set_range(self.cmap, 0.0, 1.0)
+        note = f"  ({result.note})" if result.note else ""
+        self.caption = f"{result.title}  ·  {result.reason}{note}"

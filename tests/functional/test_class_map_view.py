@@ -1,0 +1,50 @@
+"""View 5: predictions and the class heatmap over the input, driven by keys."""
+
+from __future__ import annotations
+
+from actviz_tui.core.export import FigureRequest
+from tests.functional.conftest import ready, wait_until
+
+SIZE = (140, 40)
+
+
+def title(app) -> str:
+    return app.explorer.query_one("#title").text
+
+
+async def test_class_map_shows_predictions_and_the_default_method_with_its_reason(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("5")
+        await wait_until(pilot, lambda: title(app).startswith("HiResCAM — conv_b — class 0"))
+        assert "the head flattens the maps" in title(app)  # the default method says why
+        panel = str(app.explorer.query_one("#predictions").render())
+        assert "score (sigmoid, 1 unit)" in panel and "▶" in panel
+        picture = app.explorer.query_one("#cam-picture")
+        assert picture.picture_size[0] > 0
+        heatmap = app.explorer.query_one("ClassMapView")._result.heatmap
+        assert heatmap.shape == (24, 24) and heatmap.max() == 1.0  # the model input's size, in [0, 1]
+
+
+async def test_keys_change_method_layer_and_class_and_the_export_follows(make_app):
+    from actviz_tui.ui.screens.export_dialog import ExportDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("down", "5")  # conv_a selected in the table
+        await wait_until(pilot, lambda: title(app).startswith("HiResCAM"))
+        await pilot.press("k")  # the default, then Grad-CAM
+        await wait_until(pilot, lambda: title(app).startswith("Grad-CAM — conv_b"))
+        await pilot.press("l")  # the table's layer
+        await wait_until(pilot, lambda: title(app).startswith("Grad-CAM — conv_a"))
+        await pilot.press("C", "3", "enter")  # one output unit: no class 3
+        await wait_until(pilot, lambda: "no class 3" in app.explorer.error)
+        await pilot.press("C", "0", "enter")
+        await wait_until(pilot, lambda: title(app).startswith("Grad-CAM — conv_a — class 0"))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        (cam,) = [choice for choice in app.screen.choices if choice.key == "cam"]
+        assert cam.preset and cam.requests == (FigureRequest(
+            "cam", layer=1, options=(("class", 0), ("cmap", "jet"), ("method", "gradcam"))),)
