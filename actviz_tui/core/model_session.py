@@ -181,6 +181,19 @@ class ModelSession:
     def known_stats(self) -> dict[int, ActivationStats]:
         return dict(self._stats)
 
+    @property
+    def output_rows(self) -> frozenset[int]:
+        """Table rows that are the model's own outputs (its predictions)."""
+        traced = self.probe.traced
+        outputs = {id(tensor) for tensor in traced.model_outputs}
+        return frozenset(row for row, tensor in enumerate(traced.outputs) if id(tensor) in outputs)
+
+    def unit_labels(self, units: int) -> dict[int, str] | None:
+        """Names of an output's units: --labels, else ImageNet's for 1000 units."""
+        from actviz_tui.core.predictions import default_labels
+
+        return self.labels or default_labels(units)
+
     def keras_layer(self, row: int):
         """The Keras layer object of a table row (nested rows through their models)."""
         self._check_row(row)

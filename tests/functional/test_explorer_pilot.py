@@ -353,3 +353,30 @@ async def test_filters_view_shows_patches_kernels_matrix_and_no_weights(make_app
         await pilot.press("down", "down")  # dense_a
         await pilot.pause()
         assert "weights" in title(app) and "Dense" in title(app)
+
+
+async def test_the_model_output_is_drawn_as_labelled_bars(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("end")  # keep a channel wanted past the 1-unit output
+        await pilot.press("G")  # the last layer: the model's output, "score"
+        await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 6)
+        view = app.explorer.query_one("ChannelView")
+        assert view.has_class("-bars") and not app.explorer.query_one("#heatmap").display
+        bars = str(app.explorer.query_one("#unit-bars").render())
+        assert bars.startswith("▶    0 unit 0") and "█" in bars
+        await pilot.press("g")  # an image layer: the heatmap again
+        await wait_until(pilot, lambda: app.explorer.state.layer == 0 and app.explorer.activation is not None)
+        assert not view.has_class("-bars")
+
+
+def test_wide_outputs_list_their_top_units_and_the_selected_one():
+    import numpy as np
+
+    from actviz_tui.ui.widgets.unit_bars import shown_units, unit_bars_text
+
+    values = np.arange(1000, dtype=float)
+    assert shown_units(values, 3, 5) == [999, 998, 997, 996, 3]
+    text = unit_bars_text(values, 999, {999: "toilet tissue"}, 4, 80).plain
+    assert text.splitlines()[0].startswith("▶  999 toilet tissue")

@@ -43,8 +43,9 @@ def test_lut_is_cached_and_read_only():
 
 
 def test_unknown_colormap_names_the_known_ones():
-    with pytest.raises(ValueError, match="viridis.*magma.*gray.*coolwarm"):
-        lut("jet")
+    with pytest.raises(ValueError, match="viridis.*magma.*gray.*coolwarm.*jet.*turbo.*inferno"):
+        lut("hot")
+    assert lut("jet").shape == (256, 3)  # the class heatmap overlays' colormaps too
 
 
 def test_coolwarm_is_the_diverging_one():

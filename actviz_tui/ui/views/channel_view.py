@@ -10,17 +10,24 @@ from actviz_tui.core.value_ranges import negligible
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+from actviz_tui.ui.widgets.unit_bars import UnitBars
 
 
 class ChannelView(ExplorerView):
     NAME, KEY, LABEL = "channel", "1", "Single"
     HELP = "view: one channel as a heatmap, with its colour legend in real values"
     EXPORT_KIND = "channel"
-    DEFAULT_CSS = "ChannelView { layout: vertical; }"
+    DEFAULT_CSS = """
+    ChannelView { layout: vertical; }
+    ChannelView UnitBars { display: none; }
+    ChannelView.-bars UnitBars { display: block; }
+    ChannelView.-bars HeatmapView, ChannelView.-bars ColorLegend { display: none; }
+    """
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="heatmap")
         yield ColorLegend(id="legend")
+        yield UnitBars(id="unit-bars")
 
     def repaint(self) -> None:
         if self.layer_data is None or self.layer_data.row != self.state.layer:
@@ -29,6 +36,10 @@ class ChannelView(ExplorerView):
             return
         state, activation = self.state, self.layer_data.array
         values = channel_map(activation, state.channel)
+        as_bars = activation.ndim <= 1 and state.layer in self.session.output_rows
+        self.set_class(as_bars, "-bars")  # the model's output: labelled bars, not a block
+        if as_bars:
+            self.query_one(UnitBars).show(activation, state.channel, self.session.unit_labels(activation.size))
         vmin, vmax = self.value_range(values, activation)
         self.query_one(HeatmapView).show_values(values, state.cmap, vmin, vmax)
         self.query_one(ColorLegend).set_range(state.cmap, vmin, vmax)
