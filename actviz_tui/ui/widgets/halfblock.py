@@ -226,12 +226,6 @@ def _rgb_color(packed: int) -> Color:
 _CACHES = {"truecolor": _StyleCache(_rgb_color), "256": _StyleCache(Color.from_ansi)}
 
 
-def clear_caches() -> None:
-    """Empty the shared segment and style caches (benchmarks: a cold start)."""
-    for cache in _CACHES.values():
-        cache.clear()
-
-
 def _pack(rgb: Iterable[int]) -> int:
     red, green, blue = (int(channel) for channel in rgb)
     return (red << 16) | (green << 8) | blue
