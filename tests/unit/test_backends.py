@@ -45,7 +45,7 @@ from actviz_tui.core.backend_env import backend_name, compute_device, version_li
 result = {"version": version_line(__version__)}  # before Keras is imported
 
 import numpy as np
-from actviz_tui.core.export_jobs import ExportSettings, FigureRequest, export_figures
+from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
 from actviz_tui.core.model_session import ModelSession
 from actviz_tui.core.samples import sample_path
 
