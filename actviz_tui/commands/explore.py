@@ -23,7 +23,7 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     start.add_argument("--channel", type=int, metavar="N", default=None, help="the selected channel (0-based)")
     # Checked by the explorer against its views (importing them here would delay the first paint).
     start.add_argument("--view", metavar="NAME", default=None,
-                       help="the view on show: channel (default), grid, across, filters")
+                       help="the view on show: channel (default), grid, across, filters, cam (the class map)")
 
 
 def run_explorer(args: argparse.Namespace) -> int:

@@ -137,7 +137,11 @@ class EngineBridge:
             try:
                 result = class_heatmap(session, progress=progress, should_stop=lambda: worker.is_cancelled, **request)
             except CamCancelled:
+                self._stage("class heatmap cancelled")
                 return
+            except ActvizError as error:
+                reply_to.post_message(ClassHeatmapReady(request, None, str(error)))  # the view shows why
+                raise
             if not worker.is_cancelled:
                 self._stage("ready")
                 reply_to.post_message(ClassHeatmapReady(request, result))

@@ -155,10 +155,16 @@ class ExplorerActions:
             self.app.screen.type_ahead(event)
         elif self.app.screen is self and not self.editing_text():
             action = next((b.action for b in self.BINDINGS if b.key == event.key and b.action in PROMPT_ACTIONS), None)
+            view = self.current_view if self.query("ExplorerView") else None
             if action is not None:
                 event.stop()
                 event.prevent_default()
                 getattr(self, f"action_{action}")()
+            elif view is not None and event.key in view.PROMPT_KEYS:  # the view's own prompt (C: a class)
+                event.stop()
+                event.prevent_default()
+                binding = next(b for b in view.BINDINGS if b.key == event.key)
+                getattr(view, f"action_{binding.action}")()
 
     def action_image(self, delta: int) -> None:
         if self.session is None:
@@ -190,10 +196,12 @@ class ExplorerActions:
 
     # ----- export -------------------------------------------------------------
     def can_export(self) -> bool:
-        """Figures of activations need them computed; the filters view needs only the model."""
+        """Figures of activations need them computed; the filters view needs only the
+        model, the class map only the image."""
         if self.session is None:
             return False
-        return self.activation is not None or self.current_view.NEEDS == "weights"
+        needs = self.current_view.NEEDS
+        return self.activation is not None or needs == "weights" or (needs == "image" and self.session.has_image)
 
     def action_export(self) -> None:
         if not self.can_export():

@@ -13,6 +13,8 @@ class ExplorerCommands(Provider):
     def _commands(self):
         screen = self.screen
         for binding in screen.palette_bindings():
+            if not screen.check_action(*_action_and_parameters(binding.action)):
+                continue  # keys of another view, or not usable yet: as the footer hides them
             help_text = f"key: {screen.app.get_key_display(binding)}"
             if binding.tooltip:
                 help_text = f"{binding.tooltip}  ({help_text})"
@@ -28,3 +30,11 @@ class ExplorerCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def _action_and_parameters(action: str) -> tuple[str, tuple]:
+    """("view_key", ("pageup",)) from "view_key('pageup')", as Textual's parser reads it."""
+    from textual.actions import parse
+
+    _namespace, name, parameters = parse(action)
+    return name, parameters

@@ -83,4 +83,5 @@ class ClassHeatmapReady(Message):
     """A class heatmap (core.class_heatmaps.ClassHeatmap) for the view's ``request``."""
 
     request: object
-    result: object
+    result: object  # None when it failed: ``error`` says why
+    error: str = ""

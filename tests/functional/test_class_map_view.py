@@ -48,3 +48,25 @@ async def test_keys_change_method_layer_and_class_and_the_export_follows(make_ap
         (cam,) = [choice for choice in app.screen.choices if choice.key == "cam"]
         assert cam.preset and cam.requests == (FigureRequest(
             "cam", layer=1, options=(("class", 0), ("cmap", "jet"), ("method", "gradcam"))),)
+
+
+async def test_a_failed_class_map_says_why_once_and_export_needs_only_the_image(make_app):
+    from tests.functional.conftest import RINGS_INVERTED
+
+    app = make_app(images=("tests/data/ui_rings.png", RINGS_INVERTED))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("5")
+        await wait_until(pilot, lambda: title(app).startswith("HiResCAM"))
+        view = app.explorer.query_one("ClassMapView")
+        asked = []
+        original = app.explorer.engine.class_heatmap
+        app.explorer.engine.class_heatmap = lambda *args, **kwargs: asked.append(args) or original(*args, **kwargs)
+        await pilot.press("C", "7", "enter")  # typed in one burst: the keys reach the prompt
+        await wait_until(pilot, lambda: title(app).startswith("class map: no class 7"))
+        await pilot.press("m", "s", "right")  # repaints, but the failed request is not sent again
+        await pilot.pause(0.3)
+        assert len(asked) == 1 and view.class_index == 7
+        await pilot.press("n")  # the other image: the view is stale, and export still works
+        await wait_until(pilot, lambda: app.explorer.state.image == 1)
+        assert app.explorer.check_action("export", ()) is True

@@ -1,4 +1,3 @@
-import time
 
 import matplotlib
 import numpy as np
@@ -211,18 +210,6 @@ def test_resample_accepts_a_strided_channel_view():
     np.testing.assert_allclose(
         resample_area(channel, 3, 3), resample_area(channel.copy(), 3, 3)
     )
-
-
-def test_resample_is_fast():
-    values = np.random.default_rng(4).random((148, 148)).astype(np.float32)
-    resample_area(values, 96, 96)  # warm the index caches
-    timings = []
-    for _ in range(30):
-        start = time.perf_counter()
-        resample_area(values, 96, 96)
-        timings.append(time.perf_counter() - start)
-    # The target is about 1 ms; the slack absorbs a busy CI machine.
-    assert sorted(timings)[len(timings) // 2] < 0.005
 
 
 # --- to_rgb -----------------------------------------------------------------------

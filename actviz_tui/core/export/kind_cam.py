@@ -33,7 +33,7 @@ def plan(session, request: FigureRequest) -> list[Job]:
         raise ActvizError(f"a class heatmap is drawn with {', '.join(CAM_COLORMAPS)}, not {options['cmap']!r}")
     row = resolve_cam_layer(session, request.layer)  # CamLayerError, LayerLookupError
     check_class(session, options.get("class"))  # ClassIndexError
-    rows = () if method == "occlusion" else (row,)
+    rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
 
 
@@ -43,7 +43,7 @@ def draw(job: Job, session, activations: Activations, settings: ExportSettings) 
     image = np.asarray(session.model_input, dtype=np.float32)
     fig = figures.class_heatmap_figure(
         image, result.heatmap, title=f"{session.name} \u2014 {result.title}",
-        cmap=options.get("cmap") or CAM_COLORMAPS[0], note=result.note or result.reason,
+        cmap=options.get("cmap") or CAM_COLORMAPS[0], note=result.note or result.reason, bgr=session.input_bgr,
     )
     layer = None if result.layer_row is None else result.layer_name
     filename = figure_filename(session.name, f"{result.method}-class{result.class_index}", layer, None)

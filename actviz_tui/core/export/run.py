@@ -41,7 +41,7 @@ def _without_repeats(jobs: list[Job]) -> list[Job]:
     unique = []
     for job in jobs:
         kind = FIGURE_KINDS[job.kind]
-        figure = (kind.draw, kind.file_kind, job.rows, job.channel, job.note)
+        figure = (kind.draw, kind.file_kind, job.rows, job.channel, job.note, job.options)
         if figure not in seen:
             seen.add(figure)
             unique.append(job)

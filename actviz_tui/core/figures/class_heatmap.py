@@ -13,9 +13,9 @@ OVERLAY_ALPHA = 0.45
 
 
 def class_heatmap_figure(image: np.ndarray, heatmap: np.ndarray, *, title: str, cmap: str = "jet",
-                         note: str = "", alpha: float = OVERLAY_ALPHA) -> Figure:
-    """``image`` (H, W, C) as the model sees it, ``heatmap`` (H, W) in [0, 1]."""
-    shown, _ = stretch_for_display(image)
+                         note: str = "", alpha: float = OVERLAY_ALPHA, bgr: bool = False) -> Figure:
+    """``image`` (H, W, C) as the model sees it (``bgr``: caffe order), ``heatmap`` (H, W) in [0, 1]."""
+    shown, _ = stretch_for_display(image, bgr)
     height, width = heatmap.shape
     fig_w = 9.0
     fig = new_figure(fig_w, min(8.0, max(3.4, 4.0 * height / width + 1.2)), layout="constrained")

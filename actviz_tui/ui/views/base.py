@@ -30,11 +30,12 @@ class ExplorerView(Widget):
     EXPORT_KIND: ClassVar[str]  # the export registry's figure kind that saves what it shows
     # What it draws from: "layer", the selected layer's activation (the screen
     # computes it); "layers", several layers (the view asks the engine itself);
-    # "weights", the model alone (no image needed).
+    # "weights", the model alone (no image needed); "image", the input image alone.
     NEEDS: ClassVar[str] = "layer"
     # Keys of the view itself; the layer table keeps the focus, so the screen
-    # routes these to the view on show (see ExplorerScreen.action_in_view).
+    # routes these to the view on show (see ExplorerActions.action_view_key).
     BINDINGS: ClassVar[list[BindingType]] = []
+    PROMPT_KEYS: ClassVar[frozenset[str]] = frozenset()  # its keys that open a prompt: typed-ahead keys go there
 
     state: reactive[ExplorerState] = reactive(ExplorerState, init=False, repaint=False)
     """The selection, bound from the screen."""

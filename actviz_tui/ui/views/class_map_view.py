@@ -15,6 +15,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from actviz_tui.core import colormap
+from actviz_tui.core.class_heatmaps import METHODS
+from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
 from actviz_tui.core.image_input import display_rgb
 from actviz_tui.ui.messages import ClassHeatmapReady, PredictionsReady
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
@@ -23,8 +25,7 @@ from actviz_tui.ui.views.prediction_lines import prediction_lines
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
-METHOD_CYCLE = (None, "gradcam", "gradcam++", "hirescam", "scorecam", "occlusion")  # None: the default
-OVERLAY_ALPHA = 0.45
+METHOD_CYCLE = (None, *METHODS)  # None: the default method for the model's head
 
 
 class ClassMapView(ExplorerView):
@@ -36,6 +37,7 @@ class ClassMapView(ExplorerView):
     ClassMapView { layout: vertical; }
     ClassMapView #predictions { height: auto; max-height: 12; color: $text; }
     """
+    PROMPT_KEYS = frozenset({"C"})
     BINDINGS = [
         Binding("k", "method", "Method", tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
         Binding("y", "step_class(1)", "Next class", tooltip="class map: the next of the top predicted classes"),
@@ -109,7 +111,7 @@ class ClassMapView(ExplorerView):
             self._predicted_for = self.state.image
             self.screen.engine.predict(session, self.state.image, reply_to=self)
         asked = {"method": METHOD_CYCLE[self.method_index], "class_index": self.class_index, "layer": self.layer_row}
-        if asked != self._asked or self._result is None:
+        if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
             self.caption = "class map: computing…"
             self.screen.engine.class_heatmap(session, asked, reply_to=self)
@@ -120,11 +122,18 @@ class ClassMapView(ExplorerView):
 
     @on(PredictionsReady)
     def _predictions_ready(self, message: PredictionsReady) -> None:
+        if message.image_index != self.state.image:
+            return  # for the image before
         self.predictions = message.predictions
         self._show_predictions()
 
     @on(ClassHeatmapReady)
     def _heatmap_ready(self, message: ClassHeatmapReady) -> None:
+        if message.request != self._asked:
+            return
+        if message.result is None:
+            self.caption = f"class map: {message.error}"
+            return
         if message.request == self._asked:
             self._result = message.result
             self._show(message.result)
@@ -135,7 +144,7 @@ class ClassMapView(ExplorerView):
         self.query_one("#predictions", Static).update(prediction_lines(self.predictions, target))
 
     def _show(self, result) -> None:
-        base = display_rgb(self.session.model_input)
+        base = display_rgb(self.session.model_input, self.session.input_bgr)
         self.query_one(HeatmapView).show_rgb(colormap.overlay_rgb(base, result.heatmap, self.cmap, OVERLAY_ALPHA))
         self.query_one(ColorLegend).set_range(self.cmap, 0.0, 1.0)
         note = f"  ({result.note})" if result.note else ""

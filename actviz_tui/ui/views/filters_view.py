@@ -34,8 +34,8 @@ class FiltersView(ExplorerView):
     FiltersView #filter-norms { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("pageup", "page(-1)", "Page up", tooltip="grid and filters: previous page"),
-        Binding("pagedown", "page(1)", "Page down", tooltip="grid and filters: next page"),
+        Binding("pageup", "page(-1)", "Page up", tooltip="filters: previous page of kernels or patches"),
+        Binding("pagedown", "page(1)", "Page down", tooltip="filters: next page of kernels or patches"),
     ]
 
     def __init__(self, session_getter) -> None:
@@ -57,6 +57,11 @@ class FiltersView(ExplorerView):
         return self._filters[row]
 
     def action_page(self, delta: int) -> None:
+        filters = self.layer_filters(self.state.layer)
+        if self.tiles is not None and not isinstance(filters, str) and filters.is_rgb:
+            # the patches are the filters themselves: a page moves the selected filter
+            self.post_message(self.ChannelChosen(self.state.channel + delta * self.tiles.per_page))
+            return
         self.page += delta
         self.repaint()
 
@@ -80,7 +85,6 @@ class FiltersView(ExplorerView):
             self.call_after_refresh(self.repaint)
             return
         index = min(self.state.channel, filters.count - 1)
-        self.caption = f"{filters.name}  {self._what(filters, index)}"
         norms_line.update(norms_summary(filters, index))
         if filters.stack is None:
             self.tiles = None
@@ -98,6 +102,7 @@ class FiltersView(ExplorerView):
             self.page %= pages
             scale = colormap.value_range(kernels, symmetric=True)
             picture.show_rgb(grid_picture(kernels, self.tiles, self.page, -1, WEIGHTS_CMAP, scale))
+        self.caption = f"{filters.name}  {self._what(filters, index)}"  # after planning: its page numbers
 
     def _what(self, filters: LayerFilters, index: int) -> str:
         if filters.stack is None:
