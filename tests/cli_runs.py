@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def user_environment(**changes) -> dict:
+    """This process's environment less what the test run set for itself (TensorFlow's
+    log level, oneDNN): the program sets those as it does for a user."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), **changes)
+    for name in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS"):
+        env.pop(name, None)
+    return env
 
 
 class CliRuns:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.cli_runs import CliRuns
+from tests.cli_runs import CliRuns, user_environment
 
 from actviz_tui.cli import build_parser
 
@@ -171,9 +171,7 @@ def folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(folder):
-    env = dict(os.environ)
-    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as a user runs it: the program quiets TensorFlow itself
-    env["PYTHONPATH"] = str(REPO)
+    env = user_environment()
     env["XDG_CACHE_HOME"] = str(folder / "cache")  # the diverted TensorFlow log goes here
     runs = CliRuns("export", env, TIMEOUT)
     runs.start(

@@ -4,13 +4,12 @@ layers with --custom-objects, .npy inputs, a channels_first model."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.cli_runs import CliRuns
+from tests.cli_runs import CliRuns, user_environment
 
 import models_factory as mf
 
@@ -52,9 +51,7 @@ def files(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def runs(files):
-    env = dict(os.environ)
-    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
-    env["PYTHONPATH"] = str(REPO)
+    env = user_environment()
     env["XDG_CACHE_HOME"] = str(files["folder"] / "cache")
     summary, export = CliRuns("summary", env, TIMEOUT), CliRuns("export", env, TIMEOUT)
     summary.start("npy", files["conv1d"], files["signal"], "--json")

@@ -7,12 +7,11 @@ at once and each test reads its own finished run.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.cli_runs import CliRuns
+from tests.cli_runs import CliRuns, user_environment
 
 import models_factory as mf
 
@@ -40,9 +39,7 @@ def files(tmp_path_factory, rgb_image):
 
 @pytest.fixture(scope="module")
 def runs(files, deep_model_keras):
-    env = dict(os.environ)
-    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as a user runs it: the program quiets TensorFlow itself
-    env["PYTHONPATH"] = str(REPO)
+    env = user_environment()
     env["XDG_CACHE_HOME"] = str(files["folder"] / "cache")  # the diverted TensorFlow log goes here
     env["COLUMNS"] = "160"
     runs = CliRuns("summary", env, TIMEOUT)
