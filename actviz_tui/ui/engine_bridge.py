@@ -109,6 +109,7 @@ class EngineBridge:
                 arrays = session.activations(rows)
             if not worker.is_cancelled:
                 reply_to.post_message(LayersReady(request, arrays))
+                self._stage("ready")
 
         return self._run(job, group=f"layers-{reply_to.id}", failure="cannot compute the layers")
 

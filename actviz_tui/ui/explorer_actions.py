@@ -21,8 +21,8 @@ from actviz_tui.ui.screens.prompt_screen import PromptScreen
 
 # Actions that move a text cursor when the filter box has the focus.
 CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "view_key"})
-# Actions that open a one-line prompt (see ``on_key``).
-PROMPT_ACTIONS = frozenset({"ask_channel", "open_image"})
+# Actions that open a one-line prompt or the filter box (see ``on_key``).
+PROMPT_ACTIONS = frozenset({"ask_channel", "open_image", "filter"})
 
 
 def bindings(views) -> list[Binding]:
@@ -151,8 +151,13 @@ class ExplorerActions:
         Bindings run only after every queued key has passed here, so a prompt key
         opens its prompt now, and the keys after it go there, not to the explorer.
         """
+        layer_filter = self.query_one("#layer-filter")
         if isinstance(self.app.screen, PromptScreen) and self.app.screen is not self:
             self.app.screen.type_ahead(event)
+        elif layer_filter.is_open and not self.editing_text():  # opened, its box not focused yet
+            if layer_filter.type_ahead(event):
+                event.stop()
+                event.prevent_default()
         elif self.app.screen is self and not self.editing_text():
             action = next((b.action for b in self.BINDINGS if b.key == event.key and b.action in PROMPT_ACTIONS), None)
             view = self.current_view if self.query("ExplorerView") else None

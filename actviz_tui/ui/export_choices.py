@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
+from actviz_tui.core.export.run import plan_jobs
 from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.screens.export_dialog import ExportChoice
 
@@ -10,20 +12,24 @@ from actviz_tui.ui.screens.export_dialog import ExportChoice
 def export_choices(session, state: ExplorerState, shown_kind: str, shown_request=None) -> list[ExportChoice]:
     """The marks (if any), then one choice per figure kind, filled in from the
     selection; ``shown_kind`` (what the view on show saves) is preset when nothing
-    is marked, as ``shown_request`` when the view gives one (its own settings)."""
+    is marked, as ``shown_request`` when the view gives one (its own settings).
+    Figures the selection cannot give (filters of a layer without weights) are left out."""
     layer, channel = session.layers[state.layer].name, state.channel
     marks = sorted(state.marks)
     choices = [_marked_choice(session, marks)] if marks else []
-    choices += [
-        ExportChoice(
-            kind.name,
-            kind.describe(layer, channel),
-            (shown_request if shown_request is not None and kind.name == shown_kind else kind.request(state.layer, channel),),
-            not marks and kind.name == shown_kind,
-        )
-        for kind in FIGURE_KINDS.values()
-    ]
+    for kind in FIGURE_KINDS.values():
+        request = shown_request if shown_request is not None and kind.name == shown_kind else kind.request(state.layer, channel)
+        if _can_draw(session, request):  # e.g. no filters for a layer without weights
+            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), not marks and kind.name == shown_kind))
     return choices
+
+
+def _can_draw(session, request: FigureRequest) -> bool:
+    try:
+        plan_jobs(session, [request])
+    except ActvizError:
+        return False
+    return True
 
 
 def _marked_choice(session, marks: list[tuple[int, int]]) -> ExportChoice:

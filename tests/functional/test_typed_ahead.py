@@ -12,7 +12,7 @@ SIZE = (120, 36)
 def type_burst(app, keys: str) -> None:
     """Queue every key at once, as a terminal delivers a paste: nothing runs in between."""
     for key in keys:
-        name = "enter" if key == "\r" else key
+        name = {"\r": "enter", "/": "slash"}.get(key, key)
         app.post_message(events.Key(name, key if key != "\r" else "\r"))
 
 
@@ -35,3 +35,13 @@ async def test_channel_number_pressed_in_one_pilot_call_lands(make_app):
         await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 3)
         await pilot.press("c", "1", "0", "enter")
         await wait_until(pilot, lambda: app.screen is app.explorer and app.explorer.state.channel == 10, 10)
+
+
+async def test_a_filter_typed_in_one_burst_filters(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        type_burst(app, "/conv")
+        await wait_until(pilot, lambda: app.explorer.query_one("#filter").value == "conv", 10)
+        assert app.explorer.query_one("#layers").row_count == 2
+        assert app.screen is app.explorer  # "o" did not open the image prompt

@@ -129,3 +129,12 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
     assert [c.key for c in choices if c.preset] == ["grid"]
     marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")
     assert [c.key for c in marked if c.preset] == ["marked"]
+
+
+def test_dialog_leaves_out_figures_the_selection_cannot_give(session):
+    from actviz_tui.ui.explorer_state import ExplorerState
+    from actviz_tui.ui.export_choices import export_choices
+
+    pool = session.find_layer("pool_a")
+    keys = [c.key for c in export_choices(session, ExplorerState(layer=pool, channel=0, channels=6), "channel")]
+    assert "filters" not in keys and "channel" in keys  # a pooling layer has no weights

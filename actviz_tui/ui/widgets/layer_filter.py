@@ -41,6 +41,21 @@ class LayerFilter(Widget, can_focus_children=True):
         self.add_class("-shown")
         self.query_one(Input).focus()
 
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-shown")
+
+    def type_ahead(self, event) -> bool:
+        """A key typed before the box took the focus (a paste after "/"): True if it was text."""
+        box = self.query_one(Input)
+        if event.key == "enter":
+            self.post_message(self.Dismissed())
+            return True
+        if event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+            return True
+        return False
+
     def allow_focus_children(self) -> bool:
         return self.has_class("-shown")
 
