@@ -213,11 +213,14 @@ class ExplorerActions:
             return
         view = self.current_view
         choices = export_choices(self.session, self.state, view.EXPORT_KIND, view.export_request())
-        settings = ExportSettings(cmap=self.state.cmap, scale=self.state.scale)
+        settings = ExportSettings(folder=self.export_folder, cmap=self.state.cmap, scale=self.state.scale)
         self.app.push_screen(ExportDialog(choices, settings), self._start_export)
+
+    export_folder = ExportSettings.folder  # the dialog opens on the folder last exported to
 
     def _start_export(self, plan: ExportPlan | None) -> None:
         if plan is not None:
+            self.export_folder = plan.settings.folder
             self.engine.export(self.session, plan.requests, plan.settings)
 
     def action_cancel_export(self) -> None:

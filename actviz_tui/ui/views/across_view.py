@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from actviz_tui.core import colormap
+from actviz_tui.core.cell_format import elide_middle
 from actviz_tui.core.display_maps import channel_stack
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import MAX_ACROSS_PANELS, select_layers
@@ -90,7 +91,8 @@ class AcrossView(ExplorerView):
             source = stack if scale == "layer" else values
             extent = None if scale == "layer" else finite_range(stack)  # near-constant maps stay flat
             value_range = colormap.value_range(source, symmetric=cmap in colormap.DIVERGING, layer_range=extent)
-            title = f"{self.session.layers[row].name} {values.shape[0]}x{values.shape[1]}"
+            # the layer's own name (not its nested path), cut in the middle: tiles stay tellable apart
+            title = f"{elide_middle(self.session.layers[row].short_name, 22)} {values.shape[0]}x{values.shape[1]}"
             tile = MapTile(title, values, cmap, value_range)
             tile.set_class(row == self.state.layer, "-selected")
             tiles.append(tile)

@@ -65,7 +65,10 @@ class ClassMapView(ExplorerView):
 
     # ----- keys ------------------------------------------------------------
     def action_method(self) -> None:
+        shown = self._result.method if self._result is not None else None
         self.method_index = (self.method_index + 1) % len(METHOD_CYCLE)
+        if METHOD_CYCLE[self.method_index] == shown:  # the default was this one already: the next
+            self.method_index = (self.method_index + 1) % len(METHOD_CYCLE)
         self.repaint()
 
     def action_step_class(self, delta: int) -> None:
