@@ -36,7 +36,7 @@ def run_explorer(args: argparse.Namespace) -> int:
               "use 'actviz summary MODEL IMAGE' or 'actviz export MODEL IMAGE ...'", file=sys.stderr)
         return 2
     from actviz_tui.ui.app import ActvizApp
-    from actviz_tui.ui.explorer_state import ExplorerStart
+    from actviz_tui.ui.explorer_start import ExplorerStart
 
     start = ExplorerStart(args.layer, args.channel, args.view)
     log, log_size = _log_and_size() if args.verbose else (None, 0)

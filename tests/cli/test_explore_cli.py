@@ -80,7 +80,7 @@ def test_verbose_keeps_backend_lines_off_the_running_ui_and_prints_them_after(tm
 def test_start_options_are_parsed_and_reach_the_app(monkeypatch):
     from actviz_tui.commands import explore
     from actviz_tui.ui.app import ActvizApp
-    from actviz_tui.ui.explorer_state import ExplorerStart
+    from actviz_tui.ui.explorer_start import ExplorerStart
 
     args = build_parser("explore").parse_args([str(TINY), str(RINGS), "--layer", "conv_b", "--channel", "5",
                                                "--view", "grid"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.css.query import NoMatches
 
 from actviz_tui.core.export import spatial_layer_rows
-from actviz_tui.ui.explorer_state import ExplorerStart
+from actviz_tui.ui.explorer_start import ExplorerStart
 from tests.functional.conftest import ready, wait_until
 
 

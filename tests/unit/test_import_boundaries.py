@@ -44,6 +44,11 @@ CASES = {
     "the app shell paints before numpy and the backend": (
         "import actviz_tui.ui.app", ("numpy", "keras", "tensorflow", "jax", "torch"),
     ),
+    "actviz's way to the first paint imports neither numpy nor the backend": (
+        "import actviz_tui.cli as cli; cli.build_parser('explore')\n"
+        "import actviz_tui.commands.explore, actviz_tui.ui.explorer_start, actviz_tui.core.model_loading",
+        ("numpy", "keras", "tensorflow", "jax", "torch", "h5py"),
+    ),
 }
 
 
