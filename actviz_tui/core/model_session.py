@@ -43,6 +43,7 @@ class ModelSession:
         self.model_input: np.ndarray | None = None  # the input as a picture, channels last (model_inputs)
         self.input_bgr = False  # the picture's channels are B, G, R ("caffe" preprocessing)
         self._stats: dict[int, ActivationStats] = {}
+        self._image_number = 0  # counts set_image calls: stats of an older image are not kept
 
     @classmethod
     def open(cls, model_path: str | Path, options: SessionOptions = SessionOptions()) -> "ModelSession":
@@ -103,6 +104,7 @@ class ModelSession:
             self.model_input = prepared.picture
             self.input_bgr = not is_array_file(image_path) and self.options.preprocessing == "caffe"
             self._stats.clear()
+            self._image_number += 1
         return self.model_input
 
     def _prepare_input(self, path: str | Path) -> tuple[int, PreparedInput]:
@@ -145,9 +147,8 @@ class ModelSession:
         """The current image's activation at table row ``row`` (batch axis removed)."""
         self._check_row(row)
         with self.lock:
-            array = self.probe.activation(row)
-        if row not in self._stats:
-            self._stats[row] = activation_stats(array)
+            array, image = self.probe.activation(row), self._image_number
+        self._remember_stats({row: array}, image)
         return array
 
     def cached_activation(self, row: int) -> np.ndarray | None:
@@ -159,24 +160,28 @@ class ModelSession:
         for row in rows:
             self._check_row(row)
         with self.lock:
-            arrays = self.probe.activations(rows)
-        for row, array in arrays.items():
-            if row not in self._stats:
-                self._stats[row] = activation_stats(array)
+            arrays, image = self.probe.activations(rows), self._image_number
+        self._remember_stats(arrays, image)
         return arrays
+
+    def _remember_stats(self, arrays: dict[int, np.ndarray], image: int) -> None:
+        """Stats computed outside the lock: kept only if no other image came meanwhile."""
+        fresh = {row: activation_stats(array) for row, array in arrays.items() if row not in self._stats}
+        with self.lock:
+            if image == self._image_number:
+                self._stats.update(fresh)
 
     def stats(self, row: int) -> ActivationStats:
         if row not in self._stats:
-            self.activation(row)
+            return activation_stats(self.activation(row))
         return self._stats[row]
 
     def compute_all_stats(self) -> dict[int, ActivationStats]:
         """Stats of every layer from one pass over the graph."""
         with self.lock:
-            arrays = self.probe.all_activations()
-        for row, array in arrays.items():
-            self._stats[row] = activation_stats(array)
-        return dict(self._stats)
+            arrays, image = self.probe.all_activations(), self._image_number
+        self._remember_stats(arrays, image)
+        return {row: self._stats.get(row) or activation_stats(array) for row, array in arrays.items()}
 
     def known_stats(self) -> dict[int, ActivationStats]:
         return dict(self._stats)

@@ -252,3 +252,15 @@ def test_activation_stats_values():
     assert vector.channels == 2 and vector.dead_channels == 1
     empty = activation_stats(np.zeros((0, 3), np.float32))
     assert empty.channels == 0 and empty.mean == 0.0
+
+
+def test_stats_of_an_image_replaced_meanwhile_are_not_kept(counting, rgb_image, xray_opacity_png):
+    """Workers compute stats outside the lock; a new image arriving in between wins."""
+    session, _ = counting
+    session.set_image(rgb_image)
+    old = session.activations(list(range(len(session.layers))))
+    session.set_image(xray_opacity_png)
+    session._remember_stats(old, image=session._image_number - 1)  # the late worker of the old image
+    assert session.known_stats() == {}
+    fresh = session.activation(1)
+    assert session.known_stats()[1] == activation_stats(fresh)
