@@ -17,18 +17,21 @@ SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
 class TmuxSession:
     def __init__(self, command: str, width: int = 120, height: int = 36):
         self.name = f"actviz-{uuid.uuid4().hex[:8]}"
+        # A tmux server of its own: another server's sessions and options (window-size,
+        # a smaller client) must not shrink this window below the size asked for.
+        self.tmux = ["tmux", "-L", self.name, "-f", "/dev/null"]
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
              f"cd {REPO} && {command}; echo EXIT=$?; sleep 30"],
             check=True,
         )
 
     def screen(self, colours: bool = False) -> str:
-        args = ["tmux", "capture-pane", "-p", "-t", self.name] + (["-e"] if colours else [])
+        args = [*self.tmux, "capture-pane", "-p", "-t", self.name] + (["-e"] if colours else [])
         return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def wait_for(self, text: str, timeout: float = 90.0) -> str:
         deadline = time.monotonic() + timeout
@@ -40,7 +43,7 @@ class TmuxSession:
         raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
@@ -59,4 +62,5 @@ def tmux():
 
 def actviz_command(*args: str) -> str:
     # A 256-colour terminal without truecolor, as in plain tmux over SSH.
-    return f"env -u COLORTERM TERM=screen-256color {sys.executable} -m actviz_tui " + " ".join(args)
+    # COLUMNS/LINES from the test process would override the tmux window size the program sees
+    return f"env -u COLORTERM -u COLUMNS -u LINES TERM=screen-256color {sys.executable} -m actviz_tui " + " ".join(args)
