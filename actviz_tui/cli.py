@@ -14,7 +14,7 @@ from pathlib import Path
 
 from actviz_tui.commands.common_options import add_model_options, base_parser
 from actviz_tui.commands.explore import add_start_options
-from actviz_tui.core.backend_env import divert_native_stderr, prepare_environment
+from actviz_tui.core.model.backend_env import divert_native_stderr, prepare_environment
 from actviz_tui.core.errors import ActvizError, one_line
 
 SUBCOMMANDS = ("summary", "export")
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _declares_channels_first(model: Path | None) -> bool:
-    from actviz_tui.core.model_loading import declares_channels_first
+    from actviz_tui.core.model.loading import declares_channels_first
 
     return model is not None and declares_channels_first(model)
 

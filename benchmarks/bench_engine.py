@@ -43,7 +43,7 @@ GOAL_RSS_VS_SINGLE = 1.05
 
 OURS_FIRST = """
 import sys
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.session.model_session import ModelSession
 session = ModelSession.open(sys.argv[1])
 session.set_image(sys.argv[2])
 activation = session.activation(0)
@@ -85,7 +85,7 @@ Image.fromarray(pixels).convert("RGB").save(sys.argv[2])
 RSS_PRELUDE = """
 import resource, sys
 import numpy as np
-from actviz_tui.core.backend_env import import_backend
+from actviz_tui.core.model.backend_env import import_backend
 import_backend()
 import keras
 keras.utils.set_random_seed(0)
@@ -95,7 +95,7 @@ layer = sys.argv[1]
 """
 
 RSS_OURS = RSS_PRELUDE + """
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.session.model_session import ModelSession
 session = ModelSession(model)
 session.probe.set_inputs([x])
 activation = session.activation(session.find_layer(layer))

@@ -61,8 +61,8 @@ def pointing_game(images: int) -> dict[tuple[str, str], float]:
     from PIL import Image
     from make_samples import to_rgb_uint8
 
-    from actviz_tui.core.class_heatmaps import METHODS, class_heatmap
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.explain import METHODS, class_heatmap
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(SAMPLE_MODEL)
     hits = {(method, radius): 0 for method in METHODS for radius in HIT_RADII_SIGMAS}
@@ -130,8 +130,8 @@ def speed_rows() -> list[dict]:
     import keras
     import numpy as np
 
-    from actviz_tui.core.class_heatmaps import class_heatmap, default_cam_layer
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.explain import class_heatmap, default_cam_layer
+    from actviz_tui.core.session.model_session import ModelSession
 
     rows = []
     session = ModelSession.open(SAMPLE_MODEL)
@@ -161,8 +161,8 @@ def speed_rows() -> list[dict]:
 
 
 def run(images: int = IMAGES) -> list[dict]:
-    from actviz_tui.core.class_heatmaps import default_cam_layer, default_method
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.explain import default_cam_layer, default_method
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(SAMPLE_MODEL)
     default = default_method(session, default_cam_layer(session)).method

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from actviz_tui.core.figures import GRID_ASPECT, layer_grid_figure, render_png_bytes  # noqa: E402
-from actviz_tui.core.mosaic import grid_shape  # noqa: E402
+from actviz_tui.core.pictures.mosaic import grid_shape  # noqa: E402
 
 DPI = 150
 REPEATS = 5
@@ -111,11 +111,11 @@ def all_layers_rows(repeats: int = 3) -> list[dict]:
     """
     if not (SAMPLE_MODEL.is_file() and SAMPLE_IMAGE.is_file()):
         return []
-    from actviz_tui.core.backend_env import prepare_environment
+    from actviz_tui.core.model.backend_env import prepare_environment
 
     prepare_environment()  # quiet TensorFlow before ModelSession imports it
     from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures, spatial_layer_rows
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(SAMPLE_MODEL)
     session.set_image(SAMPLE_IMAGE)

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rich.color import ColorSystem, ColorType  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from actviz_tui.core import colormap  # noqa: E402
+from actviz_tui.core.pictures import colormap  # noqa: E402
 from actviz_tui.ui import xterm_palette  # noqa: E402
 from actviz_tui.ui.widgets import halfblock  # noqa: E402
 from actviz_tui.ui.widgets.halfblock import HalfBlockImage  # noqa: E402

@@ -69,7 +69,7 @@ def plain_render(self):
     from PIL import Image
     from rich_pixels import Pixels
 
-    from actviz_tui.core import colormap
+    from actviz_tui.core.pictures import colormap
 
     if self._values is None:
         return ""
@@ -169,8 +169,8 @@ def repaint_bytes(cells_w: int = 117, cells_h: int = 45) -> tuple[float, float]:
     from rich_pixels import Pixels
     from textual.strip import Strip
 
-    from actviz_tui.core import colormap
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.pictures import colormap
+    from actviz_tui.core.session.model_session import ModelSession
     from actviz_tui.ui.widgets.halfblock import HalfBlockImage
 
     session = ModelSession.open(SAMPLE_MODEL)

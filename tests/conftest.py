@@ -120,7 +120,7 @@ def deep_session(deep_model_keras):
 
     Shared by every test that asks for it: do not change its image or options.
     """
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(deep_model_keras)
     session.set_image(TEST_DATA / "ui_rings.png")

@@ -13,7 +13,7 @@ SIDE = 8
 
 
 def _keras():
-    from actviz_tui.core.backend_env import import_backend
+    from actviz_tui.core.model.backend_env import import_backend
 
     import_backend()
     import keras

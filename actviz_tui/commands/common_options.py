@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from actviz_tui import __version__
-from actviz_tui.core.backend_env import version_line
-from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
+from actviz_tui.core.model.backend_env import version_line
+from actviz_tui.core.model.options import DEFAULT_PREPROCESSING, PREPROCESSING
 
 
 class VersionAction(argparse.Action):

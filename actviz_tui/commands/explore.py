@@ -27,7 +27,7 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_explorer(args: argparse.Namespace) -> int:
-    from actviz_tui.core.model_loading import check_model_file
+    from actviz_tui.core.model.loading import check_model_file
 
     model_path, images = model_and_images(args.model, list(args.images))
     check_model_file(Path(model_path).expanduser(), read_all=False)  # ModelLoadError: exit 1
@@ -52,7 +52,7 @@ def stdout_is_terminal() -> bool:
 
 
 def _log_and_size() -> tuple[Path, int]:
-    from actviz_tui.core.backend_env import divert_native_stderr
+    from actviz_tui.core.model.backend_env import divert_native_stderr
 
     log = divert_native_stderr()  # already diverted by cli.main: returns its file
     try:

@@ -47,9 +47,9 @@ class _AllChannelsAction(argparse.Action):
 
 
 def export_parser() -> argparse.ArgumentParser:
-    from actviz_tui.core.colormap import COLORMAP_NAMES
+    from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
     from actviz_tui.core.export import DEFAULT_DPI, FIGURE_KINDS, MAX_DPI, MIN_DPI
-    from actviz_tui.core.value_ranges import SCALES
+    from actviz_tui.core.pictures.value_ranges import SCALES
 
     # Kinds with an option of their own (the others are asked for with --layer).
     own_options = [kind.option for kind in FIGURE_KINDS.values() if kind.option is not None]

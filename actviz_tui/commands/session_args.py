@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from actviz_tui.core.session_options import SessionOptions, default_cache_bytes
-from actviz_tui.core.samples import sample_image_path, sample_model_path
+from actviz_tui.core.model.options import SessionOptions, default_cache_bytes
+from actviz_tui.core.inputs.samples import sample_image_path, sample_model_path
 
 
 def session_options(args: argparse.Namespace) -> SessionOptions:
@@ -29,6 +29,6 @@ def model_and_images(model: Path | None, images: list[Path]) -> tuple[Path, list
 
 
 def open_session(args: argparse.Namespace, model: Path):
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     return ModelSession.open(model, session_options(args))

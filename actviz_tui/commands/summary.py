@@ -12,11 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from actviz_tui.commands.session_args import model_and_images, open_session
-from actviz_tui.core.backend_env import backend_name, compute_device, package_version
-from actviz_tui.core.cell_format import format_dead
+from actviz_tui.core.model.backend_env import backend_name, compute_device, package_version
+from actviz_tui.core.pictures.cell_format import format_dead
 from actviz_tui.core.errors import NotAnImageModelError
-from actviz_tui.core.model_session import ModelSession
-from actviz_tui.core.predictions import predict
+from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.core.analysis.predictions import predict
 
 
 def run_summary(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ class ActvizApp(App[None]):
         self.call_after_refresh(self.open_explorer)
 
     def open_explorer(self) -> None:
-        from actviz_tui.core.session_options import SessionOptions
+        from actviz_tui.core.model.options import SessionOptions
         from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
         options = self.options or SessionOptions()

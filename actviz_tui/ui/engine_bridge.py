@@ -16,10 +16,10 @@ from typing import Callable
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
-from actviz_tui.core.backend_env import backend_device_label, backend_name, import_backend
+from actviz_tui.core.model.backend_env import backend_device_label, backend_name, import_backend
 from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.export import ExportCancelled, export_figures
-from actviz_tui.core.model_session import ModelSession, SessionOptions
+from actviz_tui.core.session.model_session import ModelSession, SessionOptions
 from actviz_tui.ui.messages import (
     ActivationReady, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageReady, LayersReady,
     PredictionsReady, SessionReady, StageChanged, StatsReady,
@@ -115,7 +115,7 @@ class EngineBridge:
 
     def predict(self, session: ModelSession, image_index: int, reply_to: Widget) -> Worker:
         def job(worker: Worker) -> None:
-            from actviz_tui.core.predictions import predict
+            from actviz_tui.core.analysis.predictions import predict
 
             with session.lock:
                 if worker.is_cancelled:
@@ -129,7 +129,7 @@ class EngineBridge:
         """``request``: class_heatmap's keyword arguments; Score-CAM and occlusion report progress."""
 
         def job(worker: Worker) -> None:
-            from actviz_tui.core.class_heatmaps import CamCancelled, class_heatmap
+            from actviz_tui.core.explain import CamCancelled, class_heatmap
 
             def progress(done: int, total: int) -> None:
                 self._stage(f"class heatmap: {done}/{total} batches of masked inputs")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from actviz_tui.core.colormap import COLORMAP_NAMES
-from actviz_tui.core.value_ranges import SCALES
+from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
+from actviz_tui.core.pictures.value_ranges import SCALES
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz_tui.core import colormap
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.pictures import colormap
+from actviz_tui.core.pictures.value_ranges import finite_range
 from actviz_tui.ui.grid_layout import GridLayout
 from actviz_tui.ui.tile_labels import fits, stamp_number
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 from textual.message import Message
 
-from actviz_tui.core.activation_stats import ActivationStats
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.analysis.stats import ActivationStats
+from actviz_tui.core.session.model_session import ModelSession
 
 
 @dataclass

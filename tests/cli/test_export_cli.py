@@ -82,7 +82,7 @@ def test_usage_errors_exit_2(capsys, args, words):
 
 
 def test_cmap_choices_are_the_app_colormaps():
-    from actviz_tui.core.colormap import COLORMAP_NAMES
+    from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
 
     parser = build_parser("export")
     (cmap,) = [action for action in parser._actions if action.dest == "cmap"]

@@ -69,7 +69,7 @@ def test_wheel_metadata(wheel):
 def test_samples_found_from_the_wheel_alone(wheel, tmp_path):
     """With only the wheel on the path (zip import, no checkout), the samples resolve."""
     script = (
-        "import actviz_tui.core.samples as s, sys\n"
+        "import actviz_tui.core.inputs.samples as s, sys\n"
         "model, image = s.sample_model_path(), s.sample_image_path()\n"
         "print(s.__file__)\n"
         "print(model.stat().st_size, image.stat().st_size)\n"

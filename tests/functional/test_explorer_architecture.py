@@ -9,7 +9,7 @@ import numpy as np
 from rich.console import Console
 
 from actviz_tui.core.export import FIGURE_KINDS
-from actviz_tui.core.session_options import SessionOptions
+from actviz_tui.core.model.options import SessionOptions
 from actviz_tui.ui.explorer_actions import bindings
 from actviz_tui.ui.screens.help_screen import help_markdown
 from actviz_tui.ui.views import VIEWS, ExplorerView

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actviz_tui.core.cell_format import format_count, format_dead, format_number, format_percent, short_type
+from actviz_tui.core.pictures.cell_format import format_count, format_dead, format_number, format_percent, short_type
 from actviz_tui.ui.layer_columns import COLUMN_BY_KEY
 from functional.conftest import RINGS, ready, wait_until
 

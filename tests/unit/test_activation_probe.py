@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import models_factory as mf
-from actviz_tui.core.activation_probe import ActivationCache, ActivationProbe, default_cache_bytes
-from actviz_tui.core.activation_stats import activation_stats
+from actviz_tui.core.model.probe import ActivationCache, ActivationProbe, default_cache_bytes
+from actviz_tui.core.analysis.stats import activation_stats
 from actviz_tui.core.errors import LayerLookupError
-from actviz_tui.core.layer_graph import trace_model
-from actviz_tui.core.model_session import ModelSession, SessionOptions
+from actviz_tui.core.model.graph import trace_model
+from actviz_tui.core.session.model_session import ModelSession, SessionOptions
 
 ATOL = 1e-5
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from actviz_tui import __version__
-from actviz_tui.core import backend_env
+from actviz_tui.core.model import backend_env
 
 REPO = Path(__file__).resolve().parents[2]
 VARIABLES = ("TF_CPP_MIN_LOG_LEVEL", "TF_FORCE_GPU_ALLOW_GROWTH", "TF_ENABLE_ONEDNN_OPTS", "XLA_PYTHON_CLIENT_PREALLOCATE")

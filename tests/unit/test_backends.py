@@ -40,14 +40,14 @@ from pathlib import Path
 out = Path(sys.argv[1])
 samples = json.loads(sys.argv[2])
 from actviz_tui import __version__
-from actviz_tui.core.backend_env import backend_name, compute_device, version_line
+from actviz_tui.core.model.backend_env import backend_name, compute_device, version_line
 
 result = {"version": version_line(__version__)}  # before Keras is imported
 
 import numpy as np
 from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
-from actviz_tui.core.model_session import ModelSession
-from actviz_tui.core.samples import sample_path
+from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.core.inputs.samples import sample_path
 
 arrays, result["models"] = {}, {}
 for name, image in samples.items():
@@ -114,8 +114,8 @@ def tensorflow_reference():
 
     if keras.backend.backend() != "tensorflow":
         pytest.skip("the reference must be computed on the TensorFlow backend")
-    from actviz_tui.core.model_session import ModelSession
-    from actviz_tui.core.samples import sample_path
+    from actviz_tui.core.session.model_session import ModelSession
+    from actviz_tui.core.inputs.samples import sample_path
 
     reference = {}
     for name, image in SAMPLES.items():

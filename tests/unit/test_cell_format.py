@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actviz_tui.core.activation_stats import ActivationStats
-from actviz_tui.core.cell_format import (
+from actviz_tui.core.analysis.stats import ActivationStats
+from actviz_tui.core.pictures.cell_format import (
     elide_middle, format_count, format_dead, format_number, format_percent, format_shape, short_type,
 )
 from actviz_tui.commands.summary import stats_cells

@@ -13,8 +13,8 @@ import pytest
 from tests.conftest import needs_onednn
 
 from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
-from actviz_tui.core.image_input import load_model_input
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.inputs.images import load_model_input
+from actviz_tui.core.session.model_session import ModelSession
 
 import models_factory as mf
 
@@ -110,8 +110,8 @@ def test_channels_first_conv1d_is_channels_by_time():
 
 
 def test_the_config_says_channels_first_before_any_backend_import(channels_first_keras, sample_h5, monkeypatch):
-    from actviz_tui.core import backend_env
-    from actviz_tui.core.model_loading import declares_channels_first
+    from actviz_tui.core.model import backend_env
+    from actviz_tui.core.model.loading import declares_channels_first
 
     assert declares_channels_first(channels_first_keras) and not declares_channels_first(sample_h5)
     monkeypatch.setattr(backend_env, "backend_name", lambda: "tensorflow")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz_tui.core.class_heatmaps.geometry import cell_geometry
-from actviz_tui.core.class_heatmaps.resize import resize_bilinear
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.explain.geometry import cell_geometry
+from actviz_tui.core.explain.resize import resize_bilinear
+from actviz_tui.core.session.model_session import ModelSession
 
 
 def test_sample_cells_follow_valid_convolutions_and_pooling(sample_h5):

@@ -12,9 +12,9 @@ import pytest
 import tensorflow as tf
 
 import cam_models
-from actviz_tui.core.class_heatmaps import class_heatmap, default_cam_layer, default_method
+from actviz_tui.core.explain import class_heatmap, default_cam_layer, default_method
 from actviz_tui.core.errors import CamLayerError, ClassIndexError, GradientError
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.session.model_session import ModelSession
 
 TOLERANCE = 1e-5
 
@@ -211,7 +211,7 @@ def test_occlusion_equals_a_loop_over_patch_places(rgb_image):
 
 
 def test_occlusion_can_be_cancelled(rgb_image):
-    from actviz_tui.core.class_heatmaps import CamCancelled
+    from actviz_tui.core.explain import CamCancelled
 
     session = session_on(cam_models.flatten_softmax(), rgb_image)
     with pytest.raises(CamCancelled):

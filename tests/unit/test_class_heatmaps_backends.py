@@ -28,9 +28,9 @@ CASES = [  # model, image, method
 SCRIPT = """
 import json, sys
 import numpy as np
-from actviz_tui.core.class_heatmaps import class_heatmap
-from actviz_tui.core.model_session import ModelSession
-from actviz_tui.core.samples import sample_path
+from actviz_tui.core.explain import class_heatmap
+from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.core.inputs.samples import sample_path
 
 arrays, scores = {}, []
 for position, (model, image, method) in enumerate(json.loads(sys.argv[2])):
@@ -56,9 +56,9 @@ def run_on(backend: str, out: Path):
 def test_backend_heatmaps_equal_tensorflow(backend, tmp_path):
     if importlib.util.find_spec(backend) is None:
         pytest.skip(f"{backend} is not installed")
-    from actviz_tui.core.class_heatmaps import class_heatmap
-    from actviz_tui.core.model_session import ModelSession
-    from actviz_tui.core.samples import sample_path
+    from actviz_tui.core.explain import class_heatmap
+    from actviz_tui.core.session.model_session import ModelSession
+    from actviz_tui.core.inputs.samples import sample_path
 
     arrays, scores = run_on(backend, tmp_path / backend)
     for position, (model, image, method) in enumerate(CASES):

@@ -3,8 +3,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from actviz_tui.core import colormap
-from actviz_tui.core.colormap import (
+from actviz_tui.core.pictures import colormap
+from actviz_tui.core.pictures.colormap import (
     COLORMAP_NAMES,
     DIVERGING,
     fit_shape,

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from actviz_tui.core.errors import ModelLoadError
-from actviz_tui.core.model_loading import load_model
-from actviz_tui.core.model_session import ModelSession
-from actviz_tui.core.session_options import SessionOptions
+from actviz_tui.core.model.loading import load_model
+from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.core.model.options import SessionOptions
 
 import models_factory as mf
 

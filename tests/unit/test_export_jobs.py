@@ -33,7 +33,7 @@ DPI = 50  # small files, fast tests
 
 @pytest.fixture(scope="module")
 def session():
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(TINY)
     session.set_image(RINGS)
@@ -42,7 +42,7 @@ def session():
 
 @pytest.fixture(scope="module")
 def nested(sample_nested_keras):
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(sample_nested_keras)
     session.set_image(RINGS)
@@ -275,7 +275,7 @@ def test_unwritable_folder_is_an_export_error(session, tmp_path):
 
 
 def test_session_without_an_image_is_refused(tmp_path):
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     bare = ModelSession.open(TINY)
     with pytest.raises(ExportError, match="no input image was given, and the input figure needs one"):
@@ -478,7 +478,7 @@ def test_rows_an_export_needs_come_from_one_activations_call(session, tmp_path):
 
 
 def test_cam_data_is_the_heatmap_at_input_resolution_with_its_sidecar(session, tmp_path):
-    from actviz_tui.core.class_heatmaps import class_heatmap
+    from actviz_tui.core.explain import class_heatmap
 
     request_ = FigureRequest("cam", options=(("class", 0), ("cmap", "inferno"), ("method", "gradcam++")))
     paths = export_figures(session, [request_], settings(tmp_path, with_data=True))

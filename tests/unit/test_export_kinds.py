@@ -75,7 +75,7 @@ def _blank_kind() -> FigureKind:
 
 @pytest.fixture(scope="module")
 def session():
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(TINY)
     session.set_image(RINGS)

@@ -23,7 +23,7 @@ CONV_A, POOL_A, CONV_B = 1, 2, 3
 
 @pytest.fixture(scope="module")
 def tiny():
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(TINY)
     session.set_image(RINGS)

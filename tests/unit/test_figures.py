@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from actviz_tui.core import figures
-from actviz_tui.core.mosaic import grid_shape, mosaic, tile_origin
+from actviz_tui.core.pictures.mosaic import grid_shape, mosaic, tile_origin
 
 VIRIDIS = matplotlib.colormaps["viridis"](np.linspace(0, 1, 256))[:, :3] * 255
 

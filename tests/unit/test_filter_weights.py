@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from actviz_tui.core.errors import LayerLookupError
-from actviz_tui.core.filter_weights import layer_filters
+from actviz_tui.core.analysis.filters import layer_filters
 
 
 def built(layer, shape):
@@ -86,7 +86,7 @@ def test_a_layer_without_weights_says_so(keras):
 
 
 def test_session_finds_nested_layers_weights(sample_nested_keras):
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     nested = ModelSession.open(sample_nested_keras)  # no image: weights need none
     row = next(info.index for info in nested.layers if "/" in info.name and info.type == "Conv2D")
@@ -99,7 +99,7 @@ def test_filters_export_writes_the_kernel_as_stored_without_an_image(sample_h5, 
     import json
 
     from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(sample_h5)
     settings = ExportSettings(folder=tmp_path, dpi=40, with_data=True)

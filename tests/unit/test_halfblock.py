@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.segment import Segment
 
-from actviz_tui.core.colormap import lut
+from actviz_tui.core.pictures.colormap import lut
 from actviz_tui.ui.widgets.halfblock import UPPER_HALF, HalfBlockImage
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)

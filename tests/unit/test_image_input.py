@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageFile
 
 from actviz_tui.core.errors import ImageLoadError
-from actviz_tui.core.image_input import (
+from actviz_tui.core.inputs.images import (
     MAX_FREE_SIDE,
     PREPROCESSING,
     display_rgb,
@@ -313,7 +313,7 @@ def test_load_model_input_raises_for_bad_image(tmp_path):
 
 def test_session_set_image_error_keeps_previous_image(rgb_image, tmp_path):
     import models_factory as mf
-    from actviz_tui.core.model_session import ModelSession
+    from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession(mf.grayscale_cnn())
     session.set_image(rgb_image)

@@ -37,16 +37,16 @@ for fig in (figures.layer_grid_figure(maps, title="g"), figures.channel_figure(m
 CASES = {
     "core never imports the UI": (IMPORT_EVERY_CORE_MODULE, (*UI_LIBRARIES, "matplotlib.pyplot")),
     "figures draw without pyplot or the UI": (DRAW_FIGURES, (*UI_LIBRARIES, "matplotlib.pyplot")),
-    "colormap imports matplotlib lazily": ("import actviz_tui.core.colormap", ("matplotlib",)),
+    "colormap imports matplotlib lazily": ("import actviz_tui.core.pictures.colormap", ("matplotlib",)),
     "colormap tables leave pyplot alone": (
-        "import actviz_tui.core.colormap as cm; cm.lut('viridis')", (*UI_LIBRARIES, "matplotlib.pyplot"),
+        "import actviz_tui.core.pictures.colormap as cm; cm.lut('viridis')", (*UI_LIBRARIES, "matplotlib.pyplot"),
     ),
     "the app shell paints before numpy and the backend": (
         "import actviz_tui.ui.app", ("numpy", "keras", "tensorflow", "jax", "torch"),
     ),
     "actviz's way to the first paint imports neither numpy nor the backend": (
         "import actviz_tui.cli as cli; cli.build_parser('explore')\n"
-        "import actviz_tui.commands.explore, actviz_tui.ui.explorer_start, actviz_tui.core.model_loading",
+        "import actviz_tui.commands.explore, actviz_tui.ui.explorer_start, actviz_tui.core.model.loading",
         ("numpy", "keras", "tensorflow", "jax", "torch", "h5py"),
     ),
 }

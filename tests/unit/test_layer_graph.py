@@ -10,9 +10,9 @@ import pytest
 
 import models_factory as mf
 from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
-from actviz_tui.core.layer_graph import trace_model
-from actviz_tui.core.model_loading import load_model
-from actviz_tui.core.model_session import ModelSession, SessionOptions
+from actviz_tui.core.model.graph import trace_model
+from actviz_tui.core.model.loading import load_model
+from actviz_tui.core.session.model_session import ModelSession, SessionOptions
 
 ATOL = 1e-5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actviz_tui.core.layer_window import LayerWindow, layer_window
+from actviz_tui.core.analysis.layer_window import LayerWindow, layer_window
 
 ROWS = list(range(10, 86))  # 76 table rows with the channel, as ResNet50 at channel 280
 

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from actviz_tui.core.errors import ImageLoadError, NotAnImageModelError
-from actviz_tui.core.image_input import load_model_input
-from actviz_tui.core.model_inputs import image_layout
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.inputs.images import load_model_input
+from actviz_tui.core.inputs.layout import image_layout
+from actviz_tui.core.session.model_session import ModelSession
 
 import models_factory as mf
 
@@ -128,7 +128,7 @@ def test_caffe_input_is_marked_bgr(tmp_path):
     image[..., 0] = 255  # pure red
     path = tmp_path / "red.png"
     Image.fromarray(image).save(path)
-    from actviz_tui.core.session_options import SessionOptions
+    from actviz_tui.core.model.options import SessionOptions
 
     session = ModelSession(mf.grayscale_cnn(), options=SessionOptions(preprocessing="caffe"))
     session.set_image(path)  # one channel: nothing to reorder

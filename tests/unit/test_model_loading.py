@@ -9,8 +9,8 @@ import pytest
 
 import models_factory as mf
 from actviz_tui.core.errors import ActvizError, ModelLoadError
-from actviz_tui.core.model_loading import load_model
-from actviz_tui.core.model_session import ModelSession
+from actviz_tui.core.model.loading import load_model
+from actviz_tui.core.session.model_session import ModelSession
 
 NOTEBOOK_PARAMS = 3_453_121
 

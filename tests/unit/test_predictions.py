@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from actviz_tui.core.model_session import ModelSession
-from actviz_tui.core.predictions import LabelsError, imagenet_labels, load_labels, predict
-from actviz_tui.core.session_options import SessionOptions
+from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.core.analysis.predictions import LabelsError, imagenet_labels, load_labels, predict
+from actviz_tui.core.model.options import SessionOptions
 
 
 def dense_head(units: int, activation: str | None, nested: bool = False):

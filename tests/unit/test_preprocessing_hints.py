@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from actviz_tui.core.model_session import ModelSession
-from actviz_tui.core.preprocessing_hints import APPLICATION_PREPROCESSING, application_preprocessing
-from actviz_tui.core.session_options import PREPROCESSING, SessionOptions
+from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.core.inputs.hints import APPLICATION_PREPROCESSING, application_preprocessing
+from actviz_tui.core.model.options import PREPROCESSING, SessionOptions
 
 import models_factory as mf
 

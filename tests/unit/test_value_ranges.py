@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actviz_tui.core import colormap, figures, mosaic
-from actviz_tui.core.image_input import stretch_for_display
-from actviz_tui.core.activation_stats import activation_stats
-from actviz_tui.core.value_ranges import SCALES, check_scale, finite_range, finite_ranges, negligible, value_range
+from actviz_tui.core.pictures import colormap, figures, mosaic
+from actviz_tui.core.inputs.images import stretch_for_display
+from actviz_tui.core.analysis.stats import activation_stats
+from actviz_tui.core.pictures.value_ranges import SCALES, check_scale, finite_range, finite_ranges, negligible, value_range
 
 NAN, INF = np.nan, np.inf
 NO_FINITE = [np.array([]), np.zeros((0, 3)), np.array([NAN, NAN]), np.array([INF, -INF, NAN])]

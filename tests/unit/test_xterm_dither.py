@@ -7,7 +7,7 @@ import pytest
 from rich.color import ColorSystem, ColorType
 from rich.console import Console
 
-from actviz_tui.core.colormap import lut
+from actviz_tui.core.pictures.colormap import lut
 from actviz_tui.ui import xterm_palette
 from actviz_tui.ui.widgets.halfblock import HalfBlockImage, HalfBlockRenderer
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from actviz_tui.core import figures
-from actviz_tui.core.display_maps import channel_map
+from actviz_tui.core.pictures.display_maps import channel_map
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import CliExtra, FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.export.planning import channel_count, no_layer_has_channel, require_channel
 from actviz_tui.core.export.planning import spatial_layer_rows
-from actviz_tui.core.layer_window import LayerWindow, layer_window
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.analysis.layer_window import LayerWindow, layer_window
+from actviz_tui.core.pictures.value_ranges import finite_range
 
 MAX_ACROSS_PANELS = 24
 

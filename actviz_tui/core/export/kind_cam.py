@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from actviz_tui.core import figures
-from actviz_tui.core.class_heatmaps import CAM_COLORMAPS, METHODS, class_heatmap, resolve_cam_layer
-from actviz_tui.core.class_heatmaps.targets import check_class
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, class_heatmap, resolve_cam_layer
+from actviz_tui.core.explain.targets import check_class
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job

@@ -4,10 +4,10 @@ layer, the unit named in the title)."""
 from __future__ import annotations
 
 from actviz_tui.core import figures
-from actviz_tui.core.display_maps import channel_map, channel_value, has_spatial_maps
+from actviz_tui.core.pictures.display_maps import channel_map, channel_value, has_spatial_maps
 from actviz_tui.core.export.base import DASH, Activations, Drawn, ExportSettings, FigureKind, FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range
 from actviz_tui.core.export.planning import check_channel, require_channel, require_layer
 
 

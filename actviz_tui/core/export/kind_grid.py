@@ -6,13 +6,13 @@ from __future__ import annotations
 import math
 
 from actviz_tui.core import figures
-from actviz_tui.core.display_maps import channel_stack, has_spatial_maps
+from actviz_tui.core.pictures.display_maps import channel_stack, has_spatial_maps
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import DASH, Activations, CliExtra, CliOption, Drawn, ExportSettings
 from actviz_tui.core.export.base import FigureKind, FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.export.planning import no_spatial_layers, require_layer, spatial_layer_rows
-from actviz_tui.core.value_ranges import finite_ranges
+from actviz_tui.core.pictures.value_ranges import finite_ranges
 
 
 def plan_grid(session, request: FigureRequest) -> list[Job]:

@@ -8,7 +8,7 @@ from actviz_tui.core import figures
 from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range
 
 
 def plan(session, request: FigureRequest) -> list[Job]:

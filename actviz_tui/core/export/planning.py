@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz_tui.core.colormap import COLORMAP_NAMES
+from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import MAX_DPI, MIN_DPI, ExportSettings, FigureRequest
-from actviz_tui.core.value_ranges import check_scale
+from actviz_tui.core.pictures.value_ranges import check_scale
 
 # Layer types whose rows are not "layers" for across-layers / all-layers: the
 # input itself (its own kind, "input"); nested-model rows are left out too

@@ -8,7 +8,7 @@ import numpy as np
 
 from actviz_tui.core.export import files
 from actviz_tui.core.export.base import Drawn, ExportSettings, Job
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range
 
 
 class SidecarRecords:

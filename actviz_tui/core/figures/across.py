@@ -7,8 +7,8 @@ from matplotlib.figure import Figure
 
 from actviz_tui.core.figures.canvas import as_array, display_range, named_colormap, new_figure, wrap
 from actviz_tui.core.figures.grid import GRID_ASPECT
-from actviz_tui.core.mosaic import grid_shape
-from actviz_tui.core.value_ranges import check_scale
+from actviz_tui.core.pictures.mosaic import grid_shape
+from actviz_tui.core.pictures.value_ranges import check_scale
 
 
 def across_layers_figure(

@@ -16,8 +16,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
-from actviz_tui.core import colormap
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.pictures import colormap
+from actviz_tui.core.pictures.value_ranges import finite_range
 
 DEFAULT_DPI = 150
 # zlib level 1 encodes several times faster than the default 6, for files

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actviz_tui.core.figures.canvas import named_colormap, new_figure, wrap
-from actviz_tui.core.image_input import stretch_for_display
+from actviz_tui.core.inputs.images import stretch_for_display
 
 OVERLAY_ALPHA = 0.45
 

@@ -6,9 +6,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actviz_tui.core.figures.canvas import named_colormap, new_figure, side_colorbar, wrap
-from actviz_tui.core.filter_weights import LayerFilters
-from actviz_tui.core.mosaic import grid_shape, mosaic
-from actviz_tui.core.value_ranges import value_range
+from actviz_tui.core.analysis.filters import LayerFilters
+from actviz_tui.core.pictures.mosaic import grid_shape, mosaic
+from actviz_tui.core.pictures.value_ranges import value_range
 
 ZERO_COLOUR, NORM_COLOUR = "#d62728", "#4c72b0"
 

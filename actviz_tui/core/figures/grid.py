@@ -11,8 +11,8 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from actviz_tui.core.figures.canvas import DEFAULT_DPI, as_array, display_range, named_colormap, new_figure, wrap
-from actviz_tui.core.mosaic import grid_shape, mosaic, tile_origin
-from actviz_tui.core.value_ranges import check_scale
+from actviz_tui.core.pictures.mosaic import grid_shape, mosaic, tile_origin
+from actviz_tui.core.pictures.value_ranges import check_scale
 
 # Layer grid geometry, in inches. A tile gets one inch per 150 map pixels, so
 # at the default 150 dpi each activation is one PNG pixel (every pixel shown,

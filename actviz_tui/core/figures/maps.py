@@ -15,7 +15,7 @@ from actviz_tui.core.figures.canvas import (
     size_and_range,
     wrap,
 )
-from actviz_tui.core.image_input import stretch_for_display
+from actviz_tui.core.inputs.images import stretch_for_display
 
 
 def channel_figure(

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from actviz_tui.core import colormap
+from actviz_tui.core.pictures import colormap
 from actviz_tui.core.figures.canvas import (
     as_array,
     display_range,

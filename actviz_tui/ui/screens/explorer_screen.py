@@ -18,10 +18,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
-from actviz_tui.core.backend_env import backend_name
-from actviz_tui.core.display_maps import channel_count
-from actviz_tui.core.image_input import display_rgb
-from actviz_tui.core.model_session import ModelSession, SessionOptions
+from actviz_tui.core.model.backend_env import backend_name
+from actviz_tui.core.pictures.display_maps import channel_count
+from actviz_tui.core.inputs.images import display_rgb
+from actviz_tui.core.session.model_session import ModelSession, SessionOptions
 from actviz_tui.ui import explorer_actions
 from actviz_tui.ui.engine_bridge import EngineBridge
 from actviz_tui.ui.explorer_commands import ExplorerCommands

@@ -16,11 +16,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from actviz_tui.core.colormap import COLORMAP_NAMES
+from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
 from actviz_tui.core.errors import ExportError
 from actviz_tui.core.export import MAX_DPI, MIN_DPI, ExportSettings, FigureRequest
 from actviz_tui.core.export.files import writable_folder
-from actviz_tui.core.value_ranges import SCALES
+from actviz_tui.core.pictures.value_ranges import SCALES
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from actviz_tui.core import colormap
-from actviz_tui.core.cell_format import elide_middle
-from actviz_tui.core.display_maps import channel_stack
+from actviz_tui.core.pictures import colormap
+from actviz_tui.core.pictures.cell_format import elide_middle
+from actviz_tui.core.pictures.display_maps import channel_stack
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import MAX_ACROSS_PANELS, select_layers
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range
 from actviz_tui.ui.messages import LayersReady
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.map_tile import MapTile

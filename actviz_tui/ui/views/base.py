@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from actviz_tui.core import colormap
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.pictures import colormap
+from actviz_tui.core.pictures.value_ranges import finite_range
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 
-from actviz_tui.core.display_maps import channel_map, channel_value, describe_picture, has_spatial_maps
-from actviz_tui.core.value_ranges import negligible
+from actviz_tui.core.pictures.display_maps import channel_map, channel_value, describe_picture, has_spatial_maps
+from actviz_tui.core.pictures.value_ranges import negligible
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from actviz_tui.core import colormap
-from actviz_tui.core.class_heatmaps import METHODS
+from actviz_tui.core.pictures import colormap
+from actviz_tui.core.explain import METHODS
 from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
-from actviz_tui.core.image_input import display_rgb
+from actviz_tui.core.inputs.images import display_rgb
 from actviz_tui.ui.messages import ClassHeatmapReady, PredictionsReady
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.views.base import ExplorerView

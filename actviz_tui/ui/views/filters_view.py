@@ -12,9 +12,9 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from actviz_tui.core import colormap
+from actviz_tui.core.pictures import colormap
 from actviz_tui.core.errors import ActvizError
-from actviz_tui.core.filter_weights import LayerFilters
+from actviz_tui.core.analysis.filters import LayerFilters
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Click
 
-from actviz_tui.core.display_maps import channel_map, channel_stack, describe_picture, has_spatial_maps
+from actviz_tui.core.pictures.display_maps import channel_map, channel_stack, describe_picture, has_spatial_maps
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture
 from actviz_tui.ui.views.base import ExplorerView

@@ -10,7 +10,7 @@ from textual.filter import LineFilter
 from textual.strip import Strip
 from textual.widget import Widget
 
-from actviz_tui.core import colormap
+from actviz_tui.core.pictures import colormap
 from actviz_tui.ui.widgets.halfblock import HalfBlockRenderer
 from actviz_tui.ui.widgets.heatmap_view import colour_mode, without_ansi_conversion
 

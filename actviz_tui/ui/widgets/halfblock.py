@@ -25,7 +25,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich_pixels import Renderer
 
-from actviz_tui.core import colormap
+from actviz_tui.core.pictures import colormap
 from actviz_tui.ui import xterm_palette
 
 UPPER_HALF = "\u2580"  # "▀": foreground paints the top pixel, background the bottom

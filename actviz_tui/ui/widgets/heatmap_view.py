@@ -12,7 +12,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from actviz_tui.core import colormap
+from actviz_tui.core.pictures import colormap
 from actviz_tui.ui.colour_notice import announce_colours_once
 from actviz_tui.ui.widgets.halfblock import HalfBlockImage
 

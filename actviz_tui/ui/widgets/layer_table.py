@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import DataTable
 
-from actviz_tui.core.activation_stats import ActivationStats
-from actviz_tui.core.cell_format import (
+from actviz_tui.core.analysis.stats import ActivationStats
+from actviz_tui.core.pictures.cell_format import (
     elide_middle, format_count, format_dead, format_number, format_percent, format_shape, short_type,
 )
-from actviz_tui.core.layer_graph import LayerInfo
+from actviz_tui.core.model.graph import LayerInfo
 from actviz_tui.ui.layer_columns import (
     COLUMN_BY_KEY, COLUMNS, GAP, STATISTICS, ColumnPlan, other_group, plan_columns,
 )

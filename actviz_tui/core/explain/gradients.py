@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz_tui.core.backend_env import backend_name
+from actviz_tui.core.model.backend_env import backend_name
 
 
 def maps_and_gradients(graph, inputs: list[np.ndarray], class_index: int):

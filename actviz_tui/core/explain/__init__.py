@@ -9,7 +9,7 @@ functional, nested (a base model inside a model) and multi-input models.
 
 For the views, the exporter and the CLI:
 
-    from actviz_tui.core.class_heatmaps import class_heatmap, cam_layers, default_cam_layer
+    from actviz_tui.core.explain import class_heatmap, cam_layers, default_cam_layer
 
     result = class_heatmap(session, method=None, class_index=None, layer=None,
                            output=0, progress=None, should_stop=None)
@@ -41,9 +41,9 @@ from __future__ import annotations
 
 import weakref
 
-from actviz_tui.core.class_heatmaps.engine import CAM_COLORMAPS, METHODS, ClassHeatmap, ClassHeatmaps
-from actviz_tui.core.class_heatmaps.perturbation import CamCancelled
-from actviz_tui.core.class_heatmaps.targets import (
+from actviz_tui.core.explain.engine import CAM_COLORMAPS, METHODS, ClassHeatmap, ClassHeatmaps
+from actviz_tui.core.explain.perturbation import CamCancelled
+from actviz_tui.core.explain.targets import (
     MethodChoice,
     cam_layers,
     default_cam_layer,

@@ -8,8 +8,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from actviz_tui.core.errors import ImageLoadError
-from actviz_tui.core.session_options import DEFAULT_PREPROCESSING, PREPROCESSING
-from actviz_tui.core.value_ranges import finite_range
+from actviz_tui.core.model.options import DEFAULT_PREPROCESSING, PREPROCESSING
+from actviz_tui.core.pictures.value_ranges import finite_range
 
 MAX_FREE_SIDE = 512  # cap for models whose input size is None
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz_tui.core.class_heatmaps.resize import min_max, resize_bilinear
+from actviz_tui.core.explain.resize import min_max, resize_bilinear
 from actviz_tui.core.errors import ActvizError
 
 BATCH_BYTES = 64 * 1024 * 1024

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
-from actviz_tui.core.activation_probe import ActivationProbe
-from actviz_tui.core.activation_stats import ActivationStats, activation_stats
-from actviz_tui.core.filter_weights import LayerFilters, layer_filters
+from actviz_tui.core.model.probe import ActivationProbe
+from actviz_tui.core.analysis.stats import ActivationStats, activation_stats
+from actviz_tui.core.analysis.filters import LayerFilters, layer_filters
 from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
-from actviz_tui.core.layer_graph import InputInfo, LayerInfo, trace_model
-from actviz_tui.core.model_inputs import PreparedInput, is_array_file, prepare_array, prepare_image
-from actviz_tui.core.model_loading import load_model
-from actviz_tui.core.preprocessing_hints import preprocessing_hint
-from actviz_tui.core.predictions import load_labels
-from actviz_tui.core.session_options import SessionOptions
+from actviz_tui.core.model.graph import InputInfo, LayerInfo, trace_model
+from actviz_tui.core.inputs.layout import PreparedInput, is_array_file, prepare_array, prepare_image
+from actviz_tui.core.model.loading import load_model
+from actviz_tui.core.inputs.hints import preprocessing_hint
+from actviz_tui.core.analysis.predictions import load_labels
+from actviz_tui.core.model.options import SessionOptions
 
 
 class ModelSession:
@@ -195,7 +195,7 @@ class ModelSession:
 
     def unit_labels(self, units: int) -> dict[int, str] | None:
         """Names of an output's units: --labels, else ImageNet's for 1000 units."""
-        from actviz_tui.core.predictions import default_labels
+        from actviz_tui.core.analysis.predictions import default_labels
 
         return self.labels or default_labels(units)
 

@@ -6,8 +6,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from actviz_tui.core.layer_graph import TracedModel
-from actviz_tui.core.session_options import default_cache_bytes
+from actviz_tui.core.model.graph import TracedModel
+from actviz_tui.core.model.options import default_cache_bytes
 
 class ActivationCache:
     """Least-recently-used arrays, kept under a byte budget."""

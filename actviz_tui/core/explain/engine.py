@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actviz_tui.core.colormap import OVERLAY_COLORMAPS
+from actviz_tui.core.pictures.colormap import OVERLAY_COLORMAPS
 
-from actviz_tui.core.class_heatmaps import gradient_methods, perturbation
-from actviz_tui.core.class_heatmaps.geometry import cell_geometry
-from actviz_tui.core.class_heatmaps.gradients import maps_and_gradients
-from actviz_tui.core.class_heatmaps.resize import normalised, resize_bilinear
-from actviz_tui.core.class_heatmaps.score_graph import ScoreGraph, build_score_graph
-from actviz_tui.core.class_heatmaps.targets import (
+from actviz_tui.core.explain import gradient_methods, perturbation
+from actviz_tui.core.explain.geometry import cell_geometry
+from actviz_tui.core.explain.gradients import maps_and_gradients
+from actviz_tui.core.explain.resize import normalised, resize_bilinear
+from actviz_tui.core.explain.score_graph import ScoreGraph, build_score_graph
+from actviz_tui.core.explain.targets import (
     MethodChoice,
     check_class,
     class_error,
@@ -25,7 +25,7 @@ from actviz_tui.core.class_heatmaps.targets import (
     resolve_cam_layer,
 )
 from actviz_tui.core.errors import ActvizError, ClassIndexError, GradientError, NotAnImageModelError
-from actviz_tui.core.predictions import default_labels
+from actviz_tui.core.analysis.predictions import default_labels
 
 # name -> (title, uses gradients)
 METHODS = {

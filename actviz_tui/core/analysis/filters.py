@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actviz_tui.core.colormap import vector_block
+from actviz_tui.core.pictures.colormap import vector_block
 from actviz_tui.core.errors import LayerLookupError
 
 ZERO_NORM = 1e-12  # a filter this small is "all zero" (dead weights)

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from actviz_tui.core.errors import ModelLoadError, one_line
-from actviz_tui.core.backend_env import import_backend, tensorflow_hidden
+from actviz_tui.core.model.backend_env import import_backend, tensorflow_hidden
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz_tui.core.colormap import vector_block
+from actviz_tui.core.pictures.colormap import vector_block
 
 
 def channel_count(activation: np.ndarray) -> int:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from actviz_tui.core.layer_graph import trace_model
-from actviz_tui.core.predictions import head_activation
+from actviz_tui.core.model.graph import trace_model
+from actviz_tui.core.analysis.predictions import head_activation
 
 SQUASHING = {"softmax", "sigmoid"}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from actviz_tui.core.session_options import PREPROCESSING
+from actviz_tui.core.model.options import PREPROCESSING
 
 # keras.applications model names (as Keras names them) -> the --preprocess matching their
 # preprocess_input. First match wins, so the longer names come first. "none": the model

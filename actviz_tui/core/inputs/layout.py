@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from actviz_tui.core.colormap import vector_block
+from actviz_tui.core.pictures.colormap import vector_block
 from actviz_tui.core.errors import ImageLoadError
-from actviz_tui.core.image_input import load_model_input
+from actviz_tui.core.inputs.images import load_model_input
 
 ARRAY_SUFFIX = ".npy"
 MIN_FLAT_SIDE = 8  # a flat input of 64 values or more may be a square image; fewer are features

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from actviz_tui.core.value_ranges import value_range  # noqa: F401  (the heatmaps' colour scale)
+from actviz_tui.core.pictures.value_ranges import value_range  # noqa: F401  (the heatmaps' colour scale)
 
 COLORMAP_NAMES: tuple[str, ...] = ("viridis", "magma", "gray", "coolwarm")
 # Colormaps whose middle means zero: coloured on a range symmetric about 0.

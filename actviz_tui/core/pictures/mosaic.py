@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from actviz_tui.core.value_ranges import check_scale, finite_range, finite_ranges, negligible
+from actviz_tui.core.pictures.value_ranges import check_scale, finite_range, finite_ranges, negligible
 
 
 def grid_shape(n: int, max_cols: int | None = None, aspect: float = 1.0) -> tuple[int, int]:

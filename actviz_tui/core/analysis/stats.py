@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from actviz_tui.core.value_ranges import finite_range, finite_ranges, negligible
+from actviz_tui.core.pictures.value_ranges import finite_range, finite_ranges, negligible
 
 
 @dataclass(frozen=True)

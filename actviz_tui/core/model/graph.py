@@ -52,7 +52,7 @@ class InputInfo:
     @property
     def is_image(self) -> bool:
         """Takes an image: (H, W, C), (C, H, W), or a square (N, N) or flat N*N / 3*N*N input."""
-        from actviz_tui.core.model_inputs import image_layout
+        from actviz_tui.core.inputs.layout import image_layout
 
         return image_layout(self.shape, self.channels_first) is not None
 

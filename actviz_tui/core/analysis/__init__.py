@@ -1,0 +1,1 @@
+"""What the model's arrays say: statistics, predictions, filters, layer windows."""

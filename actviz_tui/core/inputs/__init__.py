@@ -1,0 +1,1 @@
+"""Images, arrays and preprocessing: files become the batches a model takes."""

@@ -1,0 +1,1 @@
+"""Arrays to colours: colormaps, value ranges, display maps, mosaics, table cells."""
