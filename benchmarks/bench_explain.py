@@ -130,7 +130,7 @@ def speed_rows() -> list[dict]:
     import keras
     import numpy as np
 
-    from actviz_tui.core.explain import class_heatmap, default_cam_layer
+    from actviz_tui.core.explain import SessionModel, class_heatmap, default_cam_layer
     from actviz_tui.core.session.model_session import ModelSession
 
     rows = []
@@ -147,7 +147,7 @@ def speed_rows() -> list[dict]:
         resnet_session.set_image(image)
     cases.append(("ResNet50 224x224", resnet_session))
     for name, case in cases:
-        row = default_cam_layer(case)
+        row = default_cam_layer(SessionModel(case))
         layer = case.layers[row].name
         ours = _median_seconds(lambda: class_heatmap(case, method="gradcam"))
         bare = _median_seconds(bare_gradcam(case.model, layer, case.probe.input_arrays()[0]))
@@ -161,11 +161,11 @@ def speed_rows() -> list[dict]:
 
 
 def run(images: int = IMAGES) -> list[dict]:
-    from actviz_tui.core.explain import default_cam_layer, default_method
+    from actviz_tui.core.explain import SessionModel, default_cam_layer, default_method
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(SAMPLE_MODEL)
-    default = default_method(session, default_cam_layer(session)).method
+    model = SessionModel(ModelSession.open(SAMPLE_MODEL))
+    default = default_method(model, default_cam_layer(model)).method
     rows = speed_rows()
     _print(rows)
     for (method, radius), rate in pointing_game(images).items():

@@ -12,7 +12,7 @@ import pytest
 import tensorflow as tf
 
 import cam_models
-from actviz_tui.core.explain import class_heatmap, default_cam_layer, default_method
+from actviz_tui.core.explain import SessionModel, class_heatmap, default_cam_layer, default_method
 from actviz_tui.core.errors import CamLayerError, ClassIndexError, GradientError
 from actviz_tui.core.session.model_session import ModelSession
 
@@ -78,7 +78,7 @@ def sample_session(sample_h5, xray_opacity_png):
 
 @pytest.fixture(scope="module")
 def sample_reference(sample_session):
-    row = default_cam_layer(sample_session)
+    row = default_cam_layer(SessionModel(sample_session))
     assert sample_session.layers[row].name == "max_pooling2d_3"
     return split_reference(sample_session.model.layers, sample_session.probe.input_arrays()[0], row, 0)
 
@@ -125,9 +125,9 @@ def mobilenet():
 def test_nested_mobilenet_gradcam_equals_the_recipe(mobilenet, rgb_image, tmp_path_factory, suffix):
     folder = None if suffix is None else tmp_path_factory.mktemp("cam")
     session = session_on(mobilenet, rgb_image, folder, suffix)
-    row = default_cam_layer(session)
+    row = default_cam_layer(SessionModel(session))
     assert session.layers[row].name.endswith("/out_relu")  # inside the nested base
-    assert default_method(session, row).method == "gradcam"
+    assert default_method(SessionModel(session), row).method == "gradcam"
     result = class_heatmap(session, class_index=3)
     assert result.method == "gradcam" and result.class_index == 3
     maps, gradients, logit = split_reference(session.model.layers, session.probe.input_arrays()[0], 0, 3)
@@ -156,7 +156,7 @@ def test_separable_residual_hdf5_gradients(tmp_path, xray_opacity_png):
     model = cam_models.separable_residual_gap()
     session = session_on(model, xray_opacity_png, tmp_path, ".h5")
     loaded = session.model
-    assert default_method(session, default_cam_layer(session)).method == "gradcam"
+    assert default_method(SessionModel(session), default_cam_layer(SessionModel(session))).method == "gradcam"
     result = class_heatmap(session)
     grad_model = tf.keras.Model(loaded.inputs, [loaded.get_layer("pool1").output, loaded.get_layer("gap").output])
     head = loaded.get_layer("opacity")
@@ -173,7 +173,7 @@ def test_separable_residual_hdf5_gradients(tmp_path, xray_opacity_png):
 def test_score_cam_equals_a_loop_over_channels(sample_grayscale_keras, xray_opacity_png):
     session = ModelSession.open(sample_grayscale_keras)
     session.set_image(xray_opacity_png)
-    row = default_cam_layer(session)
+    row = default_cam_layer(SessionModel(session))
     image = session.probe.input_arrays()[0]
     layers = session.model.layers
     maps = session.activation(row)

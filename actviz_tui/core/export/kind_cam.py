@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from actviz_tui.core import figures
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, class_heatmap, resolve_cam_layer
-from actviz_tui.core.explain.targets import check_class
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, SessionModel, check_class, class_heatmap, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -31,8 +30,9 @@ def plan(session, request: FigureRequest) -> list[Job]:
         raise ActvizError(f"unknown class heatmap method {method!r}; one of {', '.join(METHODS)}")
     if options.get("cmap", CAM_COLORMAPS[0]) not in CAM_COLORMAPS:
         raise ActvizError(f"a class heatmap is drawn with {', '.join(CAM_COLORMAPS)}, not {options['cmap']!r}")
-    row = resolve_cam_layer(session, request.layer)  # CamLayerError, LayerLookupError
-    check_class(session, options.get("class"))  # ClassIndexError
+    model = SessionModel(session)
+    row = resolve_cam_layer(model, request.layer)  # CamLayerError, LayerLookupError
+    check_class(model, options.get("class"))  # ClassIndexError
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
 
