@@ -82,13 +82,19 @@ class ImageResults:
         """Several rows: the cached ones as they are, the missing ones from one graph pass."""
         found = {row: self.cached_activation(row) for row in rows}
         missing = [row for row, array in found.items() if array is None]
-        if missing:
-            for row, array in self.model.activations_by_row(self.batch, missing).items():
-                found[row] = array[0]
-                self._cache.put((self.key, row), array[0])
-                if row not in self._stats:
-                    self._stats[row] = activation_stats(array[0])
+        found.update(self._compute(missing))
         return found
+
+    def _compute(self, rows: list[int]) -> dict[int, np.ndarray]:
+        """Run the model for ``rows``; cache the arrays (within the budget) and their statistics."""
+        if not rows:
+            return {}
+        arrays = {row: batch[0] for row, batch in self.model.activations_by_row(self.batch, rows).items()}
+        for row, array in arrays.items():
+            self._cache.put((self.key, row), array)
+            if row not in self._stats:
+                self._stats[row] = activation_stats(array)
+        return arrays
 
     # ----- statistics and predictions ---------------------------------------------------
     def stats(self, row: int) -> ActivationStats:
@@ -98,11 +104,7 @@ class ImageResults:
 
     def all_stats(self) -> dict[int, ActivationStats]:
         """Statistics of every layer (one pass over the graph for the missing ones)."""
-        missing = [row for row in range(len(self.layers)) if row not in self._stats]
-        if missing:
-            arrays = self.model.activations_by_row(self.batch, missing)
-            for row, array in arrays.items():
-                self._stats[row] = activation_stats(array[0])
+        self._compute([row for row in range(len(self.layers)) if row not in self._stats])
         return {row: self._stats[row] for row in range(len(self.layers))}
 
     def known_stats(self) -> dict[int, ActivationStats]:
