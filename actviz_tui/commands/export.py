@@ -29,9 +29,8 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         with progress_reporter(sys.stderr.isatty()) as report:
             report.status(f"loading {args.model.name}")
-            session = open_session(args, args.model)
-            if args.image is not None:
-                session.set_image(args.image)
+            model_session = open_session(args, args.model)
+            session = model_session.no_image if args.image is None else model_session.image(args.image)
             requests = figure_requests(session, args)
             report.status("computing activations")
 

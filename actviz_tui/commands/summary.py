@@ -15,8 +15,7 @@ from actviz_tui.commands.session_args import model_and_images, open_session
 from actviz_tui.core.model.backend_env import backend_name, compute_device, package_version
 from actviz_tui.core.pictures.cell_format import format_dead
 from actviz_tui.core.errors import NotAnImageModelError
-from actviz_tui.core.session.model_session import ModelSession
-from actviz_tui.core.analysis.predictions import predict
+from actviz_tui.core.session.image_results import ImageResults
 
 
 def run_summary(args: argparse.Namespace) -> int:
@@ -25,22 +24,22 @@ def run_summary(args: argparse.Namespace) -> int:
     hint = session.preprocessing_hint()
     if hint:
         print(f"actviz: warning: {hint}", file=sys.stderr)
-    note, predictions = None, []
+    note, predictions, results = None, [], session.no_image
     if images:
         try:
-            session.set_image(images[0])
-            session.compute_all_stats()
-            predictions = predict(session)
+            results = session.image(images[0])
+            results.all_stats()
+            predictions = results.predictions()
         except NotAnImageModelError as error:
             note = str(error)
     if args.json:
-        print(json.dumps(summary_dict(session, note, predictions), indent=2))
+        print(json.dumps(summary_dict(results, note, predictions), indent=2))
     else:
-        print_summary(session, note, predictions)
+        print_summary(results, note, predictions)
     return 1 if note and images else 0
 
 
-def summary_dict(session: ModelSession, note: str | None = None, predictions=()) -> dict:
+def summary_dict(session: ImageResults, note: str | None = None, predictions=()) -> dict:
     stats = session.known_stats()
     layers = []
     for info in session.layers:
@@ -78,7 +77,7 @@ def _json_number(value):
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
-def print_summary(session: ModelSession, note: str | None = None, predictions=()) -> None:
+def print_summary(session: ImageResults, note: str | None = None, predictions=()) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
     stats = session.known_stats()
     backend = backend_name()

@@ -35,10 +35,10 @@ class ActvizApp(App[None]):
         self.call_after_refresh(self.open_explorer)
 
     def open_explorer(self) -> None:
-        from actviz_tui.core.model.options import SessionOptions
+        from actviz_tui.core.model.options import ModelOptions
         from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
-        options = self.options or SessionOptions()
+        options = self.options or ModelOptions()
         self.explorer = ExplorerScreen(
             self.model_path, self.image_paths, options, session=self.injected_session, start=self.start
         )

@@ -206,13 +206,13 @@ class ExplorerActions:
         if self.session is None:
             return False
         needs = self.current_view.NEEDS
-        return self.activation is not None or needs == "weights" or (needs == "image" and self.session.has_image)
+        return self.activation is not None or needs == "weights" or (needs == "image" and self.results.has_image)
 
     def action_export(self) -> None:
         if not self.can_export():
             return
         view = self.current_view
-        choices = export_choices(self.session, self.state, view.EXPORT_KIND, view.export_request())
+        choices = export_choices(self.results, self.state, view.EXPORT_KIND, view.export_request())
         settings = ExportSettings(folder=self.export_folder, cmap=self.state.cmap, scale=self.state.scale)
         self.app.push_screen(ExportDialog(choices, settings), self._start_export)
 
@@ -221,7 +221,7 @@ class ExplorerActions:
     def _start_export(self, plan: ExportPlan | None) -> None:
         if plan is not None:
             self.export_folder = plan.settings.folder
-            self.engine.export(self.session, plan.requests, plan.settings)
+            self.engine.export(self.results, plan.requests, plan.settings)
 
     def action_cancel_export(self) -> None:
         if self.engine.cancel_export():

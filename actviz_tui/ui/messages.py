@@ -9,6 +9,7 @@ import numpy as np
 from textual.message import Message
 
 from actviz_tui.core.analysis.stats import ActivationStats
+from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 
 
@@ -27,8 +28,10 @@ class SessionReady(Message):
 
 @dataclass
 class ImageReady(Message):
+    """An image was read and preprocessed: its results (computed on demand) are ready to ask."""
+
     image_index: int
-    model_input: np.ndarray
+    results: ImageResults
 
 
 @dataclass

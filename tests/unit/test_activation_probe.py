@@ -10,7 +10,7 @@ from actviz_tui.core.model.probe import ActivationCache, ActivationProbe, defaul
 from actviz_tui.core.analysis.stats import activation_stats
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.model.graph import trace_model
-from actviz_tui.core.session.model_session import ModelSession, SessionOptions
+from actviz_tui.core.session.model_session import ModelSession, ModelOptions
 
 ATOL = 1e-5
 
@@ -119,7 +119,7 @@ def test_single_and_all_agree(counting, rgb_image):
 def test_one_pass_over_a_deep_graph_matches_each_layer_alone(deep_session):
     """170 layers with residual adds: ``activations`` (one graph pass for every
     row) against a probe model per row; nothing is cached, so both compute."""
-    session = ModelSession(deep_session.model, options=SessionOptions(cache_bytes=0))
+    session = ModelSession(deep_session.model, options=ModelOptions(cache_bytes=0))
     session.set_image(deep_session.image_path)
     rows = list(range(len(session.layers)))
     together = session.activations(rows)
@@ -140,7 +140,7 @@ def test_one_pass_over_a_deep_graph_matches_each_layer_alone(deep_session):
 def test_tiny_budget_evicts_least_recently_used(counting, rgb_image):
     model = counting[0].model
     conv_bytes = 6 * 6 * 4 * 4  # (6, 6, 4) float32
-    session = ModelSession(model, options=SessionOptions(cache_bytes=2 * conv_bytes))
+    session = ModelSession(model, options=ModelOptions(cache_bytes=2 * conv_bytes))
     session.set_image(rgb_image)
     conv, counter_row, flatten, head = (session.find_layer(n) for n in ("conv", "counter", "flatten", "head"))
     session.activation(conv)
@@ -158,7 +158,7 @@ def test_tiny_budget_evicts_least_recently_used(counting, rgb_image):
 
 def test_array_bigger_than_budget_is_returned_not_cached(counting, rgb_image):
     model = counting[0].model
-    session = ModelSession(model, options=SessionOptions(cache_bytes=100))
+    session = ModelSession(model, options=ModelOptions(cache_bytes=100))
     session.set_image(rgb_image)
     conv = session.find_layer("conv")
     activation = session.activation(conv)  # 576 bytes > 100
@@ -189,7 +189,7 @@ def test_cache_unit():
 
 
 def test_zero_budget_caches_nothing(counting, rgb_image):
-    session = ModelSession(counting[0].model, options=SessionOptions(cache_bytes=0))
+    session = ModelSession(counting[0].model, options=ModelOptions(cache_bytes=0))
     session.set_image(rgb_image)
     assert session.activation(session.find_layer("head")).shape == (2,)
     assert len(session.probe.cache) == 0

@@ -12,7 +12,7 @@ import pytest
 from actviz_tui.core.errors import ModelLoadError
 from actviz_tui.core.model.loading import load_model
 from actviz_tui.core.session.model_session import ModelSession
-from actviz_tui.core.model.options import SessionOptions
+from actviz_tui.core.model.options import ModelOptions
 
 import models_factory as mf
 
@@ -58,7 +58,7 @@ def test_without_the_module_the_error_names_the_class_and_the_option(custom_mode
 
 def test_with_the_module_the_custom_layer_loads_and_runs(custom_model):
     path, module = custom_model
-    session = ModelSession.open(path, SessionOptions(custom_objects=(str(module),)))
+    session = ModelSession.open(path, ModelOptions(custom_objects=(str(module),)))
     assert [info.type for info in session.layers] == ["InputLayer", "Conv2D", "TimesTwo"]
     x = mf.random_batch((8, 8, 3))
     session.probe.set_inputs([x])

@@ -12,7 +12,7 @@ import models_factory as mf
 from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
 from actviz_tui.core.model.graph import trace_model
 from actviz_tui.core.model.loading import load_model
-from actviz_tui.core.session.model_session import ModelSession, SessionOptions
+from actviz_tui.core.session.model_session import ModelSession, ModelOptions
 
 ATOL = 1e-5
 
@@ -42,7 +42,7 @@ def session_for(saved):
         key = (builder, suffix, tuple(sorted(options.items())))
         if key not in sessions:
             _, path = saved(builder, suffix)
-            sessions[key] = ModelSession.open(path, SessionOptions(**options))
+            sessions[key] = ModelSession.open(path, ModelOptions(**options))
         return sessions[key]
 
     return get
@@ -332,7 +332,7 @@ def test_image_input_option_picks_among_image_inputs(rgb_image):
     model = k.Model([color, gray], k.layers.Add(name="add")([a, b]), name="two_images")
     default = ModelSession(model)
     assert default.image_input_index == 0
-    session = ModelSession(model, options=SessionOptions(image_input=1))
+    session = ModelSession(model, options=ModelOptions(image_input=1))
     assert session.image_input_index == 1
     assert session.input_description() == "image -> gray (input 1 of 0-1); zeros -> color"
     image = session.set_image(rgb_image)
@@ -344,7 +344,7 @@ def test_image_input_option_picks_among_image_inputs(rgb_image):
     bias = model.get_layer("conv_color").get_weights()[1]
     np.testing.assert_allclose(session.activation(session.find_layer("conv_color")), np.broadcast_to(bias, (6, 6, 2)), atol=ATOL)
     with pytest.raises(LayerLookupError, match=r"has 2 input\(s\) \(0-1\); no input 2"):
-        ModelSession(model, options=SessionOptions(image_input=2))  # refused when opened
+        ModelSession(model, options=ModelOptions(image_input=2))  # refused when opened
 
 
 # -- not images: MLP, Conv1D ------------------------------------------------------
@@ -445,4 +445,4 @@ def test_own_rescaling_layer_gets_a_preprocessing_hint():
     x = k.layers.Rescaling(1 / 255)(inputs)
     model = k.Model(inputs, k.layers.Conv2D(2, 3)(x))
     assert "divided by 255 twice" in ModelSession(model).preprocessing_hint()
-    assert ModelSession(model, options=SessionOptions(preprocessing="none")).preprocessing_hint() is None
+    assert ModelSession(model, options=ModelOptions(preprocessing="none")).preprocessing_hint() is None

@@ -128,10 +128,10 @@ def test_caffe_input_is_marked_bgr(tmp_path):
     image[..., 0] = 255  # pure red
     path = tmp_path / "red.png"
     Image.fromarray(image).save(path)
-    from actviz_tui.core.model.options import SessionOptions
+    from actviz_tui.core.model.options import ModelOptions
 
-    session = ModelSession(mf.grayscale_cnn(), options=SessionOptions(preprocessing="caffe"))
+    session = ModelSession(mf.grayscale_cnn(), options=ModelOptions(preprocessing="caffe"))
     session.set_image(path)  # one channel: nothing to reorder
-    color = ModelSession(mf.sequential_no_input(), options=SessionOptions(preprocessing="caffe"))
+    color = ModelSession(mf.sequential_no_input(), options=ModelOptions(preprocessing="caffe"))
     color.set_image(path)
     assert color.input_bgr and color.model_input[0, 0, 2] > color.model_input[0, 0, 0]  # red is last in BGR

@@ -10,7 +10,7 @@ import pytest
 
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.core.analysis.predictions import LabelsError, imagenet_labels, load_labels, predict
-from actviz_tui.core.model.options import SessionOptions
+from actviz_tui.core.model.options import ModelOptions
 
 
 def dense_head(units: int, activation: str | None, nested: bool = False):
@@ -25,7 +25,7 @@ def dense_head(units: int, activation: str | None, nested: bool = False):
 
 
 def session_for(model, image, labels=None):
-    session = ModelSession(model, options=SessionOptions(labels=str(labels) if labels else None))
+    session = ModelSession(model, options=ModelOptions(labels=str(labels) if labels else None))
     session.set_image(image)
     return session
 

@@ -6,7 +6,7 @@ import pytest
 
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.core.inputs.hints import APPLICATION_PREPROCESSING, application_preprocessing
-from actviz_tui.core.model.options import PREPROCESSING, SessionOptions
+from actviz_tui.core.model.options import PREPROCESSING, ModelOptions
 
 import models_factory as mf
 
@@ -35,9 +35,9 @@ def test_scaling_inside_a_nested_base_warns():
     model = mf.rescaling_base_transfer()
     hint = ModelSession(model).preprocessing_hint()
     assert "efficientnetb0/rescaling" in hint and "divided by 255 twice" in hint
-    imagenet = ModelSession(model, options=SessionOptions(preprocessing="imagenet")).preprocessing_hint()
+    imagenet = ModelSession(model, options=ModelOptions(preprocessing="imagenet")).preprocessing_hint()
     assert "scales its own input" in imagenet and "--preprocess none" in imagenet
-    assert ModelSession(model, options=SessionOptions(preprocessing="none")).preprocessing_hint() is None
+    assert ModelSession(model, options=ModelOptions(preprocessing="none")).preprocessing_hint() is None
 
 
 def test_a_named_base_gets_its_preprocess_suggested():
@@ -49,7 +49,7 @@ def test_a_named_base_gets_its_preprocess_suggested():
     model = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(base(inputs)), name="transfer")
     hint = ModelSession(model).preprocessing_hint()
     assert "resnet50" in hint and "--preprocess caffe" in hint and "now: rescale" in hint
-    assert ModelSession(model, options=SessionOptions(preprocessing="caffe")).preprocessing_hint() is None
+    assert ModelSession(model, options=ModelOptions(preprocessing="caffe")).preprocessing_hint() is None
 
 
 def test_plain_models_get_no_hint():

@@ -34,8 +34,8 @@ models, and never modifies the user's model.
   ``CamLayerError`` (a layer without spatial maps), ``GradientError``
   (undefined or NaN gradient), ``LayerLookupError``, ``NotAnImageModelError``.
 
-``class_heatmap(session, ...)`` is the single-image form over a
-``ModelSession``'s current image (holds ``session.lock``).
+``class_heatmap(results, ...)`` is the single-image form over one image's
+``session.ImageResults``.
 ``CAM_COLORMAPS``: the overlay's colormaps; ``check_class(model, index)``
 validates a typed class without running the model.
 """
@@ -47,7 +47,6 @@ from actviz_tui.core.explain.explainer import explain
 from actviz_tui.core.explain.explanation import ClassHeatmap, Explanation
 from actviz_tui.core.explain.method_input import CamCancelled, MethodInput
 from actviz_tui.core.explain.registry import METHODS, Method, method_entry, register
-from actviz_tui.core.explain.session_model import SessionModel
 from actviz_tui.core.explain.targets import (
     MethodChoice,
     cam_layers,
@@ -61,15 +60,12 @@ from actviz_tui.core.explain.targets import (
 from actviz_tui.core.pictures.colormap import OVERLAY_COLORMAPS as CAM_COLORMAPS
 
 
-def class_heatmap(session, method=None, class_index=None, layer=None, output=0, progress=None,
+def class_heatmap(results, method=None, class_index=None, layer=None, output=0, progress=None,
                   should_stop=None) -> ClassHeatmap:
-    """The class heatmap of a session's current image (``explain(...).item(0)``)."""
-    if not session.has_image:
-        raise NotAnImageModelError(f"model {session.name}: a class heatmap needs an image")
-    with session.lock:
-        result = explain(SessionModel(session), session.probe.input_arrays(), method, class_index, layer, output,
-                         progress, should_stop)
-    return result.item(0)
+    """The class heatmap of one image's ``ImageResults`` (``explain(...).item(0)``)."""
+    if not results.has_image:
+        raise NotAnImageModelError(f"model {results.name}: a class heatmap needs an image")
+    return explain(results.model, results.batch, method, class_index, layer, output, progress, should_stop).item(0)
 
 
 __all__ = [

@@ -1,5 +1,5 @@
 """``cam``: a class heatmap over the input (Grad-CAM, Grad-CAM++, HiResCAM,
-Score-CAM or occlusion; see ``core.class_heatmaps``).
+Score-CAM or occlusion; see ``core.explain``).
 
 ``actviz export MODEL IMAGE --cam [CLASS] [--cam-layer NAME_OR_INDEX]
 [--cam-method METHOD] [--cam-cmap jet|turbo|inferno]``. The request's
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from actviz_tui.core import figures
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, SessionModel, check_class, class_heatmap, resolve_cam_layer
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, class_heatmap, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -30,7 +30,7 @@ def plan(session, request: FigureRequest) -> list[Job]:
         raise ActvizError(f"unknown class heatmap method {method!r}; one of {', '.join(METHODS)}")
     if options.get("cmap", CAM_COLORMAPS[0]) not in CAM_COLORMAPS:
         raise ActvizError(f"a class heatmap is drawn with {', '.join(CAM_COLORMAPS)}, not {options['cmap']!r}")
-    model = SessionModel(session)
+    model = session.model  # session: one image's ImageResults
     row = resolve_cam_layer(model, request.layer)  # CamLayerError, LayerLookupError
     check_class(model, options.get("class"))  # ClassIndexError
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
