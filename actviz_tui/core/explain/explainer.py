@@ -85,7 +85,7 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
         tuple(labels.get(int(index)) for index in chosen), scores,
         None if probabilities is None else probabilities[np.arange(len(chosen)), chosen],
         normalised_each(layer_maps), normalised_each(resize_stack(layer_maps, height, width, geometry)),
-        _notes(graph, data, name),
+        _notes(graph, data, layer_maps, name),
     )
 
 
@@ -127,11 +127,15 @@ def _checked(gradients: np.ndarray, name: str, needed: bool) -> np.ndarray:
     return gradients.astype(np.float64)
 
 
-def _notes(graph: ScoreGraph, data: MethodInput, name: str) -> tuple:
+def _notes(graph: ScoreGraph, data: MethodInput, layer_maps: np.ndarray, name: str) -> tuple:
+    """Per image: "" or why its heatmap may mislead (blank, or scores that are not logits)."""
     notes = []
     for i in range(len(data.classes)):
         found = [graph.note] if graph.note else []
         if data.gradients is not None and not np.any(data.gradients[i]):
             found.append(f"all gradients are zero at layer {name}: the heatmap is blank")
+        elif not np.any(np.nan_to_num(layer_maps[i]) > 0):
+            found.append(f"nothing at layer {name} speaks for the class (the map is zero after the ReLU): "
+                         "the heatmap is blank")
         notes.append("; ".join(found))
     return tuple(notes)

@@ -44,6 +44,16 @@ class ScoreGraph:
     scores: ClassScores
     activation: str | None  # the softmax/sigmoid taken off the output (None: the output is as the model's)
     note: str = ""  # why the scores are not logits, when they are not
+    target_model: object = None  # model inputs -> the target's maps, for sizes the input decides
+
+    def delta_shape_for(self, inputs: list) -> tuple:
+        """The layer target's shape for these inputs (batch included): free sizes follow the input."""
+        if None not in self.delta_shape:
+            return (len(inputs[0]), *self.delta_shape)
+        import keras
+
+        specs = [keras.KerasTensor(array.shape, dtype="float32") for array in inputs]
+        return tuple(self.target_model.compute_output_spec(specs).shape)
 
 
 def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
@@ -57,12 +67,15 @@ def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
     notes: list[str] = []
     squashing = activation in SQUASHING
 
+    target_maps = []
+
     def rewrite(layer, args, compute):
         if layer is head and squashing:
             outputs = _pre_activation(layer, args, compute, activation, notes)
         else:
             outputs = compute()
         if layer is target:
+            target_maps.append(outputs)
             outputs = _add_delta_layer()([outputs, delta])
         return outputs
 
@@ -78,7 +91,9 @@ def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
         graph_model = keras.Model(traced.inputs, [traced.outputs[row], raw], name=_unique("actviz_scores"))
         wrt = len(traced.inputs) - 1
     removed = activation if squashing and notes and not any(notes) else None
-    return ScoreGraph(graph_model, row, wrt, delta_shape, scores, removed, " ".join(filter(None, notes)))
+    sized = row is not None and None in delta_shape and target_maps
+    target_model = keras.Model(traced.inputs[:-1], target_maps[0], name=_unique("actviz_target")) if sized else None
+    return ScoreGraph(graph_model, row, wrt, delta_shape, scores, removed, " ".join(filter(None, notes)), target_model)
 
 
 def _pre_activation(layer, args, compute, activation, notes):

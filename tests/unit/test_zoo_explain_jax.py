@@ -1,0 +1,77 @@
+"""The zoo's class heatmaps on JAX (jax.vjp) equal TensorFlow's (GradientTape),
+a batch of two, every method: one subprocess runs the zoo with KERAS_BACKEND=jax
+(Keras fixes its backend at import), this process compares."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from zoo_models import ZOO_NAMES
+
+pytestmark = pytest.mark.slow  # a subprocess that imports JAX and builds the whole zoo
+
+REPO = Path(__file__).resolve().parents[2]
+CLASSES = [0, 1]  # fixed: random weights make near-ties of the top class
+SCRIPT = """
+import json, sys, time
+sys.path.insert(0, "tests")
+import numpy as np
+import zoo_models
+from actviz_tui.core.explain import METHODS, explain
+from actviz_tui.core.model.engine import Model
+from test_zoo_explain import FAST, image_batch
+
+arrays, seconds = {}, {}
+for name in json.loads(sys.argv[2]):
+    model = Model(zoo_models.build(name))
+    x = image_batch(model)
+    for method in METHODS:
+        start = time.perf_counter()
+        result = explain(model, x, method, classes=[0, 1], **FAST.get(method, {}))
+        seconds[f"{name} {method}"] = time.perf_counter() - start
+        arrays[f"{name} {method}"] = result.layer_maps
+        arrays[f"{name} {method} scores"] = result.scores
+np.savez(sys.argv[1] + ".npz", **arrays)
+open(sys.argv[1] + ".json", "w").write(json.dumps(seconds))
+"""
+
+
+@pytest.fixture(scope="module")
+def jax_results(tmp_path_factory):
+    if importlib.util.find_spec("jax") is None:
+        pytest.skip("jax is not installed")
+    out = tmp_path_factory.mktemp("zoo_jax") / "zoo"
+    env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}"}
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(out), json.dumps(ZOO_NAMES)], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seconds = json.loads(Path(f"{out}.json").read_text())
+    print("\nJAX seconds: " + ", ".join(f"{key} {value:.2f}" for key, value in seconds.items()))
+    return np.load(f"{out}.npz")
+
+
+@pytest.mark.parametrize("name", ZOO_NAMES)
+def test_zoo_on_jax_equals_tensorflow(jax_results, name):
+    import zoo_models
+    from actviz_tui.core.explain import METHODS, explain
+    from actviz_tui.core.model.engine import Model
+    from test_zoo_explain import FAST, ONEDNN_OFF, image_batch
+
+    model = Model(zoo_models.build(name))
+    if model.inputs[0].channels_first and ONEDNN_OFF:
+        assert jax_results[f"{name} gradcam"].shape[0] == 2  # JAX ran it; TF cannot here
+        pytest.skip("channels_first convolutions need oneDNN on TensorFlow's CPU")
+    x = image_batch(model)
+    for method in METHODS:
+        expected = explain(model, x, method, classes=CLASSES, **FAST.get(method, {}))
+        np.testing.assert_allclose(jax_results[f"{name} {method} scores"], expected.scores, rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(jax_results[f"{name} {method}"], expected.layer_maps, atol=2e-3,
+                                   err_msg=f"{name} {method}")
