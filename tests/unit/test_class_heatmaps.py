@@ -178,25 +178,31 @@ def test_separable_residual_hdf5_gradients(tmp_path, xray_opacity_png):
         assert np.isfinite(case.heatmap(method=method).heatmap).all()
 
 
-def test_score_cam_equals_a_loop_over_channels(sample_grayscale_keras, xray_opacity_png):
+@pytest.mark.parametrize("max_channels", [None, 3])
+def test_score_cam_equals_a_loop_over_channels(sample_grayscale_keras, xray_opacity_png, max_channels):
+    """Every channel, or (Faster Score-CAM) the ``max_channels`` of largest spatial spread."""
     model = Model.open(sample_grayscale_keras)
     case = Case(model, model.prepare(xray_opacity_png))
     row = default_cam_layer(model)
     image = case.x
     layers = model.keras_model.layers
     maps = model.activations_by_row(image, [row])[row][0]
+    channels = list(range(maps.shape[-1]))
+    if max_channels is not None:
+        channels = sorted(np.argsort(-maps.reshape(-1, maps.shape[-1]).std(axis=0))[:max_channels].tolist())
     scores = []
-    for channel in range(maps.shape[-1]):
+    for channel in channels:
         mask = tf.image.resize(maps[None, ..., channel : channel + 1], image.shape[1:3]).numpy()[0]
         span = mask.max() - mask.min()
         mask = (mask - mask.min()) / span if span > 0 else np.zeros_like(mask)
         scores.append(split_reference(layers, image * mask[None], row, 0)[2])
     weights = np.exp(np.array(scores) - max(scores))
-    heatmap = np.maximum((maps * (weights / weights.sum())).sum(axis=-1), 0)
+    heatmap = np.maximum((maps[..., channels] * (weights / weights.sum())).sum(axis=-1), 0)
     steps = []
-    result = case.heatmap(method="scorecam", progress=lambda done, total: steps.append((done, total)))
+    options = {} if max_channels is None else {"max_channels": max_channels}
+    result = case.heatmap(method="scorecam", progress=lambda done, total: steps.append((done, total)), **options)
     np.testing.assert_allclose(result.layer_map, heatmap / heatmap.max(), atol=1e-4)
-    assert steps[-1] == (maps.shape[-1], maps.shape[-1])
+    assert steps[-1] == (len(channels), len(channels)) and len(channels) == (max_channels or maps.shape[-1])
 
 
 def test_occlusion_equals_a_loop_over_patch_places(rgb_image):

@@ -1,6 +1,7 @@
-"""One forward pass, or one forward and one backward pass, of a score graph over
-a batch, with the Keras backend's own autodiff: TensorFlow ``GradientTape``,
-JAX ``jax.vjp``, PyTorch ``autograd``.
+"""A score graph's forward pass, or forward and backward pass, over a batch.
+
+The backward pass uses the Keras backend's own autodiff: TensorFlow
+``GradientTape``, JAX ``jax.vjp``, PyTorch ``autograd``.
 
 ``forward_backward(graph, inputs, seed_for)`` runs the batch forward, asks
 ``seed_for(output)`` for the backward pass's starting gradient (the classes

@@ -1,5 +1,7 @@
-"""What a method's ``compute`` gets: the batch, the classes, the target's maps
-and gradients, and ``runs`` to score perturbed copies of the pictures.
+"""What a method's ``compute`` gets, and the runs of perturbed copies of the input.
+
+``MethodInput``: the batch, the classes, the target's maps and gradients, and
+``runs`` to score perturbed copies of the pictures.
 
 ``runs.scores(owners, build)``: ``owners[j]`` is the image the j-th perturbed
 picture belongs to (its other inputs and its class are that image's);

@@ -1,5 +1,7 @@
-"""The model re-traced for class heatmaps: the target's maps and the raw output
-taken before the final softmax/sigmoid, without touching the user's model.
+"""The model re-traced for class heatmaps, the user's model left untouched.
+
+It gives the target's maps and the raw output taken before the final
+softmax/sigmoid.
 
 ``graph.trace_model`` re-runs every layer object on fresh inputs; its
 ``rewrite`` hook changes two things on the way, each a new layer under a name

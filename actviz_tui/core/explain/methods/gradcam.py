@@ -1,5 +1,7 @@
-"""Grad-CAM (Selvaraju et al.): channel weights = the class score's gradients
-averaged over space; map = ReLU(sum_c w_c A_c)."""
+"""Grad-CAM (Selvaraju et al.): channels weighted by their mean gradient.
+
+Channel weights = the class score's gradients averaged over space;
+map = ReLU(sum_c w_c A_c)."""
 
 from __future__ import annotations
 

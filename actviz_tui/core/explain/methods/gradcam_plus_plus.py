@@ -1,5 +1,6 @@
-"""Grad-CAM++ (Chattopadhyay et al.): channel weights = sum over space of
-alpha * ReLU(G), alpha = G^2 / (2 G^2 + sum_space(A) G^3) (the exp-score form);
+"""Grad-CAM++ (Chattopadhyay et al.): channels weighted by their positive gradients.
+
+Channel weights = sum over space of alpha * ReLU(G), alpha = G^2 / (2 G^2 + sum_space(A) G^3) (the exp-score form);
 map = ReLU(sum_c w_c A_c)."""
 
 from __future__ import annotations

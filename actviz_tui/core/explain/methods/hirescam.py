@@ -1,5 +1,6 @@
-"""HiResCAM (Draelos & Carin): ReLU(sum_c G_c * A_c), element-wise, not pooled:
-faithful to where a Flatten + Dense head looked."""
+"""HiResCAM (Draelos & Carin): gradients times maps, element-wise.
+
+ReLU(sum_c G_c * A_c), not pooled: faithful to where a Flatten + Dense head looked."""
 
 from __future__ import annotations
 
