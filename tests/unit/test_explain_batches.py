@@ -150,3 +150,19 @@ def test_classifier_target_is_the_logit(sample_pair):
     result = explain(model, x)
     assert result.target == UNIT_TARGET and UNIT_TARGET not in result.item(0).title
     assert result.method == "hirescam" and result.notes == ("", "")
+
+
+def test_a_blank_map_says_why():
+    import keras
+
+    keras.utils.set_random_seed(9)
+    inputs = keras.Input((8, 8, 3), name="image")
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(inputs)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    head = keras.layers.Dense(2, name="head")
+    outputs = head(x)
+    head.set_weights([np.stack([-np.ones(4), np.ones(4)], axis=1), np.zeros(2)])  # class 0: every channel against
+    model = Model(keras.Model(inputs, outputs, name="against"))
+    result = explain(model, noise_batch((8, 8, 3), 2, seed=8), "gradcam", classes=[0, 1])
+    assert not result.heatmaps[0].any() and result.heatmaps[1].max() == 1.0
+    assert result.notes[0].startswith("nothing at layer conv speaks for the class") and result.notes[1] == ""

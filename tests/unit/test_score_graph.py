@@ -70,3 +70,21 @@ def test_every_method_on_residual_adds_named_as_keras_names_them():
     for method in METHODS:
         result = explain(model, x, method)
         assert result.heatmaps.shape == (2, 16, 16) and np.isfinite(result.heatmaps).all()
+
+
+def test_a_separate_softmax_layer_is_skipped_for_the_logits():
+    import keras
+
+    keras.utils.set_random_seed(5)
+    inputs = keras.Input((8, 8, 3), name="image")
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(inputs)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    logits = keras.layers.Dense(3, name="logits")(x)
+    outputs = keras.layers.Activation("softmax", name="probabilities")(logits)
+    model = Model(keras.Model(inputs, outputs, name="softmax_layer"))
+    x = np.random.default_rng(2).uniform(0, 1, (2, 8, 8, 3)).astype(np.float32)
+    result = explain(model, x, "gradcam")
+    expected = keras.Model(inputs, logits)(x).numpy()
+    np.testing.assert_allclose(result.scores, expected[[0, 1], result.classes], rtol=1e-5)
+    np.testing.assert_allclose(result.probabilities, model.keras_model(x).numpy()[[0, 1], result.classes], rtol=1e-5)
+    assert foreign_nodes(model, score_graph(model, None, 0)) == []
