@@ -186,6 +186,7 @@ class ExplorerActions:
             self.image_paths.append(Path(answer).expanduser())
             if self.session is None:  # opened once the model has loaded
                 self.set_state(replace(self.state, image=len(self.image_paths) - 1))
+                self._show_image_name()
             else:
                 self.load_image(len(self.image_paths) - 1)
 
@@ -225,18 +226,15 @@ class ExplorerActions:
 
     def action_cancel_export(self) -> None:
         if self.engine.cancel_export():
-            self.stage = "cancelling the export after the current figure"
-            self.show_status()
+            self.status_line.stage = "cancelling the export after the current figure"
 
     def on_export_progress(self, message: ExportProgress) -> None:
-        self.stage = f"exporting: {message.done}/{message.total} files (Esc cancels)"
-        self.show_status()
+        self.status_line.stage = f"exporting: {message.done}/{message.total} files (Esc cancels)"
 
     def on_export_done(self, message: ExportDone) -> None:
         count = len(message.paths)
-        self.error = ""
-        self.stage = f"export cancelled after {count} file(s)" if message.cancelled else f"exported {count} file(s)"
-        self.show_status()
+        done = f"export cancelled after {count} file(s)" if message.cancelled else f"exported {count} file(s)"
+        self.status_line.error, self.status_line.stage = "", done
         names = "\n".join(str(path) for path in message.paths[:8])
         more = f"\n… and {count - 8} more" if count > 8 else ""
-        self.notify(f"{self.stage}:\n{names}{more}", title="export", timeout=8)
+        self.notify(f"{done}:\n{names}{more}", title="export", timeout=8)

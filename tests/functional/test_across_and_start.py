@@ -12,7 +12,7 @@ from tests.functional.conftest import ready, wait_until
 
 def title(app) -> str:
     try:
-        return app.explorer.query_one("#title").text
+        return app.explorer.query_one("#title").content
     except NoMatches:  # the screen is still being composed
         return ""
 

@@ -9,7 +9,7 @@ SIZE = (140, 40)
 
 
 def title(app) -> str:
-    return app.explorer.query_one("#title").text
+    return app.explorer.query_one("#title").content
 
 
 async def test_class_map_shows_predictions_and_the_default_method_with_its_reason(make_app):
@@ -40,7 +40,7 @@ async def test_keys_change_method_layer_and_class_and_the_export_follows(make_ap
         await pilot.press("l")  # the table's layer
         await wait_until(pilot, lambda: title(app).startswith("Grad-CAM — conv_a"))
         await pilot.press("C", "3", "enter")  # one output unit: no class 3
-        await wait_until(pilot, lambda: "no class 3" in app.explorer.error)
+        await wait_until(pilot, lambda: "no class 3" in app.explorer.status_line.error)
         await pilot.press("C", "0", "enter")
         await wait_until(pilot, lambda: title(app).startswith("Grad-CAM — conv_a — class 0"))
         await pilot.press("e")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets import Static
 
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.errors import ActvizError
@@ -19,7 +20,6 @@ from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
-from actviz_tui.ui.widgets.text_line import TextLine
 
 WEIGHTS_CMAP = "coolwarm"  # weights are signed: a diverging map centred on zero
 
@@ -31,7 +31,7 @@ class FiltersView(ExplorerView):
     NEEDS = "weights"
     DEFAULT_CSS = """
     FiltersView { layout: vertical; }
-    FiltersView #filter-norms { color: $text-muted; }
+    FiltersView #filter-norms { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
         Binding("pageup", "page(-1)", "Page up", tooltip="filters: previous page of kernels or patches"),
@@ -46,7 +46,7 @@ class FiltersView(ExplorerView):
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="filters-picture")
-        yield TextLine(id="filter-norms")
+        yield Static(id="filter-norms", markup=False)
 
     def layer_filters(self, row: int) -> LayerFilters | str:
         if row not in self._filters:
@@ -74,10 +74,10 @@ class FiltersView(ExplorerView):
         if self.session is None:
             return
         filters = self.layer_filters(self.state.layer)
-        picture, norms_line = self.query_one(HeatmapView), self.query_one(TextLine)
+        picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", Static)
         if isinstance(filters, str):
             picture.clear(filters)
-            norms_line.update("")
+            norms_line.update("", layout=False)
             self.caption = self.layer_heading()
             return
         width, height = picture.content_size
@@ -85,7 +85,7 @@ class FiltersView(ExplorerView):
             self.call_after_refresh(self.repaint)
             return
         index = min(self.state.channel, filters.count - 1)
-        norms_line.update(norms_summary(filters, index))
+        norms_line.update(norms_summary(filters, index), layout=False)
         if filters.stack is None:
             self.tiles = None
             matrix = filters.matrix
