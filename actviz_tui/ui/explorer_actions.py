@@ -212,8 +212,7 @@ class ExplorerActions:
     def action_export(self) -> None:
         if not self.can_export():
             return
-        view = self.current_view
-        choices = export_choices(self.session, self.state, view.EXPORT_KIND, view.export_request())
+        choices = export_choices(self.session, self.state, self.current_view.export_request(self.state))
         settings = ExportSettings(folder=self.export_folder, cmap=self.state.cmap, scale=self.state.scale)
         self.app.push_screen(ExportDialog(choices, settings), self._start_export)
 

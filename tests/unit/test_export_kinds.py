@@ -98,7 +98,7 @@ def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):
     sidecar = json.loads(paths[2].read_text())
     assert (sidecar["kind"], sidecar["layers"], sidecar["shape"]) == ("blank", ["conv_a"], [22, 22])
     # the export dialog
-    choices = export_choices(session, ExplorerState(layer=CONV_B, channel=2, channels=12), "channel")
+    choices = export_choices(session, ExplorerState(layer=CONV_B, channel=2, channels=12), FigureRequest("channel", CONV_B, 2))
     (blank,) = [choice for choice in choices if choice.key == "blank"]
     assert blank.label == "a test figure of conv_b"
     assert blank.requests == (FigureRequest("blank", layer=CONV_B),)
@@ -112,7 +112,7 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
     from actviz_tui.ui.export_choices import export_choices
 
     state = ExplorerState(layer=CONV_A, channel=4, channels=6, view="grid")
-    choices = export_choices(session, state, "grid")
+    choices = export_choices(session, state, FigureRequest("grid", CONV_A))
     assert [c.key for c in choices] == list(FIGURE_KINDS)
     assert [c.label for c in choices] == [
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
@@ -127,7 +127,7 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
         (FigureRequest("filters", layer=CONV_A, channel=4),), (FigureRequest("cam"),),
     ]
     assert [c.key for c in choices if c.preset] == ["grid"]
-    marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")
+    marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), FigureRequest("grid", CONV_A))
     assert [c.key for c in marked if c.preset] == ["marked"]
 
 
@@ -136,5 +136,5 @@ def test_dialog_leaves_out_figures_the_selection_cannot_give(session):
     from actviz_tui.ui.export_choices import export_choices
 
     pool = session.find_layer("pool_a")
-    keys = [c.key for c in export_choices(session, ExplorerState(layer=pool, channel=0, channels=6), "channel")]
+    keys = [c.key for c in export_choices(session, ExplorerState(layer=pool, channel=0, channels=6), FigureRequest("channel", pool, 0))]
     assert "filters" not in keys and "channel" in keys  # a pooling layer has no weights

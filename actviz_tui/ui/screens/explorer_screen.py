@@ -234,9 +234,26 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     def _filter_dismissed(self) -> None:
         self.query_one(LayerTable).focus()
 
+    # ----- what the views ask for ----------------------------------------------
     @on(ExplorerView.ChannelChosen)
     def _channel_chosen(self, message: ExplorerView.ChannelChosen) -> None:
         self.state = self.state.with_channel(message.channel)
+
+    @on(ExplorerView.SettingsChosen)
+    def _settings_chosen(self, message: ExplorerView.SettingsChosen) -> None:
+        self.state = replace(self.state, **message.changes)
+
+    @on(ExplorerView.LayersWanted)
+    def _layers_wanted(self, message: ExplorerView.LayersWanted) -> None:
+        self.engine.compute_layers(self.session, list(message.rows), message.request, reply_to=message.view)
+
+    @on(ExplorerView.PredictionsWanted)
+    def _predictions_wanted(self, message: ExplorerView.PredictionsWanted) -> None:
+        self.engine.predict(self.session, message.image, reply_to=message.view)
+
+    @on(ExplorerView.ClassHeatmapWanted)
+    def _class_heatmap_wanted(self, message: ExplorerView.ClassHeatmapWanted) -> None:
+        self.engine.class_heatmap(self.session, message.request, reply_to=message.view)
 
     # ----- heading and status -------------------------------------------------
     def _caption_changed(self) -> None:

@@ -1,9 +1,11 @@
 """What every explorer view shares: its key, label, export kind and inputs.
 
-The screen owns the selection (``ExplorerState``) and the selected layer's
-activation (``LayerData``) as reactives; each view binds both, and repaints
-when either changes while it is the view on show. A view writes its heading
-to ``caption``, which the screen shows above the views.
+The screen owns the selection and the views' settings (``ExplorerState``) and
+the selected layer's activation (``LayerData``) as reactives; each view binds
+both, and repaints when either changes while it is the view on show. A view
+never reaches into the screen: it changes the state, or asks for model work,
+by posting the messages below, and writes its heading to ``caption``, which
+the screen shows above the views.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.pictures.value_ranges import finite_range
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
@@ -50,9 +53,41 @@ class ExplorerView(Widget):
 
         channel: int
 
+    @dataclass
+    class SettingsChosen(Message):
+        """The view changed its own settings: ``changes`` are ExplorerState fields
+        (``across_shift``, ``filters_page``, ``cam``) with their new values."""
+
+        changes: dict
+
+    @dataclass
+    class LayersWanted(Message):
+        """Compute these layers' activations in one graph pass; answered to ``view``
+        with ``LayersReady(request, ...)``."""
+
+        view: "ExplorerView"
+        rows: tuple[int, ...]
+        request: object
+
+    @dataclass
+    class PredictionsWanted(Message):
+        """Predict the image ``image``; answered to ``view`` with ``PredictionsReady``."""
+
+        view: "ExplorerView"
+        image: int
+
+    @dataclass
+    class ClassHeatmapWanted(Message):
+        """A class heatmap (``request``: class_heatmap's keyword arguments); answered
+        to ``view`` with ``ClassHeatmapReady(request, ...)``."""
+
+        view: "ExplorerView"
+        request: dict
+
     def __init__(self, session_getter) -> None:
         super().__init__(id=self.NAME)
         self._session = session_getter  # the ModelSession arrives after the view exists
+        self._waiting_for_layout = False  # a repaint found its picture not laid out yet
         self._layer_range: tuple = (None, False, (0.0, 1.0))  # (array, symmetric?, its range)
         self._layer_extent: tuple = (None, (None, None))  # (array, its finite range)
 
@@ -82,10 +117,21 @@ class ExplorerView(Widget):
     def forget(self) -> None:
         """A new image: drop whatever the view computed for the old one (if anything)."""
 
-    def export_request(self):
-        """The figure request that saves exactly this view, if its settings matter; else None
-        (the dialog then fills EXPORT_KIND's request from the selection)."""
-        return None
+    def export_request(self, state: ExplorerState) -> FigureRequest:
+        """The figure request that saves what this view shows for ``state``: the export
+        dialog presets it. By default EXPORT_KIND's request for the selected layer and channel."""
+        return FIGURE_KINDS[self.EXPORT_KIND].request(state.layer, state.channel)
+
+    def laid_out(self, width: int, height: int) -> bool:
+        """False, and one more repaint after the next refresh, while the picture has no
+        size yet (the view was just shown); later sizes come with a resize."""
+        if width >= 2 and height >= 2:
+            self._waiting_for_layout = False
+            return True
+        if not self._waiting_for_layout:  # once: a screen too small to show it must not spin
+            self._waiting_for_layout = True
+            self.call_after_refresh(self.repaint)
+        return False
 
     def channel_step(self, delta: int) -> int:
         """How far [ and ] (±10) and the arrows (±1) move the channel in this view."""

@@ -42,7 +42,7 @@ class FiltersView(ExplorerView):
         super().__init__(session_getter)
         self._filters: dict[int, LayerFilters | str] = {}  # row -> filters, or why there are none
         self.tiles: GridLayout | None = None
-        self.page = 0
+        self.pages = 1  # pages of the selected filter's kernels, as last drawn
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="filters-picture")
@@ -62,13 +62,8 @@ class FiltersView(ExplorerView):
             # the patches are the filters themselves: a page moves the selected filter
             self.post_message(self.ChannelChosen(self.state.channel + delta * self.tiles.per_page))
             return
-        self.page += delta
-        self.repaint()
-
-    def watch_state(self, old, new) -> None:
-        if (old.layer, old.channel) != (new.layer, new.channel):
-            self.page = 0  # kernels of another filter start on their first page
-        super().watch_state()
+        page = (self.state.filters_page % self.pages + delta) % self.pages
+        self.post_message(self.SettingsChosen({"filters_page": page}))
 
     def repaint(self) -> None:
         if self.session is None:
@@ -81,8 +76,7 @@ class FiltersView(ExplorerView):
             self.caption = self.layer_heading()
             return
         width, height = picture.content_size
-        if width < 2 or height < 2:
-            self.call_after_refresh(self.repaint)
+        if not self.laid_out(width, height):
             return
         index = min(self.state.channel, filters.count - 1)
         norms_line.update(norms_summary(filters, index), layout=False)
@@ -93,15 +87,14 @@ class FiltersView(ExplorerView):
         elif filters.is_rgb:
             patches = filters.rgb_patches()
             self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
-            self.page = self.tiles.page_of(index)
-            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.page, index))
+            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.tiles.page_of(index), index))
         else:
             kernels = filters.kernels_of(index)
             self.tiles = plan_grid(kernels.shape[2], kernels.shape[0], kernels.shape[1], height * 2, width)
-            pages = -(-kernels.shape[2] // self.tiles.per_page)
-            self.page %= pages
+            self.pages = -(-kernels.shape[2] // self.tiles.per_page)
             scale = colormap.value_range(kernels, symmetric=True)
-            picture.show_rgb(grid_picture(kernels, self.tiles, self.page, -1, WEIGHTS_CMAP, scale))
+            page = self.state.filters_page % self.pages  # a page planned for a larger pane may be past the end
+            picture.show_rgb(grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, scale))
         self.caption = f"{filters.name}  {self._what(filters, index)}"  # after planning: its page numbers
 
     def _what(self, filters: LayerFilters, index: int) -> str:
@@ -112,7 +105,7 @@ class FiltersView(ExplorerView):
         inputs = filters.stack.shape[2]
         shown = ""
         if self.tiles is not None and self.tiles.per_page < inputs:
-            first = self.page * self.tiles.per_page
+            first = self.state.filters_page % self.pages * self.tiles.per_page
             shown = f", inputs {first}-{min(first + self.tiles.per_page, inputs) - 1} (PgUp/PgDn)"
         return f"filter {index}/{filters.count}: its kernels {filters.shape_text()} over {inputs} inputs{shown}"
 

@@ -54,9 +54,7 @@ class GridView(ExplorerView):
             return
         stack = channel_stack(activation)
         width, height = picture.content_size
-        if width < 2 or height < 2:  # just switched to and not laid out yet
-            if not self.screen.has_class("-too-small"):
-                self.call_after_refresh(self.repaint)
+        if not self.laid_out(width, height):
             return
         layout = self.tiles = plan_grid(stack.shape[2], stack.shape[0], stack.shape[1], height * 2, width)
         page = layout.page_of(state.channel)
