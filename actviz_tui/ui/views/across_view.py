@@ -19,7 +19,7 @@ from actviz_tui.core.pictures.cell_format import elide_middle
 from actviz_tui.core.pictures.display_maps import channel_stack
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import MAX_ACROSS_PANELS, AcrossSelection, FigureRequest, select_layers
-from actviz_tui.core.pictures.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.ui.messages import LayersReady
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.map_tile import MapTile
@@ -96,9 +96,7 @@ class AcrossView(ExplorerView):
         for row in chosen.rows:
             stack = channel_stack(message.arrays[row])
             values = stack[:, :, chosen.channel]
-            source = stack if scale == "layer" else values
-            extent = None if scale == "layer" else finite_range(stack)  # near-constant maps stay flat
-            value_range = colormap.value_range(source, symmetric=cmap in colormap.DIVERGING, layer_range=extent)
+            value_range = scaled_range(values, scale, finite_range(stack), symmetric=colormap.is_diverging(cmap))
             # the layer's own name (not its nested path), cut in the middle: tiles stay tellable apart
             title = f"{elide_middle(self.session.layers[row].short_name, 22)} {values.shape[0]}x{values.shape[1]}"
             tile = MapTile(title, values, cmap, value_range)

@@ -21,7 +21,7 @@ from textual.widget import Widget
 
 from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 from actviz_tui.core.pictures import colormap
-from actviz_tui.core.pictures.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
 
 
@@ -88,7 +88,6 @@ class ExplorerView(Widget):
         super().__init__(id=self.NAME)
         self._session = session_getter  # the ModelSession arrives after the view exists
         self._waiting_for_layout = False  # a repaint found its picture not laid out yet
-        self._layer_range: tuple = (None, False, (0.0, 1.0))  # (array, symmetric?, its range)
         self._layer_extent: tuple = (None, (None, None))  # (array, its finite range)
 
     @property
@@ -138,19 +137,12 @@ class ExplorerView(Widget):
         return delta
 
     def value_range(self, values: np.ndarray, layer: np.ndarray) -> tuple[float, float]:
-        """The colour scale of ``values``: their own range, or the whole layer's in layer scale."""
-        symmetric = self.state.cmap in colormap.DIVERGING
-        if self.state.scale != "layer":
-            return colormap.value_range(values, symmetric=symmetric, layer_range=self.layer_extent(layer))
-        # The same for every channel of the layer: scan it once, not on every key.
-        scanned, was_symmetric, layer_range = self._layer_range
-        if scanned is not layer or was_symmetric != symmetric:
-            layer_range = colormap.value_range(layer, symmetric=symmetric)
-            self._layer_range = (layer, symmetric, layer_range)
-        return layer_range
+        """The colour scale of ``values`` (part of ``layer``) by the state's scale and colormap."""
+        state = self.state
+        return scaled_range(values, state.scale, self.layer_extent(layer), symmetric=colormap.is_diverging(state.cmap))
 
     def layer_extent(self, layer: np.ndarray) -> tuple[float | None, float | None]:
-        """The layer's finite (min, max), scanned once per layer: near-flat channels draw flat against it."""
+        """The layer's finite (min, max), scanned once per layer, not on every key."""
         scanned, extent = self._layer_extent
         if scanned is not layer:
             extent = finite_range(layer)
