@@ -46,6 +46,17 @@ def test_layers_know_their_channel_axis(session):
     assert session.image_input_index == 0
 
 
+def test_channel_checks_count_the_channel_axis_not_the_width(session):
+    from actviz_tui.core.errors import LayerLookupError
+    from actviz_tui.core.export.planning import channel_count, check_channel
+
+    pool = session.find_layer("pool")
+    assert session.layers[pool].output_shape[-1] == 8 and channel_count(session, pool) == 4
+    check_channel(session, pool, 3)
+    with pytest.raises(LayerLookupError, match=r"layer pool has 4 channels \(0-3\); no channel 5"):
+        check_channel(session, pool, 5)
+
+
 def test_image_goes_in_as_chw_and_the_preview_is_the_picture(session):
     hwc = load_model_input(RINGS, (16, 16, 3))[0]
     np.testing.assert_allclose(session.model_input, hwc)  # a 16x16 picture, not a 3-pixel strip

@@ -59,6 +59,15 @@ def test_1000_units_get_imagenet_names(rgb_image):
     assert [entry.label for entry in prediction.top] == [imagenet_labels()[entry.index] for entry in prediction.top]
 
 
+def test_one_label_lookup_for_every_output():
+    from actviz_tui.core.analysis.predictions import unit_labels
+
+    own = {0: "cat", 1: "dog"}
+    assert unit_labels(own, 1000) is own  # --labels wins, whatever the size
+    assert unit_labels(None, 1000) == imagenet_labels()
+    assert unit_labels(None, 10) is None and unit_labels({}, 10) is None
+
+
 def test_shipped_imagenet_names():
     names = imagenet_labels()
     assert len(names) == 1000

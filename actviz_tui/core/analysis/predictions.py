@@ -12,8 +12,10 @@ For the views and the CLI:
   final activation, found inside nested models too (the class heatmaps use it
   to take the class score before that activation).
 - ``load_labels(path) -> dict[int, str]``: one name per line, a JSON list, or a
-  JSON object index -> name. An output of 1000 units without labels gets the
-  ImageNet-1k class names shipped in ``actviz_tui/data/imagenet_classes.txt``.
+  JSON object index -> name. ``unit_labels(labels, units)``: the one lookup of
+  an output's names (predictions, class heatmaps, the explorer's bars): the
+  loaded labels, else, for 1000 units, the ImageNet-1k class names shipped in
+  ``actviz_tui/data/imagenet_classes.txt``.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def predict(session, labels: dict[int, str] | None = None, top: int = TOP) -> li
     results = []
     for position, values in enumerate(outputs):
         layer, activation = head_activation(session.model, position)
-        names = labels or session.labels or default_labels(values.size)
+        names = unit_labels(labels or session.labels, values.size)
         results.append(top_classes(values, layer.name, output_kind(activation), names, top))
     return results
 
@@ -133,6 +135,11 @@ def _is_model(layer) -> bool:
     import keras
 
     return isinstance(layer, keras.Model)
+
+
+def unit_labels(labels: dict[int, str] | None, units: int) -> dict[int, str] | None:
+    """Names of an output's ``units``: ``labels`` (from --labels), else ImageNet's for 1000 units, else None."""
+    return labels or default_labels(units)
 
 
 def default_labels(units: int) -> dict[int, str] | None:

@@ -25,7 +25,7 @@ from actviz_tui.core.explain.targets import (
     resolve_cam_layer,
 )
 from actviz_tui.core.errors import ActvizError, ClassIndexError, GradientError, NotAnImageModelError
-from actviz_tui.core.analysis.predictions import default_labels
+from actviz_tui.core.analysis.predictions import unit_labels
 
 # name -> (title, uses gradients)
 METHODS = {
@@ -161,5 +161,4 @@ class ClassHeatmaps:
         return None
 
     def _label(self, index: int, units: int) -> str | None:
-        labels = self.session.labels or default_labels(units)
-        return (labels or {}).get(index)
+        return (unit_labels(self.session.labels, units) or {}).get(index)

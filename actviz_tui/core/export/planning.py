@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
+from actviz_tui.core.pictures.display_maps import channel_count as activation_channels
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import MAX_DPI, MIN_DPI, ExportSettings, FigureRequest
 from actviz_tui.core.pictures.value_ranges import check_scale
@@ -48,13 +49,15 @@ def require_channel(request: FigureRequest, figure: str | None = None) -> int:
 
 
 def channel_count(session, row: int) -> int:
-    """Size of the last axis of a row's output (units for Dense)."""
+    """Channels of a row's output (units for Dense; 1 for a scalar): the layer table's
+    ``LayerInfo.channels`` (channels_first layers included), else, where the model
+    leaves the size free, the activation's (``display_maps.channel_count``)."""
     info = session.layers[row]
+    if info.channels is not None:
+        return int(info.channels)
     if len(info.output_shape) < 2:
         return 1  # a scalar per sample
-    if info.output_shape[-1] is not None:
-        return int(info.output_shape[-1])
-    return int(np.shape(session.activation(row))[-1])
+    return activation_channels(session.activation(row))
 
 
 def check_channel(session, row: int, channel: int) -> None:
