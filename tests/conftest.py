@@ -1,4 +1,4 @@
-"""Shared fixtures: quiet TensorFlow, the bundled samples, a small RGB image, a deep model."""
+"""Shared fixtures: quiet TensorFlow, the bundled samples, a small RGB image, a deep model, the zoo of architectures."""
 
 from __future__ import annotations
 
@@ -142,3 +142,29 @@ def channels_first_keras(models_dir) -> Path:
     path = models_dir / "channels_first.keras"
     channels_first_cnn().save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def zoo_path(tmp_path_factory):
+    """``zoo_path("xception") -> Path``: a tests/zoo_models.py model saved once per session.
+
+    Lazy: a model is built (seeded random weights) the first time a test asks for it.
+    """
+    import zoo_models
+
+    folder = tmp_path_factory.mktemp("zoo")
+    saved: dict[str, Path] = {}
+
+    def path(name: str) -> Path:
+        if name not in saved:
+            saved[name] = zoo_models.save(name, folder)
+        return saved[name]
+
+    return path
+
+
+@pytest.fixture
+def zoo_model(request, zoo_path) -> Path:
+    """The saved file of the zoo model named by the test's parameter:
+    ``@pytest.mark.parametrize("zoo_model", ZOO_NAMES, indirect=True)``."""
+    return zoo_path(request.param)
