@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actviz_tui.core.pictures import colormap, figures, mosaic
+from actviz_tui.core import figures
+from actviz_tui.core.pictures import colormap, mosaic
 from actviz_tui.core.inputs.images import stretch_for_display
 from actviz_tui.core.analysis.stats import activation_stats
 from actviz_tui.core.pictures.value_ranges import SCALES, check_scale, finite_range, finite_ranges, negligible, value_range
