@@ -71,6 +71,8 @@ def class_heatmap(session, method=None, class_index=None, layer=None, output=0, 
 
 
 __all__ = [
-    "CAM_COLORMAPS", "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers", "class_heatmap",
-    "check_class", "default_cam_layer", "default_method", "head_kind", "output_units", "heatmaps_for", "resolve_cam_layer",
+    "CAM_COLORMAPS", "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers",
+    "class_heatmap",
+    "check_class", "default_cam_layer", "default_method", "head_kind", "output_units", "heatmaps_for",
+    "resolve_cam_layer",
 ]

@@ -156,7 +156,7 @@ def stretch_for_display(
     if bgr and values.shape[-1] == 3:
         shown = shown[:, :, ::-1]
     low, high = finite_range(shown)
-    if low is None or high <= low:
+    if low is None or high is None or high <= low:
         return np.zeros_like(shown), (low, high)
     with np.errstate(invalid="ignore"):
         stretched = np.clip((shown - low) / (high - low), 0.0, 1.0)

@@ -87,8 +87,9 @@ class ActivationProbe:
         """Several rows: cached ones as they are, the missing ones from one pass."""
         import keras
 
-        found = {row: self.cache.get(row) for row in rows}
-        missing = [row for row, array in found.items() if array is None]
+        cached = {row: self.cache.get(row) for row in rows}
+        found = {row: array for row, array in cached.items() if array is not None}
+        missing = [row for row in cached if row not in found]
         if len(missing) == 1:
             found[missing[0]] = self.activation(missing[0])
         elif missing:
@@ -97,7 +98,7 @@ class ActivationProbe:
                 array = self._channels_last(row, array)
                 self.cache.put(row, array)
                 found[row] = array
-        return found
+        return {row: found[row] for row in cached}  # in the order asked
 
     def _probe_model(self, row: int):
         model = self._probe_models.get(row)

@@ -60,7 +60,9 @@ class ModelSession:
 
     def _check_image_input(self, chosen: int | None) -> None:
         if chosen is not None and not 0 <= chosen < len(self.inputs):
-            raise LayerLookupError(f"model {self.name} has {len(self.inputs)} input(s) (0-{len(self.inputs) - 1}); no input {chosen}")
+            raise LayerLookupError(
+                f"model {self.name} has {len(self.inputs)} input(s) (0-{len(self.inputs) - 1}); no input {chosen}"
+            )
 
     @property
     def image_input_index(self) -> int | None:
@@ -109,8 +111,8 @@ class ModelSession:
 
     def _prepare_input(self, path: str | Path) -> tuple[int, PreparedInput]:
         if is_array_file(path):
-            chosen = self.array_input_index
-            return chosen, prepare_array(path, self.inputs[chosen])
+            index = self.array_input_index
+            return index, prepare_array(path, self.inputs[index])
         chosen = self.image_input_index
         if chosen is None:
             raise NotAnImageModelError(self._no_image_message())
@@ -122,7 +124,10 @@ class ModelSession:
         asked = self.options.image_input
         if asked is not None and images:
             info = self.inputs[asked]
-            return f"input {asked} ({info.name}, shape {info.shape}) is not an image; try --input with {', '.join(images)}"
+            return (
+                f"input {asked} ({info.name}, shape {info.shape}) is not an image; "
+                f"try --input with {', '.join(images)}"
+            )
         shapes = ", ".join(str(info.shape) for info in self.inputs)
         return (
             f"model {self.name} does not take an image (input shape {shapes}); "
@@ -225,4 +230,6 @@ class ModelSession:
 
     def _check_row(self, row: int) -> None:
         if not 0 <= row < len(self.layers):
-            raise LayerLookupError(f"no layer #{row}: model {self.name} has {len(self.layers)} layers (0-{len(self.layers) - 1})")
+            raise LayerLookupError(
+                f"no layer #{row}: model {self.name} has {len(self.layers)} layers (0-{len(self.layers) - 1})"
+            )

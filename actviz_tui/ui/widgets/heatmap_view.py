@@ -116,6 +116,7 @@ class HeatmapView(Widget):
         if self._values is not None:
             vmin, vmax = self._range
             return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height, colours=colours)
+        assert self._rgb is not None  # _current_picture builds only with values or a picture
         return HalfBlockImage(fit_rgb(self._rgb, width, height * 2), colours=colours)
 
 
