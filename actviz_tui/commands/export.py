@@ -84,7 +84,7 @@ def _layer_requests(session, args: argparse.Namespace) -> list:
     """--layer groups: a channel figure per --channel, else the layer's grid."""
     from actviz_tui.core.export import FigureRequest
 
-    requests = []
+    requests: list[FigureRequest] = []
     for group in args.layer_groups:  # --channel binds to the --layer before it
         for layer in group.layers:
             row = session.find_layer(layer)  # names and indices alike; LayerLookupError

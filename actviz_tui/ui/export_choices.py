@@ -18,9 +18,11 @@ def export_choices(session, state: ExplorerState, shown_kind: str, shown_request
     marks = sorted(state.marks)
     choices = [_marked_choice(session, marks)] if marks else []
     for kind in FIGURE_KINDS.values():
-        request = shown_request if shown_request is not None and kind.name == shown_kind else kind.request(state.layer, channel)
+        shown = shown_request is not None and kind.name == shown_kind
+        request = shown_request if shown else kind.request(state.layer, channel)
         if _can_draw(session, request):  # e.g. no filters for a layer without weights
-            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), not marks and kind.name == shown_kind))
+            ticked = not marks and kind.name == shown_kind
+            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), ticked))
     return choices
 
 

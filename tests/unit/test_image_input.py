@@ -217,6 +217,15 @@ def test_caffe_is_bgr_minus_mean():
     np.testing.assert_allclose(out, [50 - 103.939, 100 - 116.779, 200 - 123.68], atol=1e-4)
 
 
+@pytest.mark.parametrize("mode", ["imagenet", "caffe"])
+def test_channel_statistics_modes_leave_the_pixels_alone(ramp_pixels, mode):
+    """Keras' preprocess_input works in place on float arrays: ours must not pass it the caller's."""
+    before = ramp_pixels.copy()
+    out = preprocess(ramp_pixels, mode)
+    np.testing.assert_array_equal(ramp_pixels, before)
+    assert out.shape == before.shape and out.dtype == np.float32 and out.flags.c_contiguous
+
+
 def test_channel_statistics_modes_on_gray_inputs():
     gray = np.full((2, 2, 1), 255.0, np.float32)
     assert preprocess(gray, "imagenet").max() == 1.0

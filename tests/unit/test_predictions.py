@@ -82,6 +82,9 @@ def test_labels_file_forms(tmp_path, rgb_image, text):
 def test_bad_labels_files(tmp_path):
     with pytest.raises(LabelsError, match="cannot read labels file"):
         load_labels(tmp_path / "missing.txt")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9\n".encode("latin-1"))  # not UTF-8 (mypy found the crash)
+    with pytest.raises(LabelsError, match="cannot read labels file .*latin1.txt: 'utf-8' codec can't decode"):
+        load_labels(tmp_path / "latin1.txt")
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(LabelsError, match="not valid JSON"):
         load_labels(tmp_path / "bad.json")

@@ -142,7 +142,7 @@ def load_labels(path: str | Path) -> dict[int, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise LabelsError(f"cannot read labels file {path}: {error.strerror or error}") from None
+        raise LabelsError(f"cannot read labels file {path}: {getattr(error, 'strerror', None) or error}") from None
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
         return _json_labels(stripped, path)

@@ -123,6 +123,8 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
 
 
 __all__ = [
-    "CAM_COLORMAPS", "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers", "class_heatmap",
-    "check_class", "default_cam_layer", "default_method", "head_kind", "output_units", "heatmaps_for", "resolve_cam_layer",
+    "CAM_COLORMAPS", "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers",
+    "class_heatmap",
+    "check_class", "default_cam_layer", "default_method", "head_kind", "output_units", "heatmaps_for",
+    "resolve_cam_layer",
 ]

@@ -19,6 +19,7 @@ scores taken before the final softmax/sigmoid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from actviz_tui.core.model.graph import trace_model
 from actviz_tui.core.analysis.predictions import head_activation
@@ -28,7 +29,7 @@ SQUASHING = {"softmax", "sigmoid"}
 
 @dataclass
 class ScoreGraph:
-    model: object  # keras.Model: [*inputs, delta] -> [maps, logits]
+    model: Any  # keras.Model: [*inputs, delta] -> [maps, logits]
     maps_shape: tuple  # (H, W, C) of the target layer
     head: str  # the head layer's name
     activation: str | None  # its final activation, removed for the score

@@ -144,6 +144,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             self.engine.compute_activation(self.results, row, still_wanted=lambda r: r == self.state.layer)
 
     def load_image(self, index: int) -> None:
+        assert self.session is not None  # images load once the model is in
         self.engine.load_image(self.session, index, self.image_paths[index])
 
     # ----- engine messages --------------------------------------------------
@@ -170,6 +171,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     @on(ImageReady)
     def _image_ready(self, message: ImageReady) -> None:
+        assert self.session is not None  # an image is read by the loaded session
         self.error, self._stats_pending = "", True
         self.results = message.results
         self.layer_data = None
@@ -201,7 +203,8 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     def _start_stats(self) -> None:
         if self._stats_pending:
             self._stats_pending = False
-            self.engine.compute_stats(self.results)
+            if self.results is not None:
+                self.engine.compute_stats(self.results)
 
     @on(StatsReady)
     def _stats_ready(self, message: StatsReady) -> None:

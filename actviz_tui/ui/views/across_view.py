@@ -17,7 +17,7 @@ from actviz_tui.core.pictures import colormap
 from actviz_tui.core.pictures.cell_format import elide_middle
 from actviz_tui.core.pictures.display_maps import channel_stack
 from actviz_tui.core.errors import ActvizError
-from actviz_tui.core.export import MAX_ACROSS_PANELS, select_layers
+from actviz_tui.core.export import MAX_ACROSS_PANELS, AcrossSelection, select_layers
 from actviz_tui.core.pictures.value_ranges import finite_range
 from actviz_tui.ui.messages import LayersReady
 from actviz_tui.ui.views.base import ExplorerView
@@ -44,7 +44,7 @@ class AcrossView(ExplorerView):
         self._asked: tuple | None = None  # what the tiles show, or are being computed for
         self._centre: int | None = None  # the layer the window is centred on
         self._shift = 0  # panels the window was moved by PgUp/PgDn from its centred place
-        self.shown = None  # the AcrossSelection asked for last
+        self.shown: AcrossSelection | None = None  # asked for last
 
     def compose(self) -> ComposeResult:
         yield Static("", id="note")
@@ -77,11 +77,11 @@ class AcrossView(ExplorerView):
         if asked != self._asked:
             self._asked, self.shown = asked, chosen
             self.caption = f"{self._heading(chosen)}  (computing)"
-            self.screen.engine.compute_layers(self.session, list(chosen.rows), asked, reply_to=self)
+            self.engine.compute_layers(self.session, list(chosen.rows), asked, reply_to=self)
 
     @on(LayersReady)
     def _layers_ready(self, message: LayersReady) -> None:
-        if message.request != self._asked or not self.is_current:
+        if message.request != self._asked or not self.is_current or self.shown is None:
             return  # a newer request is on its way
         chosen, cmap, scale = self.shown, self.state.cmap, self.state.scale
         tiles = []

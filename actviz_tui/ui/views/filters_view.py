@@ -65,7 +65,7 @@ class FiltersView(ExplorerView):
         self.page += delta
         self.repaint()
 
-    def watch_state(self, old, new) -> None:
+    def watch_state(self, old, new) -> None:  # type: ignore[override]  # Textual passes a watcher as many arguments as it takes
         if (old.layer, old.channel) != (new.layer, new.channel):
             self.page = 0  # kernels of another filter start on their first page
         super().watch_state()
@@ -86,7 +86,7 @@ class FiltersView(ExplorerView):
             return
         index = min(self.state.channel, filters.count - 1)
         norms_line.update(norms_summary(filters, index))
-        if filters.stack is None:
+        if filters.matrix is not None:  # not a convolution-like layer
             self.tiles = None
             matrix = filters.matrix
             picture.show_values(matrix, WEIGHTS_CMAP, *colormap.value_range(matrix, symmetric=True))
