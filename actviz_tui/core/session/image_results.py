@@ -84,10 +84,10 @@ class ImageResults:
         missing = [row for row, array in found.items() if array is None]
         if missing:
             for row, array in self.model.activations_by_row(self.batch, missing).items():
-                found[row] = array[0]
-                self._cache.put((self.key, row), array[0])
+                found[row] = array = array[0]  # one view: the cached array is the one handed out
+                self._cache.put((self.key, row), array)
                 if row not in self._stats:
-                    self._stats[row] = activation_stats(array[0])
+                    self._stats[row] = activation_stats(array)
         return found
 
     # ----- statistics and predictions ---------------------------------------------------
