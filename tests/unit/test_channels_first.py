@@ -118,6 +118,8 @@ def test_channels_first_conv1d_is_channels_by_time():
     assert activation.shape == (18, 4)  # (T, C), as a channels_last Conv1D gives
     expected = keras.ops.convert_to_numpy(session.keras_model(x))[0].T
     np.testing.assert_allclose(activation, expected, atol=ATOL)
+    reduced = session.model.reductions([x], "conv1d")["conv1d"]  # (y, x) = (0, t) on a sequence
+    assert_reductions_match(reduced, activation[None])
 
 
 def test_the_config_says_channels_first_before_any_backend_import(channels_first_keras, sample_h5, monkeypatch):
