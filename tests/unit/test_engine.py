@@ -128,6 +128,7 @@ def test_layers_by_name_path_and_index_are_the_same_arrays(cases):
     np.testing.assert_array_equal(by_path["backbone/bb_conv32"], by_index["backbone/bb_conv32"])
     np.testing.assert_array_equal(by_short["backbone/bb_conv32"], by_index["backbone/bb_conv32"])
     np.testing.assert_array_equal(model.activations_by_row(x, [row])[row], by_index["backbone/bb_conv32"])
+    assert list(model.activations(x, np.int64(row))) == ["backbone/bb_conv32"]  # a numpy row, as arrays give them
     both = model.activations(x, ["res_relu", 14, "backbone/bb_conv32"])  # 14 is res_relu: asked twice, given once
     assert list(both) == ["res_relu", "backbone/bb_conv32"]
     assert model.layer("res_relu").index == 14
