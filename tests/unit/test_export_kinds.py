@@ -76,9 +76,7 @@ def _blank_kind() -> FigureKind:
 def session():
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(TINY)
-    session.set_image(RINGS)
-    return session
+    return ModelSession.open(TINY).image(RINGS)
 
 
 def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):

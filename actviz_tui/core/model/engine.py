@@ -86,7 +86,7 @@ class Model:
         """Table rows of names or indices, in the order given, duplicates dropped; None: every row."""
         if layers is None:
             return tuple(range(len(self.layers)))
-        if isinstance(layers, (str, int)):
+        if isinstance(layers, (str, int, np.integer)):
             layers = [layers]
         return tuple(dict.fromkeys(self.find_layer(ref) for ref in layers))
 
