@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
     from textual.screen import Screen
 
+    from actviz_tui.core.session.image_results import ImageResults
     from actviz_tui.core.session.model_session import ModelSession
     from actviz_tui.ui.engine_bridge import EngineBridge
     from actviz_tui.ui.explorer_state import ExplorerState
@@ -94,6 +95,7 @@ class ExplorerActions(_Host):
     if TYPE_CHECKING:  # what ExplorerScreen, the class this is a part of, provides
         state: ExplorerState
         session: ModelSession | None
+        results: ImageResults | None
         image_paths: list[Path]
         engine: EngineBridge
         stage: str
@@ -246,7 +248,7 @@ class ExplorerActions(_Host):
     def can_export(self) -> bool:
         """Figures of activations need them computed; the filters view needs only the
         model, the class map only the image."""
-        if self.session is None:
+        if self.results is None:
             return False
         needs = self.current_view.NEEDS
         return self.activation is not None or needs == "weights" or (needs == "image" and self.results.has_image)
@@ -262,7 +264,7 @@ class ExplorerActions(_Host):
     export_folder = ExportSettings.folder  # the dialog opens on the folder last exported to
 
     def _start_export(self, plan: ExportPlan | None) -> None:
-        if plan is not None and self.session is not None:
+        if plan is not None and self.results is not None:
             self.export_folder = plan.settings.folder
             self.engine.export(self.results, plan.requests, plan.settings)
 

@@ -179,6 +179,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             view.forget()
         self.query_one(LayerTable).set_stats({})
         picture = message.results.model_input
+        assert picture is not None  # an ImageReady always carries an image
         self.query_one("#preview", HeatmapView).show_rgb(display_rgb(picture, message.results.input_bgr))
         shape = "x".join(str(d) for d in picture.shape)
         self.query_one("#preview-title", TextLine).update(
