@@ -2,7 +2,7 @@
 
 1. Time to first activations on the bundled sample (chest_xray_cnn.h5 with
    images/xray_opacity.png): a fresh Python process that opens the model with
-   ModelSession, sets the image and reads layer 0's activation, against a bare
+   ModelSession, reads the image and layer 0's activation, against a bare
    script that imports TensorFlow, loads the model and runs it once on the same
    image. Both are timed by this (parent) process as the wall time of the whole
    subprocess, interpreter start included; median of RUNS each, interleaved.
@@ -45,8 +45,7 @@ OURS_FIRST = """
 import sys
 from actviz_tui.core.session.model_session import ModelSession
 session = ModelSession.open(sys.argv[1])
-session.set_image(sys.argv[2])
-activation = session.activation(0)
+activation = session.image(sys.argv[2]).activation(0)
 assert activation.size > 0
 """
 
@@ -95,10 +94,9 @@ layer = sys.argv[1]
 """
 
 RSS_OURS = RSS_PRELUDE + """
-from actviz_tui.core.session.model_session import ModelSession
-session = ModelSession(model)
-session.probe.set_inputs([x])
-activation = session.activation(session.find_layer(layer))
+from actviz_tui.core.model.engine import Model
+engine = Model(model)
+activation = engine.activations(x, [layer])[layer][0]
 assert activation.shape == (7, 7, 2048)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

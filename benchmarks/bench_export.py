@@ -118,9 +118,9 @@ def all_layers_rows(repeats: int = 3) -> list[dict]:
     from actviz_tui.core.session.model_session import ModelSession
 
     session = ModelSession.open(SAMPLE_MODEL)
-    session.set_image(SAMPLE_IMAGE)
+    session = session.image(SAMPLE_IMAGE)
     start = time.perf_counter()
-    session.compute_all_stats()  # one pass over the graph; fills the activation cache
+    session.all_stats()  # one pass over the graph; fills the activation cache
     compute = time.perf_counter() - start
     rows = spatial_layer_rows(session)
     activations = [session.activation(row) for row in rows]

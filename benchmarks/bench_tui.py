@@ -174,8 +174,7 @@ def repaint_bytes(cells_w: int = 117, cells_h: int = 45) -> tuple[float, float]:
     from actviz_tui.ui.widgets.halfblock import HalfBlockImage
 
     session = ModelSession.open(SAMPLE_MODEL)
-    session.set_image(SAMPLE_IMAGE)
-    maps = session.activation(0)
+    maps = session.image(SAMPLE_IMAGE).activation(0)
     console = Console(color_system="truecolor", width=cells_w, legacy_windows=False)
     ours, plain = [], []
     for channel in range(maps.shape[2]):

@@ -1,4 +1,4 @@
-"""Shared fixtures: quiet TensorFlow, the bundled samples, a small RGB image, a deep model."""
+"""Shared fixtures: quiet TensorFlow, the bundled samples, a small RGB image, a deep model, the zoo of architectures."""
 
 from __future__ import annotations
 
@@ -116,15 +116,14 @@ def deep_model_keras(deep_model, models_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def deep_session(deep_model_keras):
-    """A ModelSession on the saved deep model, showing tests/data/ui_rings.png.
+    """The saved deep model's results for tests/data/ui_rings.png (an ``ImageResults``
+    of a ModelSession: ``.model`` is the engine Model, ``.image_path`` the image).
 
-    Shared by every test that asks for it: do not change its image or options.
+    Shared by every test that asks for it: do not change its options.
     """
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(deep_model_keras)
-    session.set_image(TEST_DATA / "ui_rings.png")
-    return session
+    return ModelSession.open(deep_model_keras).image(TEST_DATA / "ui_rings.png")
 
 def pytest_configure(config):
     # Keras' convert_to_numpy calls np.array() on TensorFlow tensors, which NumPy 2
@@ -142,3 +141,29 @@ def channels_first_keras(models_dir) -> Path:
     path = models_dir / "channels_first.keras"
     channels_first_cnn().save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def zoo_path(tmp_path_factory):
+    """``zoo_path("xception") -> Path``: a tests/zoo_models.py model saved once per session.
+
+    Lazy: a model is built (seeded random weights) the first time a test asks for it.
+    """
+    import zoo_models
+
+    folder = tmp_path_factory.mktemp("zoo")
+    saved: dict[str, Path] = {}
+
+    def path(name: str) -> Path:
+        if name not in saved:
+            saved[name] = zoo_models.save(name, folder)
+        return saved[name]
+
+    return path
+
+
+@pytest.fixture
+def zoo_model(request, zoo_path) -> Path:
+    """The saved file of the zoo model named by the test's parameter:
+    ``@pytest.mark.parametrize("zoo_model", ZOO_NAMES, indirect=True)``."""
+    return zoo_path(request.param)

@@ -11,10 +11,15 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from actviz_tui.commands.export_options import export_parser
 from actviz_tui.commands.session_args import open_session
 
 
-def run_export(args: argparse.Namespace) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    return export_parser()  # built from the export's table of figure kinds
+
+
+def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.export import ExportSettings, export_figures
 
     settings = ExportSettings(
@@ -29,9 +34,8 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         with progress_reporter(sys.stderr.isatty()) as report:
             report.status(f"loading {args.model.name}")
-            session = open_session(args, args.model)
-            if args.image is not None:
-                session.set_image(args.image)
+            model_session = open_session(args, args.model)
+            session = model_session.no_image if args.image is None else model_session.image(args.image)
             requests = figure_requests(session, args)
             report.status("computing activations")
 
@@ -80,7 +84,7 @@ def _layer_requests(session, args: argparse.Namespace) -> list:
     """--layer groups: a channel figure per --channel, else the layer's grid."""
     from actviz_tui.core.export import FigureRequest
 
-    requests = []
+    requests: list[FigureRequest] = []
     for group in args.layer_groups:  # --channel binds to the --layer before it
         for layer in group.layers:
             row = session.find_layer(layer)  # names and indices alike; LayerLookupError

@@ -1,17 +1,17 @@
-"""Turn parsed command-line options into a ModelSession."""
+"""Turn parsed command-line options into a ModelSession (the model plus its images' results)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from actviz_tui.core.model.options import SessionOptions, default_cache_bytes
+from actviz_tui.core.model.options import ModelOptions, default_cache_bytes
 from actviz_tui.core.inputs.samples import sample_image_path, sample_model_path
 
 
-def session_options(args: argparse.Namespace) -> SessionOptions:
+def session_options(args: argparse.Namespace) -> ModelOptions:
     cache_bytes = default_cache_bytes() if args.cache_mb is None else int(args.cache_mb * 1024 * 1024)
-    return SessionOptions(
+    return ModelOptions(
         preprocessing=args.preprocess,
         image_input=args.image_input,
         size=args.size,

@@ -6,41 +6,51 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from actviz_tui.commands.common_options import add_model_options, base_parser
 from actviz_tui.commands.session_args import model_and_images, open_session
 from actviz_tui.core.model.backend_env import backend_name, compute_device, package_version
 from actviz_tui.core.pictures.cell_format import format_dead
 from actviz_tui.core.errors import NotAnImageModelError
-from actviz_tui.core.session.model_session import ModelSession
-from actviz_tui.core.analysis.predictions import predict
+from actviz_tui.core.session.image_results import ImageResults
 
 
-def run_summary(args: argparse.Namespace) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    parser = base_parser("actviz summary", "Print a model's layer table; with an image, per-layer activation stats.")
+    parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
+    parser.add_argument("image", nargs="?", type=Path, help="image to compute activation statistics on")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    add_model_options(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
     model_path, images = model_and_images(args.model, [args.image] if args.image else [])
     session = open_session(args, model_path)
     hint = session.preprocessing_hint()
     if hint:
         print(f"actviz: warning: {hint}", file=sys.stderr)
-    note, predictions = None, []
+    note, predictions, results = None, [], session.no_image
     if images:
         try:
-            session.set_image(images[0])
-            session.compute_all_stats()
-            predictions = predict(session)
+            results = session.image(images[0])
+            results.all_stats()
+            predictions = results.predictions()
         except NotAnImageModelError as error:
             note = str(error)
     if args.json:
-        print(json.dumps(summary_dict(session, note, predictions), indent=2))
+        print(json.dumps(summary_dict(results, note, predictions), indent=2))
     else:
-        print_summary(session, note, predictions)
+        print_summary(results, note, predictions)
     return 1 if note and images else 0
 
 
-def summary_dict(session: ModelSession, note: str | None = None, predictions=()) -> dict:
+def summary_dict(session: ImageResults, note: str | None = None, predictions=()) -> dict:
     stats = session.known_stats()
     layers = []
     for info in session.layers:
@@ -78,7 +88,7 @@ def _json_number(value):
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
-def print_summary(session: ModelSession, note: str | None = None, predictions=()) -> None:
+def print_summary(session: ImageResults, note: str | None = None, predictions=()) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
     stats = session.known_stats()
     backend = backend_name()

@@ -2,9 +2,9 @@
 
 Every job runs in a Textual thread worker (exclusive within its group, so a
 newer request cancels an older one), reports with messages, and fails in one
-place: ``_run`` turns any exception into a one-line ``EngineFailed``. Jobs that
-queue behind other model work take ``session.lock`` and drop themselves if
-they were overtaken meanwhile (a held-down arrow key must not compute every
+place: ``_run`` turns any exception into a one-line ``EngineFailed``. Jobs work
+on one image's ``ImageResults``, named by the request; jobs overtaken while
+they waited drop themselves (a held-down arrow key must not compute every
 layer it passed).
 """
 
@@ -19,7 +19,9 @@ from textual.worker import Worker, get_current_worker
 from actviz_tui.core.model.backend_env import backend_device_label, backend_name, import_backend
 from actviz_tui.core.errors import ActvizError, one_line
 from actviz_tui.core.export import ExportCancelled, export_figures
-from actviz_tui.core.session.model_session import ModelSession, SessionOptions
+from actviz_tui.core.model.options import ModelOptions
+from actviz_tui.core.session.image_results import ImageResults
+from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui.messages import (
     ActivationReady, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageReady, LayersReady,
     PredictionsReady, SessionReady, StageChanged, StatsReady,
@@ -52,7 +54,7 @@ class EngineBridge:
     def _stage(self, text: str) -> None:
         self.screen.post_message(StageChanged(text))
 
-    def load_model(self, path: Path, options: SessionOptions) -> Worker:
+    def load_model(self, path: Path, options: ModelOptions) -> Worker:
         def job(worker: Worker) -> None:
             self._stage(f"importing {backend_name()}")
             import_backend()
@@ -66,77 +68,70 @@ class EngineBridge:
     def load_image(self, session: ModelSession, index: int, path: Path) -> Worker:
         def job(worker: Worker) -> None:
             self._stage(f"reading {path.name}")
-            with session.lock:
-                if worker.is_cancelled:  # another image was asked for
-                    return
-                model_input = session.set_image(path)
-            self.screen.post_message(ImageReady(index, model_input))
+            if worker.is_cancelled:  # another image was asked for
+                return
+            results = session.image(path)
+            self.screen.post_message(ImageReady(index, results))
 
         return self._run(job, group="image", failure=f"cannot use image {path.name}", says_what_failed=True)
 
-    def compute_activation(self, session: ModelSession, row: int, still_wanted: Callable[[int], bool]) -> Worker:
-        name = session.layers[row].name
+    def compute_activation(self, results: ImageResults, row: int, still_wanted: Callable[[int], bool]) -> Worker:
+        name = results.layers[row].name
 
         def job(worker: Worker) -> None:
-            with session.lock:
-                if not still_wanted(row):  # a newer selection won while we waited
-                    return
-                self._stage(f"computing {name}")
-                activation = session.activation(row)
+            if not still_wanted(row):  # a newer selection won while we waited
+                return
+            self._stage(f"computing {name}")
+            activation = results.activation(row)
             self.screen.post_message(ActivationReady(row, activation))
 
         return self._run(job, group="activation", failure=f"cannot compute {name}")
 
-    def compute_stats(self, session: ModelSession) -> Worker:
+    def compute_stats(self, results: ImageResults) -> Worker:
         def job(worker: Worker) -> None:
-            with session.lock:
-                if worker.is_cancelled:  # the image changed again
-                    return
-                self._stage("computing statistics of every layer")
-                stats = session.compute_all_stats()
+            if worker.is_cancelled:  # the image changed again
+                return
+            self._stage("computing statistics of every layer")
+            stats = results.all_stats()
             self.screen.post_message(StatsReady(stats))
 
         return self._run(job, group="stats", failure="cannot compute statistics")
 
-    def compute_layers(self, session: ModelSession, rows: list[int], request: object, reply_to: Widget) -> Worker:
+    def compute_layers(self, results: ImageResults, rows: list[int], request: object, reply_to: Widget) -> Worker:
         """Several layers in one graph pass, answered to ``reply_to`` with ``LayersReady(request, ...)``."""
 
         def job(worker: Worker) -> None:
-            with session.lock:
-                if worker.is_cancelled:
-                    return
-                self._stage(f"computing {len(rows)} layers")
-                arrays = session.activations(rows)
+            if worker.is_cancelled:
+                return
+            self._stage(f"computing {len(rows)} layers")
+            arrays = results.activations(rows)
             if not worker.is_cancelled:
                 reply_to.post_message(LayersReady(request, arrays))
                 self._stage("ready")
 
         return self._run(job, group=f"layers-{reply_to.id}", failure="cannot compute the layers")
 
-    def predict(self, session: ModelSession, image_index: int, reply_to: Widget) -> Worker:
+    def predict(self, results: ImageResults, image_index: int, reply_to: Widget) -> Worker:
         def job(worker: Worker) -> None:
-            from actviz_tui.core.analysis.predictions import predict
-
-            with session.lock:
-                if worker.is_cancelled:
-                    return
-                predictions = predict(session)
+            if worker.is_cancelled:
+                return
+            predictions = results.predictions()
             reply_to.post_message(PredictionsReady(image_index, predictions))
 
         return self._run(job, group="predictions", failure="cannot compute the predictions")
 
-    def class_heatmap(self, session: ModelSession, request: dict, reply_to: Widget) -> Worker:
+    def class_heatmap(self, results: ImageResults, request: dict, reply_to: Widget) -> Worker:
         """``request``: class_heatmap's keyword arguments; Score-CAM and occlusion report progress."""
 
         def job(worker: Worker) -> None:
-            from actviz_tui.core.explain import CamCancelled, class_heatmap
+            from actviz_tui.core.explain import CamCancelled
 
             def progress(done: int, total: int) -> None:
                 self._stage(f"class heatmap: {done}/{total} batches of masked inputs")
 
             self._stage("computing the class heatmap")
             try:
-                result = class_heatmap(session, progress=progress, should_stop=lambda: worker.is_cancelled, **request)
+                result = results.class_heatmap(progress=progress, should_stop=lambda: worker.is_cancelled, **request)
             except CamCancelled:
                 self._stage("class heatmap cancelled")
                 return
@@ -149,8 +144,8 @@ class EngineBridge:
 
         return self._run(job, group="class-heatmap", failure="cannot compute the class heatmap")
 
-    def export(self, session: ModelSession, requests: list, settings) -> Worker:
-        """Draws without the model lock (the session takes it only to compute); Esc cancels."""
+    def export(self, results: ImageResults, requests: list, settings) -> Worker:
+        """Computes and draws figure by figure in a worker; Esc cancels."""
 
         def job(worker: Worker) -> None:
             self._stage(f"exporting to {settings.folder}")
@@ -160,7 +155,7 @@ class EngineBridge:
 
             try:
                 paths = export_figures(
-                    session, requests, settings, progress=progress, should_stop=lambda: worker.is_cancelled
+                    results, requests, settings, progress=progress, should_stop=lambda: worker.is_cancelled
                 )
             except ExportCancelled as stopped:
                 self.screen.post_message(ExportDone(stopped.paths, cancelled=True))

@@ -20,7 +20,8 @@ def export_choices(session, state: ExplorerState, shown: FigureRequest) -> list[
     for kind in FIGURE_KINDS.values():
         request = shown if kind.name == shown.kind else kind.request(state.layer, channel)
         if _can_draw(session, request):  # e.g. no filters for a layer without weights
-            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), not marks and kind.name == shown.kind))
+            ticked = not marks and kind.name == shown.kind
+            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), ticked))
     return choices
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from textual.message import Message
 
 from actviz_tui.core.analysis.stats import ActivationStats
+from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
+
+if TYPE_CHECKING:
+    from actviz_tui.core.explain import ClassHeatmap
 
 
 @dataclass
@@ -27,8 +32,10 @@ class SessionReady(Message):
 
 @dataclass
 class ImageReady(Message):
+    """An image was read and preprocessed: its results (computed on demand) are ready to ask."""
+
     image_index: int
-    model_input: np.ndarray
+    results: ImageResults
 
 
 @dataclass
@@ -80,8 +87,8 @@ class PredictionsReady(Message):
 
 @dataclass
 class ClassHeatmapReady(Message):
-    """A class heatmap (core.class_heatmaps.ClassHeatmap) for the view's ``request``."""
+    """A class heatmap for the view's ``request``."""
 
     request: object
-    result: object  # None when it failed: ``error`` says why
+    result: ClassHeatmap | None  # None when it failed: ``error`` says why
     error: str = ""

@@ -9,7 +9,7 @@ import numpy as np
 from rich.console import Console
 
 from actviz_tui.core.export import FIGURE_KINDS
-from actviz_tui.core.model.options import SessionOptions
+from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.ui.explorer_actions import bindings
 from actviz_tui.ui.screens.help_screen import help_markdown
 from actviz_tui.ui.views import VIEWS, ExplorerView
@@ -66,7 +66,7 @@ async def test_browsing_stays_live_during_an_export_and_esc_cancels_it(make_app,
         return kind.draw(*args)
 
     monkeypatch.setitem(FIGURE_KINDS, "channel", replace(kind, draw=slow_draw))
-    app = make_app(options=SessionOptions(cache_bytes=0))  # every layer is computed when asked for
+    app = make_app(options=ModelOptions(cache_bytes=0))  # every layer is computed when asked for
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
         explorer = app.explorer

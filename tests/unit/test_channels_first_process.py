@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FILES = ("tests/unit/test_channels_first.py", "tests/functional/test_field_models_pilot.py")
+FILES = (
+    "tests/unit/test_channels_first.py",
+    "tests/functional/test_field_models_pilot.py",
+    "tests/unit/test_zoo_trace.py",  # its channels_first zoo model
+)
 
 
 @pytest.mark.slow

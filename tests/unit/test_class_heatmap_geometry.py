@@ -9,6 +9,8 @@ from actviz_tui.core.explain.geometry import cell_geometry
 from actviz_tui.core.explain.resize import resize_bilinear
 from actviz_tui.core.session.model_session import ModelSession
 
+from engine_helpers import session_of
+
 
 def test_sample_cells_follow_valid_convolutions_and_pooling(sample_h5):
     session = ModelSession.open(sample_h5)
@@ -24,7 +26,7 @@ def test_same_padding_with_stride():
                               keras.layers.MaxPooling2D(2, name="geo_pool"), keras.layers.Flatten(name="geo_flat"),
                               keras.layers.Dense(1, name="geo_head")])
     # conv: pad_before (3 - 2) // 2 = 0, centre 1, stride 2; pool: + 2 * 0.5
-    assert cell_geometry(ModelSession(model), 1) == ((2.0, 4.0), (2.0, 4.0))
+    assert cell_geometry(session_of(model), 1) == ((2.0, 4.0), (2.0, 4.0))
 
 
 def test_branching_model_is_stretched(sample_nested_keras):

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actviz_tui.cli import build_parser
-from actviz_tui.commands.export import figure_requests
+from actviz_tui.commands.export import build_parser, figure_requests
 from actviz_tui.core import figures
 from actviz_tui.core.export import FIGURE_KINDS, ExportSettings, FigureKind, FigureRequest, export_figures
 from actviz_tui.core.export.base import CliOption, Drawn, Job
@@ -22,7 +21,7 @@ CONV_A, CONV_B = 1, 3
 
 
 def parse(*args):
-    return build_parser("export").parse_args(["model.keras", "image.png", *args])
+    return build_parser().parse_args(["model.keras", "image.png", *args])
 
 
 class FakeSession:
@@ -50,7 +49,7 @@ def test_every_kind_is_reachable_from_actviz_export_options():
     layer_args = parse("--layer", "conv_a", "--channel", "1", "--layer", "conv_b")
     reached |= {request.kind for request in figure_requests(FakeSession(), layer_args)}
     assert reached == set(FIGURE_KINDS)
-    help_text = build_parser("export").format_help()
+    help_text = build_parser().format_help()
     for kind in FIGURE_KINDS.values():
         if kind.option is not None:
             assert kind.option.flag in help_text
@@ -77,9 +76,7 @@ def _blank_kind() -> FigureKind:
 def session():
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(TINY)
-    session.set_image(RINGS)
-    return session
+    return ModelSession.open(TINY).image(RINGS)
 
 
 def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):
@@ -88,7 +85,7 @@ def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):
 
     monkeypatch.setitem(FIGURE_KINDS, "blank", _blank_kind())
     # the CLI: an option, enough on its own, in the help
-    assert "--blank" in build_parser("export").format_help()
+    assert "--blank" in build_parser().format_help()
     requests = figure_requests(session, parse("--blank"))
     assert requests == [FigureRequest("blank")]
     # planning, drawing, file names and the sidecar

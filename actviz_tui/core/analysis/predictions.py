@@ -1,10 +1,11 @@
-"""What the model predicted for the current image: the top classes per output.
+"""What the model predicted for an image: the top classes per output, and the label files.
 
 For the views and the CLI:
 
-- ``predict(session, labels=None, top=5) -> list[OutputPrediction]``: one entry
-  per model output, its ``top`` entries sorted by score (highest first);
-  labels default to ``session.labels`` (from ``--labels FILE``).
+- ``top_classes(scores, output, kind, labels, top=5) -> OutputPrediction``: an
+  output's ``top`` entries sorted by score (highest first); ``class_scores``
+  turns one image's output into one score per class (a fully convolutional
+  output: each class channel's mean over positions). ``Model.predictions`` runs them.
 - ``OutputPrediction.kind``: "softmax" (a softmax output: class probabilities),
   "sigmoid" (independent probabilities; one unit = one probability) or
   "values" (a linear output: regression values or raw logits).
@@ -65,25 +66,15 @@ class OutputPrediction:
         return f"{self.output} ({self.kind}): " + ", ".join(parts)
 
 
-def predict(session, labels: dict[int, str] | None = None, top: int = TOP) -> list[OutputPrediction]:
-    """The current image's predictions, one per model output."""
-    outputs = model_outputs(session)
-    results = []
-    for position, values in enumerate(outputs):
-        layer, activation = head_activation(session.model, position)
-        names = unit_labels(labels or session.labels, values.size)
-        results.append(top_classes(values, layer.name, output_kind(activation), names, top))
-    return results
-
-
-def model_outputs(session) -> list[np.ndarray]:
-    """The model's outputs for the current image, each flattened (batch axis removed)."""
-    import keras
-
-    with session.lock:
-        raw = session.model(session.probe.input_arrays(), training=False)
-    flat = keras.tree.flatten(raw)
-    return [np.asarray(keras.ops.convert_to_numpy(tensor), dtype=np.float64)[0].ravel() for tensor in flat]
+def class_scores(values: np.ndarray, channels_first: bool = False) -> np.ndarray:
+    """One image's output as one score per class: flattened, or for a fully convolutional
+    output (maps of classes) each class channel's mean over the positions."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim < 2:
+        return values.ravel()
+    if channels_first:
+        values = np.moveaxis(values, 0, -1)
+    return values.reshape(-1, values.shape[-1]).mean(axis=0)
 
 
 def top_classes(values: np.ndarray, output: str, kind: str, labels, top: int = TOP) -> OutputPrediction:
@@ -158,7 +149,7 @@ def load_labels(path: str | Path) -> dict[int, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise LabelsError(f"cannot read labels file {path}: {error.strerror or error}") from None
+        raise LabelsError(f"cannot read labels file {path}: {getattr(error, 'strerror', None) or error}") from None
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
         return _json_labels(stripped, path)

@@ -70,7 +70,61 @@ def class_heatmap(session, method=None, class_index=None, layer=None, output=0, 
     return heatmaps_for(session).compute(method, class_index, layer, output, progress, should_stop)
 
 
+class _OneImageAdapter:
+    """Temporary: the single-image ClassHeatmaps engine driven from a Model, one image at a time."""
+
+    def __init__(self, model):
+        import threading
+
+        self._engine = model
+        self.keras_model = model.keras_model
+        self.layers, self.name, self.labels = model.layers, model.name, model.labels
+        self.find_layer, self.image_input_index = model.find_layer, model.image_input_index
+        self.lock = threading.RLock()
+        self.has_image = True
+        self._feed: list = []
+        self.probe = self
+        self.heatmaps = ClassHeatmaps(self)
+
+    def input_arrays(self):
+        return list(self._feed)
+
+    def activation(self, row):
+        return self._engine.activations_by_row(self._feed, [row])[row][0]
+
+
+class _Items:
+    def __init__(self, items):
+        self.items = items
+
+    def item(self, index):
+        return self.items[index]
+
+
+_adapters: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def explain(model, x, method=None, classes=None, layer=None, output=0, progress=None, should_stop=None, **options):
+    """Temporary single-image implementation (the batched registry replaces it)."""
+    import numpy as np
+
+    adapter = _adapters.get(model)
+    if adapter is None:
+        adapter = _adapters[model] = _OneImageAdapter(model)
+    feed = model.feed(x)
+    items = []
+    with adapter.lock:
+        for i in range(len(feed[0])):
+            adapter._feed = [array[i:i + 1] for array in feed]
+            cls = classes if classes is None or np.isscalar(classes) else classes[i]
+            items.append(adapter.heatmaps.compute(method, None if cls is None else int(cls), layer, output,
+                                                  progress, should_stop))
+    return _Items(items)
+
+
 __all__ = [
-    "CAM_COLORMAPS", "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers", "class_heatmap",
-    "check_class", "default_cam_layer", "default_method", "head_kind", "output_units", "heatmaps_for", "resolve_cam_layer",
+    "CAM_COLORMAPS", "METHODS", "CamCancelled", "ClassHeatmap", "ClassHeatmaps", "MethodChoice", "cam_layers",
+    "class_heatmap",
+    "check_class", "default_cam_layer", "default_method", "head_kind", "output_units", "heatmaps_for",
+    "resolve_cam_layer",
 ]

@@ -22,7 +22,7 @@ SHAPE_KEEPING = (
 def cell_geometry(session, row: int) -> tuple[Axis, Axis] | None:
     import keras
 
-    model = session.model
+    model = session.keras_model
     if not isinstance(model, keras.Sequential) or session.layers[row].depth != 0:
         return None
     axes = [(0.0, 1.0), (0.0, 1.0)]

@@ -19,6 +19,7 @@ scores taken before the final softmax/sigmoid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from actviz_tui.core.model.graph import trace_model
 from actviz_tui.core.analysis.predictions import head_activation
@@ -28,7 +29,7 @@ SQUASHING = {"softmax", "sigmoid"}
 
 @dataclass
 class ScoreGraph:
-    model: object  # keras.Model: [*inputs, delta] -> [maps, logits]
+    model: Any  # keras.Model: [*inputs, delta] -> [maps, logits]
     maps_shape: tuple  # (H, W, C) of the target layer
     head: str  # the head layer's name
     activation: str | None  # its final activation, removed for the score
@@ -38,7 +39,7 @@ def build_score_graph(session, row: int | None, output: int = 0) -> ScoreGraph:
     """The score model for target row ``row`` (None: logits only, for occlusion)."""
     import keras
 
-    head, activation = head_activation(session.model, output)
+    head, activation = head_activation(session.keras_model, output)
     target_shape = tuple(session.layers[row].output_shape[1:]) if row is not None else (1,)
     delta = keras.Input(shape=target_shape, name="actviz_cam_delta")
     target = _row_layer(session, row) if row is not None else None
@@ -51,7 +52,7 @@ def build_score_graph(session, row: int | None, output: int = 0) -> ScoreGraph:
             return keras.ops.add(outputs, delta)
         return outputs
 
-    traced = trace_model(session.model, rewrite, extra_inputs=[delta])
+    traced = trace_model(session.keras_model, rewrite, extra_inputs=[delta])
     logits = keras.ops.reshape(traced.model_outputs[output], (-1, _size(traced.model_outputs[output])))
     maps = traced.outputs[row] if row is not None else keras.ops.multiply(delta, 0.0)
     return ScoreGraph(keras.Model(traced.inputs, [maps, logits]), target_shape, head.name, activation)
@@ -59,7 +60,7 @@ def build_score_graph(session, row: int | None, output: int = 0) -> ScoreGraph:
 
 def _row_layer(session, row: int):
     """The layer object of a table row (rows are named by path: "base/conv")."""
-    container = session.model
+    container = session.keras_model
     for part in session.layers[row].name.split("/"):
         container = container.get_layer(part)
     return container

@@ -82,7 +82,7 @@ def default_method(session, row: int) -> MethodChoice:
 
 def output_units(session, output: int = 0) -> int | None:
     """The number of classes (units) of model output ``output``, None if unknown."""
-    tensors = list(session.model.outputs or [])
+    tensors = list(session.keras_model.outputs or [])
     if not tensors:
         return None
     units = 1

@@ -66,6 +66,7 @@ def plan(session, request: FigureRequest) -> list[Job]:
 
 def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
     channel, cmap = job.channel, settings.cmap
+    assert channel is not None  # plan() always sets it
     names = [session.layers[row].name for row in job.rows]
     maps = [channel_map(activations[row], channel) for row in job.rows]
     title = f"{session.name}{DASH}channel {channel} across {len(maps)} layers"

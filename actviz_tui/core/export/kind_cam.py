@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from actviz_tui.core import figures
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, class_heatmap, resolve_cam_layer
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, resolve_cam_layer
 from actviz_tui.core.explain.targets import check_class
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
@@ -39,7 +39,7 @@ def plan(session, request: FigureRequest) -> list[Job]:
 
 def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
     options = dict(job.options)
-    result = class_heatmap(session, options.get("method"), options.get("class"), options["layer_row"])
+    result = session.class_heatmap(options.get("method"), options.get("class"), options["layer_row"])
     image = np.asarray(session.model_input, dtype=np.float32)
     fig = figures.class_heatmap_figure(
         image, result.heatmap, title=f"{session.name} \u2014 {result.title}",

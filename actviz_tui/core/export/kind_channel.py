@@ -21,6 +21,7 @@ def plan(session, request: FigureRequest) -> list[Job]:
 
 def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
     row, channel, cmap = job.rows[0], job.channel, settings.cmap
+    assert channel is not None  # plan() always sets it
     act = activations[row]
     layer = session.layers[row].name
     filename = figure_filename(session.name, KIND.file_kind, layer, channel)

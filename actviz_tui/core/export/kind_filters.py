@@ -18,12 +18,15 @@ def plan(session, request: FigureRequest) -> list[Job]:
     filters = session.filters(row)  # LayerLookupError for a layer without weights
     index = 0 if request.channel is None else int(request.channel)
     if not 0 <= index < filters.count:
-        raise LayerLookupError(f"layer {filters.name} has {filters.count} filters (0-{filters.count - 1}); no filter {index}")
+        raise LayerLookupError(
+            f"layer {filters.name} has {filters.count} filters (0-{filters.count - 1}); no filter {index}"
+        )
     return [Job(request.kind, (row,), index)]
 
 
 def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
     row, index = job.rows[0], job.channel
+    assert index is not None  # plan() always sets it
     filters = session.filters(row)
     title = DASH.join((session.name, filters.name, f"{filters.layer_type} weights"))
     fig = figures.filters_figure(filters, index, title=title)

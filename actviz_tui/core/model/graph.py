@@ -31,6 +31,11 @@ class LayerInfo:
     channels_first: bool = False  # output is (batch, C, ...): activations get moved to channels last
 
     @property
+    def shape(self) -> tuple:
+        """The output shape, batch axis included (``output_shape``: the public API's name)."""
+        return self.output_shape
+
+    @property
     def short_name(self) -> str:
         return self.name.rsplit("/", 1)[-1]
 

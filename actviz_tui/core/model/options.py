@@ -1,4 +1,4 @@
-"""Options for a ModelSession; light to import (no numpy, no TensorFlow)."""
+"""Options for opening a model (preprocessing, input, size, labels, cache); light to import (no numpy)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def default_cache_bytes() -> int:
 
 
 @dataclass(frozen=True)
-class SessionOptions:
+class ModelOptions:
     preprocessing: str = DEFAULT_PREPROCESSING
     image_input: int | None = None  # which model input gets the image; None: the first image-like one
     size: tuple[int, int] | None = None  # (H, W) for models whose input size is None

@@ -74,7 +74,7 @@ def negligible(amounts, layer_range: tuple[float | None, float | None]):
     """True where an amount (a channel's spread, or its distance from 0) is nothing next to
     the layer's span; exactly 0 always is. Works on floats and arrays (NaN: False)."""
     layer_low, layer_high = layer_range
-    span = 0.0 if layer_low is None else layer_high - layer_low
+    span = 0.0 if layer_low is None or layer_high is None else layer_high - layer_low
     with np.errstate(invalid="ignore"):
         return np.asarray(amounts) <= NEGLIGIBLE_FRACTION * span
 
@@ -91,7 +91,7 @@ def value_range(
     a channel with a negligible spread against it is drawn flat (the lowest colour,
     or the middle of a diverging one)."""
     low, high = finite_range(values)
-    if low is not None and layer_range is not None and low < high and negligible(high - low, layer_range):
+    if low is not None and high is not None and layer_range is not None and low < high and negligible(high - low, layer_range):
         return _flat_range(high, layer_range, symmetric)
     return _range_of(low, high, symmetric)
 
@@ -111,7 +111,7 @@ def scaled_range(
 
 def _range_of(low: float | None, high: float | None, symmetric: bool) -> tuple[float, float]:
     """The colour scale of data whose finite values span [low, high] (None: no finite value)."""
-    if low is None:
+    if low is None or high is None:
         return 0.0, 1.0
     if symmetric:
         most = max(abs(low), abs(high))
@@ -122,8 +122,9 @@ def _range_of(low: float | None, high: float | None, symmetric: bool) -> tuple[f
     return low, low + (abs(low) if low != 0 else 1.0)
 
 
-def _flat_range(high: float, layer_range: tuple[float, float], symmetric: bool) -> tuple[float, float]:
+def _flat_range(high: float, layer_range: tuple[float | None, float | None], symmetric: bool) -> tuple[float, float]:
     layer_low, layer_high = layer_range
+    assert layer_low is not None and layer_high is not None  # negligible() is False for a valueless layer
     if symmetric:
         most = max(abs(layer_low), abs(layer_high))
         return -most, most

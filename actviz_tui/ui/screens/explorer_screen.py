@@ -21,7 +21,9 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 from actviz_tui.core.model.backend_env import backend_name
 from actviz_tui.core.pictures.display_maps import channel_count
 from actviz_tui.core.inputs.images import display_rgb
-from actviz_tui.core.session.model_session import ModelSession, SessionOptions
+from actviz_tui.core.model.options import ModelOptions
+from actviz_tui.core.session.image_results import ImageResults
+from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui import explorer_actions
 from actviz_tui.ui.engine_bridge import EngineBridge
 from actviz_tui.ui.explorer_commands import ExplorerCommands
@@ -48,13 +50,14 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     layer_data: reactive[LayerData | None] = reactive(None, init=False, repaint=False)
     """The selected layer's activation; None while it is computed."""
 
-    def __init__(self, model_path: Path, image_paths: list[Path], options: SessionOptions = SessionOptions(),
+    def __init__(self, model_path: Path, image_paths: list[Path], options: ModelOptions = ModelOptions(),
                  *, session: ModelSession | None = None, start=None) -> None:
         super().__init__(id="explorer")
         self.model_path = Path(model_path)
         self.image_paths = [Path(p) for p in image_paths]
         self.options = options
         self.session: ModelSession | None = session  # injected by tests, else loaded
+        self.results: ImageResults | None = None  # the shown image's results (session.no_image before one)
         self.start = start  # an ExplorerStart from the command line, applied once the model is in
         self.engine = EngineBridge(self)
         self.status_line = StatusLine(id="status")
@@ -86,7 +89,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
                 yield Static(id="title", markup=False)
                 with ContentSwitcher(initial=VIEWS[0].NAME, id="views"):
                     for view in VIEWS:
-                        yield view(lambda: self.session).data_bind(ExplorerScreen.state, ExplorerScreen.layer_data)
+                        yield view(lambda: self.results).data_bind(ExplorerScreen.state, ExplorerScreen.layer_data)
         yield Static("enlarge the terminal (at least 60x16)", id="too-small")
         yield self.status_line
         yield Footer(compact=True)
@@ -136,15 +139,16 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     def _ensure_layer(self) -> None:
         """Compute the selected layer's activation if the view on show draws it."""
         row = self.state.layer
-        if self.session is None or not self.session.has_image or self.activation is not None:
+        if self.results is None or not self.results.has_image or self.activation is not None:
             return
-        cached = self.session.cached_activation(row)
+        cached = self.results.cached_activation(row)
         if cached is not None:
             self.post_message(ActivationReady(row, cached))
         elif self.current_view.NEEDS in ("layer", "layers"):
-            self.engine.compute_activation(self.session, row, still_wanted=lambda r: r == self.state.layer)
+            self.engine.compute_activation(self.results, row, still_wanted=lambda r: r == self.state.layer)
 
     def load_image(self, index: int) -> None:
+        assert self.session is not None  # images load once the model is in
         self.engine.load_image(self.session, index, self.image_paths[index])
 
     # ----- engine messages --------------------------------------------------
@@ -155,6 +159,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     @on(SessionReady)
     def _session_ready(self, message: SessionReady) -> None:
         self.session, self.status_line.device = message.session, message.device
+        self.results = self.session.no_image
         self.query_one(LayerTable).set_layers(self.session.layers)
         self.apply_start(self.start)
         self.status_line.stage = "ready"
@@ -168,14 +173,18 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     @on(ImageReady)
     def _image_ready(self, message: ImageReady) -> None:
+        assert self.session is not None  # an image is read by the loaded session
         self.status_line.error, self._stats_pending = "", True
+        self.results = message.results
         self.layer_data = None
         for view in self.query(ExplorerView):
             view.forget()
         self.query_one(LayerTable).set_stats({})
         self._show_image_name()  # an opened image adds to the count
-        self.query_one("#preview", HeatmapView).show_rgb(display_rgb(message.model_input, self.session.input_bgr))
-        shape = "x".join(str(d) for d in message.model_input.shape)
+        picture = message.results.model_input
+        assert picture is not None  # an ImageReady always carries an image
+        self.query_one("#preview", HeatmapView).show_rgb(display_rgb(picture, message.results.input_bgr))
+        shape = "x".join(str(d) for d in picture.shape)
         self.query_one("#preview-title", Static).update(
             f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}", layout=False
         )
@@ -197,7 +206,8 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     def _start_stats(self) -> None:
         if self._stats_pending:
             self._stats_pending = False
-            self.engine.compute_stats(self.session)
+            if self.results is not None:
+                self.engine.compute_stats(self.results)
 
     @on(StatsReady)
     def _stats_ready(self, message: StatsReady) -> None:
@@ -245,15 +255,15 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     @on(ExplorerView.LayersWanted)
     def _layers_wanted(self, message: ExplorerView.LayersWanted) -> None:
-        self.engine.compute_layers(self.session, list(message.rows), message.request, reply_to=message.view)
+        self.engine.compute_layers(self.results, list(message.rows), message.request, reply_to=message.view)
 
     @on(ExplorerView.PredictionsWanted)
     def _predictions_wanted(self, message: ExplorerView.PredictionsWanted) -> None:
-        self.engine.predict(self.session, message.image, reply_to=message.view)
+        self.engine.predict(self.results, message.image, reply_to=message.view)
 
     @on(ExplorerView.ClassHeatmapWanted)
     def _class_heatmap_wanted(self, message: ExplorerView.ClassHeatmapWanted) -> None:
-        self.engine.class_heatmap(self.session, message.request, reply_to=message.view)
+        self.engine.class_heatmap(self.results, message.request, reply_to=message.view)
 
     # ----- heading and status -------------------------------------------------
     def _caption_changed(self) -> None:

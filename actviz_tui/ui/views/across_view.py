@@ -89,7 +89,7 @@ class AcrossView(ExplorerView):
 
     @on(LayersReady)
     def _layers_ready(self, message: LayersReady) -> None:
-        if message.request != self._asked or not self.is_current:
+        if message.request != self._asked or not self.is_current or self.shown is None:
             return  # a newer request is on its way
         chosen, cmap, scale = self.shown, self.state.cmap, self.state.scale
         tiles = []

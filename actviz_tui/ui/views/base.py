@@ -11,7 +11,7 @@ the screen shows above the views.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import numpy as np
 from textual.binding import BindingType
@@ -23,6 +23,10 @@ from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
+
+if TYPE_CHECKING:
+    from actviz_tui.ui.engine_bridge import EngineBridge
+    from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
 
 class ExplorerView(Widget):
@@ -93,6 +97,11 @@ class ExplorerView(Widget):
     @property
     def session(self):
         return self._session()
+
+    @property
+    def engine(self) -> EngineBridge:
+        """The engine bridge of the explorer screen, where every view lives."""
+        return cast("ExplorerScreen", self.screen).engine
 
     @property
     def is_current(self) -> bool:

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from actviz_tui.core.pictures import colormap
-from actviz_tui.core.explain import METHODS
+from actviz_tui.core.explain import METHODS, ClassHeatmap
 from actviz_tui.core.export import FigureRequest
 from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
 from actviz_tui.core.inputs.images import display_rgb
@@ -33,7 +33,10 @@ METHOD_CYCLE = (None, *METHODS)  # None: the default method for the model's head
 
 class ClassMapView(ExplorerView):
     NAME, KEY, LABEL = "cam", "5", "Class map"
-    HELP = "view: the predictions, and the class heatmap over the input (y/Y class, C type one, k method, l layer, j colours)"
+    HELP = (
+        "view: the predictions, and the class heatmap over the input "
+        "(y/Y class, C type one, k method, l layer, j colours)"
+    )
     EXPORT_KIND = "cam"
     NEEDS = "image"
     DEFAULT_CSS = """
@@ -42,7 +45,8 @@ class ClassMapView(ExplorerView):
     """
     PROMPT_KEYS = frozenset({"C"})
     BINDINGS = [
-        Binding("k", "method", "Method", tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
+        Binding("k", "method", "Method",
+                tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
         Binding("y", "step_class(1)", "Next class", tooltip="class map: the next of the top predicted classes"),
         Binding("Y", "step_class(-1)", "Previous class", tooltip="class map: the previous top class"),
         Binding("C", "type_class", "Type class", tooltip="class map: type a class index"),
@@ -55,7 +59,7 @@ class ClassMapView(ExplorerView):
         self.predictions: list = []
         self._predicted_for: int | None = None  # image index the predictions belong to
         self._asked: dict | None = None
-        self._result = None
+        self._result: ClassHeatmap | None = None
         self._drawn_cmap: str | None = None  # the overlay colormap ``_result`` is drawn with
 
     def compose(self) -> ComposeResult:

@@ -80,7 +80,7 @@ class FiltersView(ExplorerView):
             return
         index = min(self.state.channel, filters.count - 1)
         norms_line.update(norms_summary(filters, index), layout=False)
-        if filters.stack is None:
+        if filters.matrix is not None:  # not a convolution-like layer
             self.tiles = None
             matrix = filters.matrix
             picture.show_values(matrix, WEIGHTS_CMAP, *colormap.value_range(matrix, symmetric=True))
