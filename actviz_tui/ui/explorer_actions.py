@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from actviz_tui.core.session.model_session import ModelSession
     from actviz_tui.ui.engine_bridge import EngineBridge
     from actviz_tui.ui.explorer_state import ExplorerState
+    from actviz_tui.ui.widgets.status_line import StatusLine
 
     _Host = Screen[None]
 else:
@@ -98,8 +99,9 @@ class ExplorerActions(_Host):
         results: ImageResults | None
         image_paths: list[Path]
         engine: EngineBridge
-        stage: str
-        error: str
+        status_line: StatusLine
+
+        def _show_image_name(self) -> None: ...
 
         @property
         def activation(self) -> np.ndarray | None: ...

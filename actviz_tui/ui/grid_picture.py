@@ -67,7 +67,10 @@ def rgb_grid_picture(patches: np.ndarray, layout: GridLayout, page: int, selecte
     shown = patches[first : first + layout.per_page][:, rows, cols]  # (n, tile_h, tile_w, 3)
     tiles = np.full((layout.per_page, layout.tile_h, layout.tile_w, 3), np.nan, dtype=np.float32)
     tiles[: len(shown)] = shown
-    planes = [mosaic(np.moveaxis(tiles[..., colour], 0, -1), layout.cols, pad=layout.gap, scale="layer") for colour in range(3)]
+    planes = [
+        mosaic(np.moveaxis(tiles[..., colour], 0, -1), layout.cols, pad=layout.gap, scale="layer")
+        for colour in range(3)
+    ]
     picture = np.stack(planes, axis=-1)
     rgb = np.where(np.isnan(picture), 0, picture).astype(np.uint8)
     rgb[_outside_tiles(layout, len(shown))] = BACKGROUND_RGB

@@ -46,7 +46,7 @@ class ActivationReady(Message):
 
 @dataclass
 class LayersReady(Message):
-    """Activations of several layers, asked for by a view (``request`` says which ask)."""
+    """Activations of several layers, the ones a view asked for last (``request``: its ask)."""
 
     request: object
     arrays: dict[int, np.ndarray]
@@ -79,16 +79,14 @@ class EngineFailed(Message):
 
 @dataclass
 class PredictionsReady(Message):
-    """The current image's predictions, one per model output (core.predictions)."""
+    """The shown image's predictions, one per model output (core.analysis.predictions)."""
 
-    image_index: int
     predictions: list
 
 
 @dataclass
 class ClassHeatmapReady(Message):
-    """A class heatmap for the view's ``request``."""
+    """The class heatmap the view asked for last."""
 
-    request: object
     result: ClassHeatmap | None  # None when it failed: ``error`` says why
     error: str = ""

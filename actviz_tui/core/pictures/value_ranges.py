@@ -91,7 +91,9 @@ def value_range(
     a channel with a negligible spread against it is drawn flat (the lowest colour,
     or the middle of a diverging one)."""
     low, high = finite_range(values)
-    if low is not None and high is not None and layer_range is not None and low < high and negligible(high - low, layer_range):
+    if low is None or high is None:
+        return _range_of(low, high, symmetric)
+    if layer_range is not None and low < high and negligible(high - low, layer_range):
         return _flat_range(high, layer_range, symmetric)
     return _range_of(low, high, symmetric)
 

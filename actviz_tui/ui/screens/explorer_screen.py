@@ -25,7 +25,7 @@ from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui import explorer_actions
-from actviz_tui.ui.engine_bridge import EngineBridge
+from actviz_tui.ui.engine_bridge import EngineBridge, Ticket
 from actviz_tui.ui.explorer_commands import ExplorerCommands
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
 from actviz_tui.ui.messages import (
@@ -100,7 +100,8 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         self.query_one("#heatmap", HeatmapView).clear("loading…")
         self._check_size(self.size.width, self.size.height)
         status = self.status_line
-        status.model, status.device, status.cmap = self.model_path.name, f"{backend_name()} not loaded yet", self.state.cmap
+        status.model, status.cmap = self.model_path.name, self.state.cmap
+        status.device = f"{backend_name()} not loaded yet"
         self._show_image_name()
         if self.session is None:  # paint the first frame before the backend import competes for the GIL
             self.call_after_refresh(self.engine.load_model, self.model_path, self.options)
@@ -141,11 +142,14 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         row = self.state.layer
         if self.results is None or not self.results.has_image or self.activation is not None:
             return
+        ticket = Ticket("activation", self.results.key, row)
         cached = self.results.cached_activation(row)
         if cached is not None:
-            self.post_message(ActivationReady(row, cached))
+            self.engine.answer(ticket, ActivationReady(row, cached), self)
         elif self.current_view.NEEDS in ("layer", "layers"):
-            self.engine.compute_activation(self.results, row, still_wanted=lambda r: r == self.state.layer)
+            self.engine.compute_activation(self.results, row)
+        else:
+            self.engine.want(ticket)  # nothing on show draws it: an older layer's answer is stale
 
     def load_image(self, index: int) -> None:
         assert self.session is not None  # images load once the model is in
@@ -174,6 +178,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     @on(ImageReady)
     def _image_ready(self, message: ImageReady) -> None:
         assert self.session is not None  # an image is read by the loaded session
+        self.engine.want_image(message.results.key)
         self.status_line.error, self._stats_pending = "", True
         self.results = message.results
         self.layer_data = None
@@ -195,8 +200,6 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     @on(ActivationReady)
     def _activation_ready(self, message: ActivationReady) -> None:
-        if message.row != self.state.layer:
-            return
         self.state = self.state.with_layer(message.row, channel_count(message.activation))
         self.layer_data = LayerData(message.row, message.activation)
         self.refresh_bindings()  # Mark and Export are usable now
@@ -255,14 +258,20 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     @on(ExplorerView.LayersWanted)
     def _layers_wanted(self, message: ExplorerView.LayersWanted) -> None:
+        if self.results is None:
+            return
         self.engine.compute_layers(self.results, list(message.rows), message.request, reply_to=message.view)
 
     @on(ExplorerView.PredictionsWanted)
     def _predictions_wanted(self, message: ExplorerView.PredictionsWanted) -> None:
-        self.engine.predict(self.results, message.image, reply_to=message.view)
+        if self.results is None:
+            return
+        self.engine.predict(self.results, reply_to=message.view)
 
     @on(ExplorerView.ClassHeatmapWanted)
     def _class_heatmap_wanted(self, message: ExplorerView.ClassHeatmapWanted) -> None:
+        if self.results is None:
+            return
         self.engine.class_heatmap(self.results, message.request, reply_to=message.view)
 
     # ----- heading and status -------------------------------------------------

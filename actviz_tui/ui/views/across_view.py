@@ -55,7 +55,8 @@ class AcrossView(ExplorerView):
 
     def action_page(self, delta: int) -> None:
         if self.shown is not None:  # from where the window is (kept inside the list), not where it was asked
-            self.post_message(self.SettingsChosen({"across_shift": self.shown.window.shift + delta * MAX_ACROSS_PANELS}))
+            shift = self.shown.window.shift + delta * MAX_ACROSS_PANELS
+            self.post_message(self.SettingsChosen({"across_shift": shift}))
 
     def selection(self, state) -> AcrossSelection:
         """The window of layers ``state`` shows (ActvizError when no layer has its channel)."""
@@ -89,8 +90,8 @@ class AcrossView(ExplorerView):
 
     @on(LayersReady)
     def _layers_ready(self, message: LayersReady) -> None:
-        if message.request != self._asked or not self.is_current or self.shown is None:
-            return  # a newer request is on its way
+        if self.shown is None:
+            return
         chosen, cmap, scale = self.shown, self.state.cmap, self.state.scale
         tiles = []
         for row in chosen.rows:

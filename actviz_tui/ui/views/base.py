@@ -75,15 +75,14 @@ class ExplorerView(Widget):
 
     @dataclass
     class PredictionsWanted(Message):
-        """Predict the image ``image``; answered to ``view`` with ``PredictionsReady``."""
+        """Predict the shown image; answered to ``view`` with ``PredictionsReady``."""
 
         view: "ExplorerView"
-        image: int
 
     @dataclass
     class ClassHeatmapWanted(Message):
         """A class heatmap (``request``: class_heatmap's keyword arguments); answered
-        to ``view`` with ``ClassHeatmapReady(request, ...)``."""
+        to ``view`` with ``ClassHeatmapReady``."""
 
         view: "ExplorerView"
         request: dict

@@ -114,7 +114,7 @@ class ClassMapView(ExplorerView):
             return
         if self._predicted_for != state.image:
             self._predicted_for = state.image
-            self.post_message(self.PredictionsWanted(self, state.image))
+            self.post_message(self.PredictionsWanted(self))
         asked = {"method": state.cam.method, "class_index": state.cam.class_index, "layer": state.cam.layer}
         if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
@@ -129,15 +129,11 @@ class ClassMapView(ExplorerView):
 
     @on(PredictionsReady)
     def _predictions_ready(self, message: PredictionsReady) -> None:
-        if message.image_index != self.state.image:
-            return  # for the image before
         self.predictions = message.predictions
         self._show_predictions()
 
     @on(ClassHeatmapReady)
     def _heatmap_ready(self, message: ClassHeatmapReady) -> None:
-        if message.request != self._asked:
-            return
         if message.result is None:
             self.caption = f"class map: {message.error}"
             return

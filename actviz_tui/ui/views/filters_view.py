@@ -93,7 +93,8 @@ class FiltersView(ExplorerView):
             self.tiles = plan_grid(kernels.shape[2], kernels.shape[0], kernels.shape[1], height * 2, width)
             self.pages = -(-kernels.shape[2] // self.tiles.per_page)
             page = self.state.filters_page % self.pages  # a page planned for a larger pane may be past the end
-            picture.show_rgb(grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, "layer"))  # one scale, centred on 0
+            # one scale, centred on 0
+            picture.show_rgb(grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, "layer"))
         self.caption = f"{filters.name}  {self._what(filters, index)}"  # after planning: its page numbers
 
     def _what(self, filters: LayerFilters, index: int) -> str:
