@@ -14,20 +14,11 @@ from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import MAX_DPI, MIN_DPI, ExportSettings, FigureRequest
 from actviz_tui.core.pictures.value_ranges import check_scale
 
-# Layer types whose rows are not "layers" for across-layers / all-layers: the
-# input itself (its own kind, "input"); nested-model rows are left out too
-# (their output repeats their last inner layer's).
-_NOT_A_LAYER_TYPES = frozenset({"InputLayer"})
-
-
 def spatial_layer_rows(session) -> list[int]:
-    """Table rows that have 2-D maps per channel, in table order (what
-    across-layers and all-layers draw): inputs and nested-model rows left out."""
-    return [
-        info.index
-        for info in session.layers
-        if len(info.output_shape) >= 4 and not info.is_model and info.type not in _NOT_A_LAYER_TYPES
-    ]
+    """Table rows with spatial maps (``LayerInfo.has_maps``), in table order: what
+    across-layers and all-layers draw (the input has its own kind; a nested model's
+    row repeats its last inner layer's output)."""
+    return [info.index for info in session.layers if info.has_maps]
 
 
 def require_layer(session, request: FigureRequest) -> int:
