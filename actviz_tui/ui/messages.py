@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Hashable
 
 import numpy as np
 from textual.message import Message
@@ -14,6 +14,7 @@ from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 
 if TYPE_CHECKING:
+    from actviz_tui.core.analysis.predictions import OutputPrediction
     from actviz_tui.core.explain import ClassHeatmap
 
 
@@ -48,7 +49,7 @@ class ActivationReady(Message):
 class LayersReady(Message):
     """Activations of several layers, the ones a view asked for last (``request``: its ask)."""
 
-    request: object
+    request: Hashable
     arrays: dict[int, np.ndarray]
 
 
@@ -81,7 +82,7 @@ class EngineFailed(Message):
 class PredictionsReady(Message):
     """The shown image's predictions, one per model output (core.analysis.predictions)."""
 
-    predictions: list
+    predictions: list[OutputPrediction]
 
 
 @dataclass

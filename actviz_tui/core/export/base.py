@@ -17,6 +17,7 @@ from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.figures import DEFAULT_DPI
 
 if TYPE_CHECKING:
+    from actviz_tui.core.seams import FigureSource
     from matplotlib.figure import Figure
 
 MIN_DPI, MAX_DPI = 10, 1200
@@ -116,8 +117,8 @@ class FigureKind:
     name: str
     file_kind: str  # the kind part of file names: "across-layers" in model__ch002__across-layers.png
     label: str
-    plan: Callable[[object, FigureRequest], list[Job]]
-    draw: Callable[[Job, object, Activations, ExportSettings], Drawn]
+    plan: Callable[[FigureSource, FigureRequest], list[Job]]
+    draw: Callable[[Job, FigureSource, Activations, ExportSettings], Drawn]
     uses: frozenset[str] = frozenset()
     option: CliOption | None = None
     needs_image: bool = True  # False: drawn from the model alone (its weights)

@@ -3,6 +3,7 @@ layer, the unit named in the title)."""
 
 from __future__ import annotations
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.pictures.colormap import is_diverging
 from actviz_tui.core.pictures.display_maps import channel_count, channel_map, channel_value, has_spatial_maps
@@ -12,14 +13,14 @@ from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.core.export.planning import check_channel, require_channel, require_layer
 
 
-def plan(session, request: FigureRequest) -> list[Job]:
+def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     row = require_layer(session, request)
     channel = require_channel(request)
     check_channel(session, row, channel)
     return [Job(request.kind, (row,), channel)]
 
 
-def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     row, channel, cmap = job.rows[0], job.channel, settings.cmap
     assert channel is not None  # plan() always sets it
     act = activations[row]

@@ -5,6 +5,7 @@ The ``.npy`` is the layer's kernel exactly as stored (``layer.get_weights()[0]``
 
 from __future__ import annotations
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -13,7 +14,7 @@ from actviz_tui.core.export.planning import require_layer
 from actviz_tui.core.errors import LayerLookupError
 
 
-def plan(session, request: FigureRequest) -> list[Job]:
+def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     row = require_layer(session, request)
     filters = session.filters(row)  # LayerLookupError for a layer without weights
     index = 0 if request.channel is None else int(request.channel)
@@ -24,7 +25,7 @@ def plan(session, request: FigureRequest) -> list[Job]:
     return [Job(request.kind, (row,), index)]
 
 
-def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     row, index = job.rows[0], job.channel
     assert index is not None  # plan() always sets it
     filters = session.filters(row)

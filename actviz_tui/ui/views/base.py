@@ -11,7 +11,7 @@ the screen shows above the views.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Hashable, cast
 
 import numpy as np
 from textual.binding import BindingType
@@ -62,7 +62,7 @@ class ExplorerView(Widget):
         """The view changed its own settings: ``changes`` are ExplorerState fields
         (``across_shift``, ``filters_page``, ``cam``) with their new values."""
 
-        changes: dict
+        changes: dict[str, Any]
 
     @dataclass
     class LayersWanted(Message):
@@ -71,7 +71,7 @@ class ExplorerView(Widget):
 
         view: "ExplorerView"
         rows: tuple[int, ...]
-        request: object
+        request: Hashable
 
     @dataclass
     class PredictionsWanted(Message):
@@ -85,7 +85,7 @@ class ExplorerView(Widget):
         to ``view`` with ``ClassHeatmapReady``."""
 
         view: "ExplorerView"
-        request: dict
+        request: dict[str, Any]
 
     def __init__(self, session_getter) -> None:
         super().__init__(id=self.NAME)
