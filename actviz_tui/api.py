@@ -39,7 +39,7 @@ def load(
     if "keras" not in sys.modules:  # the backend's environment counts only before its import
         prepare_environment(channels_first=path.exists() and declares_channels_first(path))
     options = ModelOptions(
-        preprocessing=preprocess, image_input=input, size=None if size is None else tuple(size),
+        preprocessing=preprocess, image_input=input, size=None if size is None else (int(size[0]), int(size[1])),
         custom_objects=tuple(str(p) for p in custom_objects), labels=None if labels is None else str(labels),
     )
     return Model.open(path, options)

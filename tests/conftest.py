@@ -116,15 +116,14 @@ def deep_model_keras(deep_model, models_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def deep_session(deep_model_keras):
-    """A ModelSession on the saved deep model, showing tests/data/ui_rings.png.
+    """The saved deep model's results for tests/data/ui_rings.png (an ``ImageResults``
+    of a ModelSession: ``.model`` is the engine Model, ``.image_path`` the image).
 
-    Shared by every test that asks for it: do not change its image or options.
+    Shared by every test that asks for it: do not change its options.
     """
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(deep_model_keras)
-    session.set_image(TEST_DATA / "ui_rings.png")
-    return session
+    return ModelSession.open(deep_model_keras).image(TEST_DATA / "ui_rings.png")
 
 def pytest_configure(config):
     # Keras' convert_to_numpy calls np.array() on TensorFlow tensors, which NumPy 2

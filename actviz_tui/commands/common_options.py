@@ -23,8 +23,8 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
-def base_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=description)
+def base_parser(prog: str, description: str, **settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description, **settings)
     parser.add_argument("--version", action=VersionAction)
     return parser
 

@@ -12,9 +12,24 @@ import argparse
 import sys
 from pathlib import Path
 
+from actviz_tui.commands.common_options import add_model_options, base_parser
 from actviz_tui.commands.session_args import model_and_images, session_options
+from actviz_tui.commands.table import commands_help
 
 LOG_TAIL_LINES = 40
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = base_parser(
+        "actviz",
+        f"Explore a CNN's activations in the terminal.\n\n{commands_help()}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
+    parser.add_argument("images", nargs="*", type=Path, help="input image(s); n/p switch between them")
+    add_start_options(parser)
+    add_model_options(parser)
+    return parser
 
 
 def add_start_options(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +41,7 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
                        help="the view on show: channel (default), grid, across, filters, cam (the class map)")
 
 
-def run_explorer(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.model.loading import check_model_file
 
     model_path, images = model_and_images(args.model, list(args.images))

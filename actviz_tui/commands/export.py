@@ -11,10 +11,15 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from actviz_tui.commands.export_options import export_parser
 from actviz_tui.commands.session_args import open_session
 
 
-def run_export(args: argparse.Namespace) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    return export_parser()  # built from the export's table of figure kinds
+
+
+def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.export import ExportSettings, export_figures
 
     settings = ExportSettings(
@@ -79,7 +84,7 @@ def _layer_requests(session, args: argparse.Namespace) -> list:
     """--layer groups: a channel figure per --channel, else the layer's grid."""
     from actviz_tui.core.export import FigureRequest
 
-    requests = []
+    requests: list[FigureRequest] = []
     for group in args.layer_groups:  # --channel binds to the --layer before it
         for layer in group.layers:
             row = session.find_layer(layer)  # names and indices alike; LayerLookupError

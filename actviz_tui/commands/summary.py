@@ -6,11 +6,13 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from actviz_tui.commands.common_options import add_model_options, base_parser
 from actviz_tui.commands.session_args import model_and_images, open_session
 from actviz_tui.core.model.backend_env import backend_name, compute_device, package_version
 from actviz_tui.core.pictures.cell_format import format_dead
@@ -18,7 +20,16 @@ from actviz_tui.core.errors import NotAnImageModelError
 from actviz_tui.core.session.image_results import ImageResults
 
 
-def run_summary(args: argparse.Namespace) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    parser = base_parser("actviz summary", "Print a model's layer table; with an image, per-layer activation stats.")
+    parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
+    parser.add_argument("image", nargs="?", type=Path, help="image to compute activation statistics on")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    add_model_options(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
     model_path, images = model_and_images(args.model, [args.image] if args.image else [])
     session = open_session(args, model_path)
     hint = session.preprocessing_hint()

@@ -7,10 +7,14 @@ after the first frame keeps the first paint close to a bare Textual app's.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
+
+if TYPE_CHECKING:
+    from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
 
 class ActvizApp(App[None]):
@@ -25,7 +29,7 @@ class ActvizApp(App[None]):
         self.options = options
         self.injected_session = session
         self.start = start  # an ExplorerStart: where to open (--layer, --channel, --view)
-        self.explorer = None  # the ExplorerScreen, once open
+        self.explorer: ExplorerScreen | None = None  # once open
 
     def compose(self) -> ComposeResult:
         yield Static(f"actviz  {self.model_path.name}  starting…", id="splash")

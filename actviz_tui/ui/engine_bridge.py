@@ -1,18 +1,24 @@
 """The one way the explorer runs model work: thread workers, cancellation, errors.
 
-Every job runs in a Textual thread worker (exclusive within its group, so a
-newer request cancels an older one), reports with messages, and fails in one
-place: ``_run`` turns any exception into a one-line ``EngineFailed``. Jobs work
-on one image's ``ImageResults``, named by the request; jobs overtaken while
-they waited drop themselves (a held-down arrow key must not compute every
-layer it passed).
+Every job runs in a Textual thread worker and fails in one place: ``_run``
+turns any exception into a one-line ``EngineFailed``. Every request carries a
+``Ticket`` (what it is for: the kind of work, the image, the layer, the view's
+options); the bridge keeps the newest ticket of each kind, and ``_deliver``
+(on the UI thread) drops any answer whose ticket is no longer the newest. A
+job whose ticket was overtaken while it waited does not run (a held-down
+arrow key must not compute every layer it passed); Score-CAM and occlusion
+stop between batches.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Hashable
 
+from textual.message import Message
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
@@ -28,27 +34,77 @@ from actviz_tui.ui.messages import (
 )
 
 
+@dataclass(frozen=True)
+class Ticket:
+    """What a request is for; answers are delivered only while it is the newest of its kind."""
+
+    kind: str  # the kind of work: "activation", "stats", "layers-<view>", "predictions", "class-heatmap"
+    image: str | None  # the image's key (its path)
+    layer: int | None = None
+    options: Hashable = ()  # the view's options that shape the answer
+
+
 class EngineBridge:
     def __init__(self, screen: Widget) -> None:
         self.screen = screen
+        self._newest: dict[str, Ticket] = {}
+        self._image: str | None = None  # answers about any other image are stale
+        self._queues: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)  # one job of a kind at a time
 
+    # ----- tickets: the one place stale answers are dropped ---------------------------
+    def want(self, ticket: Ticket) -> None:
+        """Make ``ticket`` the newest of its kind (a selection moved, even if nothing is computed)."""
+        self._newest[ticket.kind] = ticket
+
+    def want_image(self, key: str | None) -> None:
+        """The explorer shows this image now."""
+        self._image = key
+
+    def is_wanted(self, ticket: Ticket) -> bool:
+        current_image = ticket.image is None or ticket.image == self._image
+        return current_image and self._newest.get(ticket.kind) == ticket
+
+    def answer(self, ticket: Ticket, message: Message, reply_to: Widget) -> None:
+        """Deliver an answer already at hand (a cached array) as the newest of its kind."""
+        self.want(ticket)
+        self._deliver(ticket, message, reply_to)
+
+    def _deliver(self, ticket: Ticket | None, message: Message, reply_to: Widget) -> None:
+        if ticket is None or self.is_wanted(ticket):
+            reply_to.post_message(message)
+
+    def _reply(self, ticket: Ticket | None, message: Message, reply_to: Widget | None = None) -> None:
+        """From a worker thread: deliver on the UI thread, where tickets change."""
+        self.screen.app.call_from_thread(self._deliver, ticket, message, reply_to or self.screen)
+
+    # ----- running jobs -----------------------------------------------------------------
     def _run(
         self, job: Callable[[Worker], None], *, group: str, failure: str, fatal: bool = False,
-        says_what_failed: bool = False,
+        says_what_failed: bool = False, ticket: Ticket | None = None,
     ) -> Worker:
         """``failure`` prefixes every error, unless ``says_what_failed``: then the
-        user-facing errors (ActvizError: missing file, not an image...) show alone."""
+        user-facing errors (ActvizError: missing file, not an image...) show alone.
+        With a ``ticket``, the job is skipped once overtaken, and so are its errors."""
+        if ticket is not None:
+            self.want(ticket)
 
         def run() -> None:
+            with self._queues[group]:
+                if ticket is not None and not self.is_wanted(ticket):
+                    return  # overtaken while it waited
+                _run_reporting(job)
+
+        def _run_reporting(job) -> None:
             try:
                 job(get_current_worker())
             except ActvizError as error:
-                self.screen.post_message(EngineFailed(str(error) if says_what_failed else f"{failure}: {error}", fatal))
+                text = str(error) if says_what_failed else f"{failure}: {error}"
+                self._reply(ticket, EngineFailed(text, fatal))
             except Exception as error:  # a bug or a backend failure: one line, the app stays up
-                self.screen.post_message(EngineFailed(f"{failure}: {type(error).__name__}: {one_line(error)}", fatal))
+                self._reply(ticket, EngineFailed(f"{failure}: {type(error).__name__}: {one_line(error)}", fatal))
 
         return self.screen.run_worker(
-            run, thread=True, exclusive=True, group=group, exit_on_error=False, description=failure
+            run, thread=True, group=group, exit_on_error=False, description=failure
         )
 
     def _stage(self, text: str) -> None:
@@ -66,62 +122,56 @@ class EngineBridge:
         return self._run(job, group="model", failure="cannot open the model", fatal=True, says_what_failed=True)
 
     def load_image(self, session: ModelSession, index: int, path: Path) -> Worker:
+        ticket = Ticket("image", None, options=(index, str(path)))
+
         def job(worker: Worker) -> None:
             self._stage(f"reading {path.name}")
-            if worker.is_cancelled:  # another image was asked for
-                return
-            results = session.image(path)
-            self.screen.post_message(ImageReady(index, results))
+            self._reply(ticket, ImageReady(index, session.image(path)))
 
-        return self._run(job, group="image", failure=f"cannot use image {path.name}", says_what_failed=True)
+        return self._run(job, group="image", failure=f"cannot use image {path.name}", says_what_failed=True,
+                         ticket=ticket)
 
-    def compute_activation(self, results: ImageResults, row: int, still_wanted: Callable[[int], bool]) -> Worker:
+    def compute_activation(self, results: ImageResults, row: int) -> Worker:
         name = results.layers[row].name
+        ticket = Ticket("activation", results.key, row)
 
         def job(worker: Worker) -> None:
-            if not still_wanted(row):  # a newer selection won while we waited
-                return
             self._stage(f"computing {name}")
-            activation = results.activation(row)
-            self.screen.post_message(ActivationReady(row, activation))
+            self._reply(ticket, ActivationReady(row, results.activation(row)))
 
-        return self._run(job, group="activation", failure=f"cannot compute {name}")
+        return self._run(job, group="activation", failure=f"cannot compute {name}", ticket=ticket)
 
     def compute_stats(self, results: ImageResults) -> Worker:
+        ticket = Ticket("stats", results.key)
+
         def job(worker: Worker) -> None:
-            if worker.is_cancelled:  # the image changed again
-                return
             self._stage("computing statistics of every layer")
-            stats = results.all_stats()
-            self.screen.post_message(StatsReady(stats))
+            self._reply(ticket, StatsReady(results.all_stats()))
 
-        return self._run(job, group="stats", failure="cannot compute statistics")
+        return self._run(job, group="stats", failure="cannot compute statistics", ticket=ticket)
 
-    def compute_layers(self, results: ImageResults, rows: list[int], request: object, reply_to: Widget) -> Worker:
-        """Several layers in one graph pass, answered to ``reply_to`` with ``LayersReady(request, ...)``."""
+    def compute_layers(self, results: ImageResults, rows: list[int], request: Hashable, reply_to: Widget) -> Worker:
+        """Several layers in one graph pass, answered to ``reply_to`` with ``LayersReady``."""
+        ticket = Ticket(f"layers-{reply_to.id}", results.key, None, request)
 
         def job(worker: Worker) -> None:
-            if worker.is_cancelled:
-                return
             self._stage(f"computing {len(rows)} layers")
-            arrays = results.activations(rows)
-            if not worker.is_cancelled:
-                reply_to.post_message(LayersReady(request, arrays))
-                self._stage("ready")
+            self._reply(ticket, LayersReady(request, results.activations(rows)), reply_to)
+            self._stage("ready")
 
-        return self._run(job, group=f"layers-{reply_to.id}", failure="cannot compute the layers")
+        return self._run(job, group=ticket.kind, failure="cannot compute the layers", ticket=ticket)
 
-    def predict(self, results: ImageResults, image_index: int, reply_to: Widget) -> Worker:
+    def predict(self, results: ImageResults, reply_to: Widget) -> Worker:
+        ticket = Ticket("predictions", results.key)
+
         def job(worker: Worker) -> None:
-            if worker.is_cancelled:
-                return
-            predictions = results.predictions()
-            reply_to.post_message(PredictionsReady(image_index, predictions))
+            self._reply(ticket, PredictionsReady(results.predictions()), reply_to)
 
-        return self._run(job, group="predictions", failure="cannot compute the predictions")
+        return self._run(job, group="predictions", failure="cannot compute the predictions", ticket=ticket)
 
     def class_heatmap(self, results: ImageResults, request: dict, reply_to: Widget) -> Worker:
         """``request``: class_heatmap's keyword arguments; Score-CAM and occlusion report progress."""
+        ticket = Ticket("class-heatmap", results.key, request.get("layer"), tuple(sorted(request.items())))
 
         def job(worker: Worker) -> None:
             from actviz_tui.core.explain import CamCancelled
@@ -131,18 +181,18 @@ class EngineBridge:
 
             self._stage("computing the class heatmap")
             try:
-                result = results.class_heatmap(progress=progress, should_stop=lambda: worker.is_cancelled, **request)
+                result = results.class_heatmap(progress=progress, should_stop=lambda: not self.is_wanted(ticket),
+                                               **request)
             except CamCancelled:
                 self._stage("class heatmap cancelled")
                 return
             except ActvizError as error:
-                reply_to.post_message(ClassHeatmapReady(request, None, str(error)))  # the view shows why
+                self._reply(ticket, ClassHeatmapReady(None, str(error)), reply_to)  # the view shows why
                 raise
-            if not worker.is_cancelled:
-                self._stage("ready")
-                reply_to.post_message(ClassHeatmapReady(request, result))
+            self._stage("ready")
+            self._reply(ticket, ClassHeatmapReady(result), reply_to)
 
-        return self._run(job, group="class-heatmap", failure="cannot compute the class heatmap")
+        return self._run(job, group="class-heatmap", failure="cannot compute the class heatmap", ticket=ticket)
 
     def export(self, results: ImageResults, requests: list, settings) -> Worker:
         """Computes and draws figure by figure in a worker; Esc cancels."""
@@ -165,7 +215,7 @@ class EngineBridge:
         return self._run(job, group="export", failure="export failed")
 
     def cancel_export(self) -> bool:
-        """Stop a running export after its current figure; False if none runs."""
+        """Stop a running export after its current figure (Esc); False if none runs."""
         running = [w for w in self.screen.workers if w.group == "export" and w.is_running]
         for worker in running:
             worker.cancel()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import ExportSettings
@@ -18,6 +19,23 @@ from actviz_tui.ui.export_choices import export_choices
 from actviz_tui.ui.messages import ExportDone, ExportProgress
 from actviz_tui.ui.screens.export_dialog import ExportDialog, ExportPlan
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
+from actviz_tui.ui.views import ExplorerView
+from actviz_tui.ui.widgets.layer_filter import LayerFilter
+from actviz_tui.ui.widgets.layer_table import LayerTable
+
+if TYPE_CHECKING:
+    import numpy as np
+    from textual.screen import Screen
+
+    from actviz_tui.core.session.image_results import ImageResults
+    from actviz_tui.core.session.model_session import ModelSession
+    from actviz_tui.ui.engine_bridge import EngineBridge
+    from actviz_tui.ui.explorer_state import ExplorerState
+    from actviz_tui.ui.widgets.status_line import StatusLine
+
+    _Host = Screen[None]
+else:
+    _Host = object
 
 # Actions that move a text cursor when the filter box has the focus.
 CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "view_key"})
@@ -25,9 +43,9 @@ CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "view_ke
 PROMPT_ACTIONS = frozenset({"ask_channel", "open_image", "filter"})
 
 
-def bindings(views) -> list[Binding]:
+def bindings(views) -> list[BindingType]:
     """The screen's keys: channel moves, one key per view, the views' own keys, the rest."""
-    keys = [
+    keys: list[BindingType] = [
         Binding("left", "channel(-1)", "Channel -1", priority=True, key_display="←"),
         Binding("right", "channel(1)", "Channel +1", priority=True, key_display="→"),
         Binding("left_square_bracket", "channel(-10)", "Channel -10", show=False, priority=True, key_display="["),
@@ -35,9 +53,12 @@ def bindings(views) -> list[Binding]:
         Binding("home", "first_channel", "First channel", show=False, priority=True),
         Binding("end", "last_channel", "Last channel", show=False, priority=True),
         Binding("c", "ask_channel", "Go to channel", tooltip="type a channel number"),
-        Binding("g", "layer_end(0)", "First layer", show=False, tooltip="first layer of the table (Home/End: first/last channel)"),
+        Binding("g", "layer_end(0)", "First layer", show=False,
+                tooltip="first layer of the table (Home/End: first/last channel)"),
         Binding("G", "layer_end(1)", "Last layer", show=False, key_display="G", tooltip="last layer of the table"),
-        Binding("t", "table_columns", "Columns", show=False, tooltip="layer table: structure (Output, Params) / statistics (mean, %zero, dead) columns, when not all fit"),
+        Binding("t", "table_columns", "Columns", show=False,
+                tooltip="layer table: structure (Output, Params) / statistics (mean, %zero, dead) columns, "
+                "when not all fit"),
     ]
     keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
     routed: dict[str, list[Binding]] = {}  # several views may bind one key (PgDn: grid, across)
@@ -55,7 +76,8 @@ def bindings(views) -> list[Binding]:
         Binding("n", "image(1)", "Next image", show=False, tooltip="next image (when several were given)"),
         Binding("p", "image(-1)", "Previous image", show=False, tooltip="previous image"),
         Binding("o", "open_image", "Open image", show=False, tooltip="open another image by path"),
-        Binding("slash", "filter", "Filter", key_display="/", tooltip="filter the layer table by name or type; Esc clears"),
+        Binding("slash", "filter", "Filter", key_display="/",
+                tooltip="filter the layer table by name or type; Esc clears"),
         Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
         Binding("e", "export", "Export", tooltip="export figures (PNG), preset to the marks or the view"),
         Binding("escape", "cancel_export", "Cancel export", show=False, tooltip="stop a running export"),
@@ -65,10 +87,34 @@ def bindings(views) -> list[Binding]:
     return keys
 
 
-class ExplorerActions:
+def as_bindings(bindings: list[BindingType]) -> list[Binding]:
+    """A BINDINGS list as Binding objects: actviz writes no (key, action) tuples."""
+    return cast("list[Binding]", bindings)
+
+
+class ExplorerActions(_Host):
+    if TYPE_CHECKING:  # what ExplorerScreen, the class this is a part of, provides
+        state: ExplorerState
+        session: ModelSession | None
+        results: ImageResults | None
+        image_paths: list[Path]
+        engine: EngineBridge
+        status_line: StatusLine
+
+        def _show_image_name(self) -> None: ...
+
+        @property
+        def activation(self) -> np.ndarray | None: ...
+        @property
+        def current_view(self) -> ExplorerView: ...
+        def set_state(self, state: ExplorerState) -> None: ...
+        def load_image(self, index: int) -> None: ...
+        def show_status(self) -> None: ...
+        def editing_text(self) -> bool: ...
+
     def palette_bindings(self) -> list[Binding]:
         """What Ctrl+P lists: every action but quit, once each."""
-        return [binding for binding in self.BINDINGS if binding.action != "app.quit"]
+        return [binding for binding in as_bindings(self.BINDINGS) if binding.action != "app.quit"]
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if not self.query("ExplorerView"):
@@ -80,14 +126,14 @@ class ExplorerActions:
         if action in CURSOR_ACTIONS and self.editing_text():
             return False  # let the filter box move its own text cursor
         if action == "view_key":
-            return any(b.key == parameters[0] for b in self.current_view.BINDINGS)
+            return any(b.key == parameters[0] for b in as_bindings(self.current_view.BINDINGS))
         return True
 
     def apply_start(self, start) -> None:
         """Open where the command line said (an ExplorerStart, or None); a bad layer is a message."""
         if start is None:
             return
-        views = [view.NAME for view in self.query("ExplorerView")]
+        views = [view.NAME for view in self.query(ExplorerView)]
         if start.view is not None and start.view not in views:
             self.notify(f"no view {start.view!r}: the views are {', '.join(views)}", title="--view", severity="error")
             start = replace(start, view=None)
@@ -96,7 +142,7 @@ class ExplorerActions:
         except ActvizError as error:
             self.notify(str(error), title="--layer", severity="error", timeout=8)
             return
-        self.query_one("#layers").select_layer(self.state.layer)
+        self.query_one("#layers", LayerTable).select_layer(self.state.layer)
 
     def action_channel(self, delta: int) -> None:
         self.set_state(self.state.step_channel(self.current_view.channel_step(delta)))
@@ -108,12 +154,12 @@ class ExplorerActions:
         self.set_state(self.state.with_channel(self.state.channels - 1))
 
     def action_layer_end(self, last: int) -> None:
-        table = self.query_one("#layers")
+        table = self.query_one("#layers", LayerTable)
         if table.row_count:
             table.move_cursor(row=table.row_count - 1 if last else 0)
 
     def action_table_columns(self) -> None:
-        if not self.query_one("#layers").toggle_columns():
+        if not self.query_one("#layers", LayerTable).toggle_columns():
             self.notify("every column fits: no need to switch", timeout=3)
 
     def action_view(self, view: str) -> None:
@@ -121,7 +167,7 @@ class ExplorerActions:
 
     async def action_view_key(self, key: str) -> None:
         view = self.current_view
-        binding = next(b for b in view.BINDINGS if b.key == key)
+        binding = next(b for b in as_bindings(view.BINDINGS) if b.key == key)
         await view.run_action(binding.action)
 
     def action_next_cmap(self) -> None:
@@ -151,7 +197,7 @@ class ExplorerActions:
         Bindings run only after every queued key has passed here, so a prompt key
         opens its prompt now, and the keys after it go there, not to the explorer.
         """
-        layer_filter = self.query_one("#layer-filter")
+        layer_filter = self.query_one("#layer-filter", LayerFilter)
         if isinstance(self.app.screen, PromptScreen) and self.app.screen is not self:
             self.app.screen.type_ahead(event)
         elif layer_filter.is_open and not self.editing_text():  # opened, its box not focused yet
@@ -159,7 +205,8 @@ class ExplorerActions:
                 event.stop()
                 event.prevent_default()
         elif self.app.screen is self and not self.editing_text():
-            action = next((b.action for b in self.BINDINGS if b.key == event.key and b.action in PROMPT_ACTIONS), None)
+            keys = as_bindings(self.BINDINGS)
+            action = next((b.action for b in keys if b.key == event.key and b.action in PROMPT_ACTIONS), None)
             view = self.current_view if self.query("ExplorerView") else None
             if action is not None:
                 event.stop()
@@ -168,7 +215,7 @@ class ExplorerActions:
             elif view is not None and event.key in view.PROMPT_KEYS:  # the view's own prompt (C: a class)
                 event.stop()
                 event.prevent_default()
-                binding = next(b for b in view.BINDINGS if b.key == event.key)
+                binding = next(b for b in as_bindings(view.BINDINGS) if b.key == event.key)
                 getattr(view, f"action_{binding.action}")()
 
     def action_image(self, delta: int) -> None:
@@ -186,24 +233,25 @@ class ExplorerActions:
             self.image_paths.append(Path(answer).expanduser())
             if self.session is None:  # opened once the model has loaded
                 self.set_state(replace(self.state, image=len(self.image_paths) - 1))
+                self._show_image_name()
             else:
                 self.load_image(len(self.image_paths) - 1)
 
         self.app.push_screen(PromptScreen("Open image or .npy array (path):", "path/to/image.jpg"), chosen)
 
     def action_filter(self) -> None:
-        self.query_one("#layer-filter").open()
+        self.query_one("#layer-filter", LayerFilter).open()
 
     def action_help(self) -> None:
         from actviz_tui.ui.screens.help_screen import HelpScreen  # Markdown is slow to import
 
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen(as_bindings(self.BINDINGS)))
 
     # ----- export -------------------------------------------------------------
     def can_export(self) -> bool:
         """Figures of activations need them computed; the filters view needs only the
         model, the class map only the image."""
-        if self.session is None:
+        if self.results is None:
             return False
         needs = self.current_view.NEEDS
         return self.activation is not None or needs == "weights" or (needs == "image" and self.results.has_image)
@@ -211,32 +259,28 @@ class ExplorerActions:
     def action_export(self) -> None:
         if not self.can_export():
             return
-        view = self.current_view
-        choices = export_choices(self.results, self.state, view.EXPORT_KIND, view.export_request())
+        choices = export_choices(self.results, self.state, self.current_view.export_request(self.state))
         settings = ExportSettings(folder=self.export_folder, cmap=self.state.cmap, scale=self.state.scale)
         self.app.push_screen(ExportDialog(choices, settings), self._start_export)
 
     export_folder = ExportSettings.folder  # the dialog opens on the folder last exported to
 
     def _start_export(self, plan: ExportPlan | None) -> None:
-        if plan is not None:
+        if plan is not None and self.results is not None:
             self.export_folder = plan.settings.folder
             self.engine.export(self.results, plan.requests, plan.settings)
 
     def action_cancel_export(self) -> None:
         if self.engine.cancel_export():
-            self.stage = "cancelling the export after the current figure"
-            self.show_status()
+            self.status_line.stage = "cancelling the export after the current figure"
 
     def on_export_progress(self, message: ExportProgress) -> None:
-        self.stage = f"exporting: {message.done}/{message.total} files (Esc cancels)"
-        self.show_status()
+        self.status_line.stage = f"exporting: {message.done}/{message.total} files (Esc cancels)"
 
     def on_export_done(self, message: ExportDone) -> None:
         count = len(message.paths)
-        self.error = ""
-        self.stage = f"export cancelled after {count} file(s)" if message.cancelled else f"exported {count} file(s)"
-        self.show_status()
+        done = f"export cancelled after {count} file(s)" if message.cancelled else f"exported {count} file(s)"
+        self.status_line.error, self.status_line.stage = "", done
         names = "\n".join(str(path) for path in message.paths[:8])
         more = f"\n… and {count - 8} more" if count > 8 else ""
-        self.notify(f"{self.stage}:\n{names}{more}", title="export", timeout=8)
+        self.notify(f"{done}:\n{names}{more}", title="export", timeout=8)

@@ -6,13 +6,28 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
+from actviz_tui.core.pictures.colormap import COLORMAP_NAMES, OVERLAY_COLORMAPS
 from actviz_tui.core.pictures.value_ranges import SCALES
 
 
 @dataclass(frozen=True)
+class ClassMapSettings:
+    """What the class-map view computes and draws; None: the model's default."""
+
+    method: str | None = None  # a key of core.explain.METHODS; None: the one that suits the model's head
+    class_index: int | None = None  # None: the top prediction
+    layer: int | None = None  # table row of the CAM layer; None: the default layer
+    cmap: str = OVERLAY_COLORMAPS[0]  # the overlay's colormap
+
+    def next_cmap(self) -> "ClassMapSettings":
+        position = OVERLAY_COLORMAPS.index(self.cmap) if self.cmap in OVERLAY_COLORMAPS else -1
+        return replace(self, cmap=OVERLAY_COLORMAPS[(position + 1) % len(OVERLAY_COLORMAPS)])
+
+
+@dataclass(frozen=True)
 class ExplorerState:
-    """The selection; replaced whole on every change, so a watcher sees old and new."""
+    """The selection and the views' settings; replaced whole on every change, so a
+    watcher sees old and new, and an export preset or a test reads it all here."""
 
     layer: int = 0
     channel: int = 0
@@ -23,18 +38,29 @@ class ExplorerState:
     scale: str = "channel"  # normalisation: each channel's own range, or the layer's
     image: int = 0  # index into the image list
     marks: frozenset[tuple[int, int]] = frozenset()  # (layer row, channel) chosen for export
+    across_shift: int = 0  # across view: panels its window was moved (PgUp/PgDn) from centring on the layer
+    filters_page: int = 0  # filters view: the page of the selected filter's kernels
+    cam: ClassMapSettings = ClassMapSettings()  # class-map view: method, class, layer, overlay colours
 
     def with_channel(self, channel: int) -> "ExplorerState":
         chosen = min(max(channel, 0), max(self.channels - 1, 0))
-        return replace(self, channel=chosen, wanted_channel=chosen)
+        page = self.filters_page if chosen == self.channel else 0  # another filter's kernels: from the start
+        return replace(self, channel=chosen, wanted_channel=chosen, filters_page=page)
 
     def step_channel(self, delta: int) -> "ExplorerState":
         return self.with_channel(self.channel + delta)
 
     def with_layer(self, layer: int, channels: int) -> "ExplorerState":
-        """A new layer shows the chosen channel where it has it, else its last one."""
+        """A new layer shows the chosen channel where it has it, else its last one;
+        the across window centres on it again, the filters start on their first page."""
         channels = max(channels, 1)
-        return replace(self, layer=layer, channels=channels, channel=min(self.wanted_channel, channels - 1))
+        channel = min(self.wanted_channel, channels - 1)
+        moved = (layer, channel) != (self.layer, self.channel)
+        return replace(
+            self, layer=layer, channels=channels, channel=channel,
+            across_shift=self.across_shift if layer == self.layer else 0,
+            filters_page=0 if moved else self.filters_page,
+        )
 
     def next_cmap(self) -> "ExplorerState":
         position = COLORMAP_NAMES.index(self.cmap) if self.cmap in COLORMAP_NAMES else -1

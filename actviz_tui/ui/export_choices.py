@@ -9,18 +9,19 @@ from actviz_tui.ui.explorer_state import ExplorerState
 from actviz_tui.ui.screens.export_dialog import ExportChoice
 
 
-def export_choices(session, state: ExplorerState, shown_kind: str, shown_request=None) -> list[ExportChoice]:
+def export_choices(session, state: ExplorerState, shown: FigureRequest) -> list[ExportChoice]:
     """The marks (if any), then one choice per figure kind, filled in from the
-    selection; ``shown_kind`` (what the view on show saves) is preset when nothing
-    is marked, as ``shown_request`` when the view gives one (its own settings).
-    Figures the selection cannot give (filters of a layer without weights) are left out."""
+    selection; ``shown`` (the view on show's ``export_request``) stands for its
+    kind, preset when nothing is marked. Figures the selection cannot give
+    (filters of a layer without weights) are left out."""
     layer, channel = session.layers[state.layer].name, state.channel
     marks = sorted(state.marks)
     choices = [_marked_choice(session, marks)] if marks else []
     for kind in FIGURE_KINDS.values():
-        request = shown_request if shown_request is not None and kind.name == shown_kind else kind.request(state.layer, channel)
+        request = shown if kind.name == shown.kind else kind.request(state.layer, channel)
         if _can_draw(session, request):  # e.g. no filters for a layer without weights
-            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), not marks and kind.name == shown_kind))
+            ticked = not marks and kind.name == shown.kind
+            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), ticked))
     return choices
 
 

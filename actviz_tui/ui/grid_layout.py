@@ -1,8 +1,13 @@
-"""Where the tiles of a channel grid go in a pane of pixels. Pure arithmetic."""
+"""Channel grid arithmetic: the tile size that fits a pane, pages, the slot under a click.
+
+Pure arithmetic; where a tile sits is ``core.pictures.mosaic.tile_origin``, as in the exported grids.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from actviz_tui.core.pictures.mosaic import tile_origin
 
 MIN_TILE_PX = 10
 GAP_PX = 1
@@ -25,8 +30,7 @@ class GridLayout:
 
     def tile_origin(self, slot: int) -> tuple[int, int]:
         """(y, x) pixel of the top-left corner of the slot-th tile on a page."""
-        row, col = divmod(slot, self.cols)
-        return row * (self.tile_h + self.gap), col * (self.tile_w + self.gap)
+        return tile_origin(slot, self.cols, self.tile_h, self.tile_w, self.gap)
 
     def slot_at(self, y: int, x: int) -> int | None:
         """Which slot a pixel falls in, None for gaps and outside."""

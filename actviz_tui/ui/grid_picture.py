@@ -1,11 +1,17 @@
-"""Paint one page of a channel grid into a single RGB image (pure numpy)."""
+"""Paint one page of a channel grid into a single RGB image (pure numpy).
+
+The tiles are laid out by ``core.pictures.mosaic``, the tiler the exported
+layer grids use too; this module only scales each tile to its slot, colours
+the page, and marks it up (channel numbers, frames).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from actviz_tui.core.pictures import colormap
-from actviz_tui.core.pictures.value_ranges import finite_range
+from actviz_tui.core.pictures.mosaic import mosaic
+from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.ui.grid_layout import GridLayout
 from actviz_tui.ui.tile_labels import fits, stamp_number
 
@@ -20,34 +26,66 @@ def grid_picture(
     page: int,
     selected: int,
     cmap: str,
-    layer_range: tuple[float, float] | None,
+    scale: str = "channel",
+    layer_extent: tuple[float | None, float | None] | None = None,
     marked: frozenset[int] = frozenset(),
 ) -> np.ndarray:
-    """(H, W, 3) uint8: the channels of ``page``; ``layer_range`` None = per-channel scale.
+    """(H, W, 3) uint8: the channels of ``page`` of ``stack`` (H, W, C), each coloured
+    by ``value_ranges.scaled_range`` (``layer_extent``: the layer's finite range, if known).
 
     The selected tile is framed red, marked ones (for export) gold; tiles
     large enough carry their channel number in the top-left corner.
     """
-    height, width = layout.pixel_size
-    rgb = np.empty((height, width, 3), dtype=np.uint8)
-    rgb[:] = BACKGROUND_RGB
+    extent = finite_range(stack) if layer_extent is None else layer_extent
+    symmetric = colormap.is_diverging(cmap)
     first = page * layout.per_page
-    extent = finite_range(stack) if layer_range is None else None  # near-flat channels stay flat
-    for slot, channel in enumerate(range(first, min(first + layout.per_page, stack.shape[2]))):
+    channels = range(first, min(first + layout.per_page, stack.shape[2]))
+    tiles = np.full((layout.tile_h, layout.tile_w, layout.per_page), np.nan, dtype=np.float32)
+    for slot, channel in enumerate(channels):
         values = stack[:, :, channel]
-        tile = colormap.resample_area(values, layout.tile_h, layout.tile_w)
         # The range of the raw channel, as the single view uses: not of the shrunk tile.
-        vmin, vmax = layer_range or colormap.value_range(
-            values, symmetric=cmap in colormap.DIVERGING, layer_range=extent
-        )
+        vmin, vmax = scaled_range(values, scale, extent, symmetric=symmetric)
+        tiles[:, :, slot] = colormap.normalise(colormap.resample_area(values, layout.tile_h, layout.tile_w), vmin, vmax)
+    rgb = colormap.to_rgb(mosaic(tiles, layout.cols, pad=layout.gap, scale="layer"), cmap, 0.0, 1.0)
+    rgb[_outside_tiles(layout, len(channels))] = BACKGROUND_RGB  # NaN in a tile stays black, as in the single view
+    for slot, channel in enumerate(channels):
         y, x = layout.tile_origin(slot)
-        rgb[y : y + layout.tile_h, x : x + layout.tile_w] = colormap.to_rgb(tile, cmap, vmin, vmax)
         if fits(channel, layout.tile_h, layout.tile_w):
             stamp_number(rgb, y, x, channel)
         if channel == selected or channel in marked:
             colour = HIGHLIGHT_RGB if channel == selected else MARK_RGB
             _frame(rgb, y, x, layout.tile_h, layout.tile_w, colour)
     return rgb
+
+
+def rgb_grid_picture(patches: np.ndarray, layout: GridLayout, page: int, selected: int) -> np.ndarray:
+    """(H, W, 3) uint8: colour patches (n, h, w, 3) of one page, each scaled up
+    to its tile by nearest neighbour; the selected patch framed red."""
+    rows = (np.arange(layout.tile_h) * patches.shape[1] // layout.tile_h)[:, None]
+    cols = (np.arange(layout.tile_w) * patches.shape[2] // layout.tile_w)[None, :]
+    first = page * layout.per_page
+    shown = patches[first : first + layout.per_page][:, rows, cols]  # (n, tile_h, tile_w, 3)
+    tiles = np.full((layout.per_page, layout.tile_h, layout.tile_w, 3), np.nan, dtype=np.float32)
+    tiles[: len(shown)] = shown
+    planes = [
+        mosaic(np.moveaxis(tiles[..., colour], 0, -1), layout.cols, pad=layout.gap, scale="layer")
+        for colour in range(3)
+    ]
+    picture = np.stack(planes, axis=-1)
+    rgb = np.where(np.isnan(picture), 0, picture).astype(np.uint8)
+    rgb[_outside_tiles(layout, len(shown))] = BACKGROUND_RGB
+    if first <= selected < first + len(shown):
+        y, x = layout.tile_origin(selected - first)
+        _frame(rgb, y, x, layout.tile_h, layout.tile_w, HIGHLIGHT_RGB)
+    return rgb
+
+
+def _outside_tiles(layout: GridLayout, used: int) -> np.ndarray:
+    """(H, W) bool: the gaps between tiles and the page's empty slots."""
+    slots = np.full((1, 1, layout.per_page), np.nan, dtype=np.float32)
+    slots[:, :, :used] = 0.0
+    tiles = np.broadcast_to(slots, (layout.tile_h, layout.tile_w, layout.per_page))
+    return np.isnan(mosaic(tiles, layout.cols, pad=layout.gap, scale="layer"))
 
 
 def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int, colour: tuple[int, int, int]) -> None:
@@ -58,20 +96,3 @@ def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int, colour: tuple[int, i
     rgb[bottom, left : right + 1] = colour
     rgb[top : bottom + 1, left] = colour
     rgb[top : bottom + 1, right] = colour
-
-
-def rgb_grid_picture(patches: np.ndarray, layout: GridLayout, page: int, selected: int) -> np.ndarray:
-    """(H, W, 3) uint8: colour patches (n, h, w, 3) of one page, each scaled up
-    to its tile by nearest neighbour; the selected patch framed red."""
-    height, width = layout.pixel_size
-    rgb = np.empty((height, width, 3), dtype=np.uint8)
-    rgb[:] = BACKGROUND_RGB
-    rows = (np.arange(layout.tile_h) * patches.shape[1] // layout.tile_h)[:, None]
-    cols = (np.arange(layout.tile_w) * patches.shape[2] // layout.tile_w)[None, :]
-    first = page * layout.per_page
-    for slot, index in enumerate(range(first, min(first + layout.per_page, patches.shape[0]))):
-        y, x = layout.tile_origin(slot)
-        rgb[y : y + layout.tile_h, x : x + layout.tile_w] = patches[index][rows, cols]
-        if index == selected:
-            _frame(rgb, y, x, layout.tile_h, layout.tile_w, HIGHLIGHT_RGB)
-    return rgb

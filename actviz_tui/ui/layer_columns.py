@@ -38,7 +38,8 @@ COLUMNS = (
     Column("Params", "Params", STRUCTURE, True, "number of weights, rounded: 18.5k, 3.2M"),
     Column("mean", "mean", STATISTICS, True, "mean activation value on this image (3 significant digits)"),
     Column("zero", "%zero", STATISTICS, True, "share of activation values that are exactly 0 (ReLU switched off)"),
-    Column("dead", "dead", STATISTICS, True, "dead channels: zero at every position on this image, of all channels (2/32)"),
+    Column("dead", "dead", STATISTICS, True,
+           "dead channels: zero at every position on this image, of all channels (2/32)"),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Hashable
 
 import numpy as np
 from textual.message import Message
@@ -11,6 +12,10 @@ from textual.message import Message
 from actviz_tui.core.analysis.stats import ActivationStats
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
+
+if TYPE_CHECKING:
+    from actviz_tui.core.analysis.predictions import OutputPrediction
+    from actviz_tui.core.explain import ClassHeatmap
 
 
 @dataclass
@@ -42,9 +47,9 @@ class ActivationReady(Message):
 
 @dataclass
 class LayersReady(Message):
-    """Activations of several layers, asked for by a view (``request`` says which ask)."""
+    """Activations of several layers, the ones a view asked for last (``request``: its ask)."""
 
-    request: object
+    request: Hashable
     arrays: dict[int, np.ndarray]
 
 
@@ -75,16 +80,14 @@ class EngineFailed(Message):
 
 @dataclass
 class PredictionsReady(Message):
-    """The current image's predictions, one per model output (core.predictions)."""
+    """The shown image's predictions, one per model output (core.analysis.predictions)."""
 
-    image_index: int
-    predictions: list
+    predictions: list[OutputPrediction]
 
 
 @dataclass
 class ClassHeatmapReady(Message):
-    """A class heatmap (core.class_heatmaps.ClassHeatmap) for the view's ``request``."""
+    """The class heatmap the view asked for last."""
 
-    request: object
-    result: object  # None when it failed: ``error`` says why
+    result: ClassHeatmap | None  # None when it failed: ``error`` says why
     error: str = ""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from actviz_tui.cli import build_parser
+from actviz_tui.commands.explore import build_parser
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "ui_tiny_cnn.keras"
@@ -82,10 +82,9 @@ def test_start_options_are_parsed_and_reach_the_app(monkeypatch):
     from actviz_tui.ui.app import ActvizApp
     from actviz_tui.ui.explorer_start import ExplorerStart
 
-    args = build_parser("explore").parse_args([str(TINY), str(RINGS), "--layer", "conv_b", "--channel", "5",
-                                               "--view", "grid"])
+    args = build_parser().parse_args([str(TINY), str(RINGS), "--layer", "conv_b", "--channel", "5", "--view", "grid"])
     seen = []
     monkeypatch.setattr(explore, "stdout_is_terminal", lambda: True)
     monkeypatch.setattr(ActvizApp, "run", lambda self: seen.append(self.start))
-    assert explore.run_explorer(args) == 0
+    assert explore.run(args) == 0
     assert seen == [ExplorerStart("conv_b", 5, "grid")]

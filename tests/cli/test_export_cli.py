@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli_runs import CliRuns, user_environment
 
-from actviz_tui.cli import build_parser
+from actviz_tui.commands.export import build_parser
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "ui_tiny_cnn.keras"
@@ -31,7 +31,7 @@ TIMEOUT = 240
 
 
 def parse(*args):
-    return build_parser("export").parse_args(["model.keras", "image.png", *args])
+    return build_parser().parse_args(["model.keras", "image.png", *args])
 
 
 def usage_error(capsys, *args) -> str:
@@ -84,7 +84,7 @@ def test_usage_errors_exit_2(capsys, args, words):
 def test_cmap_choices_are_the_app_colormaps():
     from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
 
-    parser = build_parser("export")
+    parser = build_parser()
     (cmap,) = [action for action in parser._actions if action.dest == "cmap"]
     assert tuple(cmap.choices) == COLORMAP_NAMES
 
@@ -141,7 +141,7 @@ def test_filters_option_takes_layers_and_no_image():
     from actviz_tui.commands.export import figure_requests
     from actviz_tui.core.export import FigureRequest
 
-    args = build_parser("export").parse_args(["model.keras", "--filters", "conv_b", "1"])
+    args = build_parser().parse_args(["model.keras", "--filters", "conv_b", "1"])
     assert args.image is None
     assert figure_requests(FakeSession(), args) == [
         FigureRequest("filters", layer=3), FigureRequest("filters", layer=1),

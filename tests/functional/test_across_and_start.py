@@ -3,6 +3,8 @@ one line for the skipped layers) and the explorer opening where the command line
 
 from __future__ import annotations
 
+import json
+
 from textual.css.query import NoMatches
 
 from actviz_tui.core.export import spatial_layer_rows
@@ -12,7 +14,7 @@ from tests.functional.conftest import ready, wait_until
 
 def title(app) -> str:
     try:
-        return app.explorer.query_one("#title").text
+        return app.explorer.query_one("#title").content
     except NoMatches:  # the screen is still being composed
         return ""
 
@@ -40,6 +42,7 @@ async def test_across_layers_on_a_deep_model_shows_the_window_around_the_layer(m
         await pilot.press("pagedown")
         await wait_until(pilot, lambda: tile_names(app)[-1] == having[-1])
         assert tile_names(app) == having[-24:] and explorer.state.layer == session.find_layer("conv4_block2_out")
+        assert explorer.state.across_shift == 24  # one page asked; the window stops at the last layer
         await pilot.press("pageup", "pageup")
         await wait_until(pilot, lambda: tile_names(app)[0] == having[0])
         assert tile_names(app) == having[:24]
@@ -73,3 +76,26 @@ async def test_an_unknown_start_view_names_the_views_and_opens_at_the_layer(make
         messages = [str(note.message) for note in app._notifications]
         assert any("no view 'heat': the views are channel, grid, across, filters" in m for m in messages)
         assert app.explorer.state.view == "channel"
+
+
+async def test_export_after_paging_the_across_view_writes_the_window_on_screen(make_app, deep_model_keras, tmp_path):
+    from actviz_tui.ui.screens.export_dialog import ExportDialog
+
+    app = make_app(model=deep_model_keras, start=ExplorerStart("conv4_block2_out", 40, "across"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: "(channel scale)" in title(app), timeout=120)
+        session, centred = app.explorer.session, tile_names(app)
+        await pilot.press("pageup")
+        await wait_until(pilot, lambda: tile_names(app) not in ([], centred) and "(channel scale)" in title(app))
+        shown = tile_names(app)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        (across,) = [choice for choice in app.screen.choices if choice.key == "across"]
+        assert across.preset and across.requests[0].channel == 40
+        app.screen.query_one("#folder").value = str(tmp_path)
+        app.screen.query_one("#with-data").value = True
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.explorer.status_line.stage.startswith("exported"), timeout=120)
+        (sidecar,) = tmp_path.glob("*across-layers.json")
+        written = [session.layers[row].name for row in json.loads(sidecar.read_text())["layer_rows"]]
+        assert written == shown and written != centred

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from actviz_tui.core.export import FigureRequest
+from actviz_tui.ui.explorer_state import ClassMapSettings
 from tests.functional.conftest import ready, wait_until
 
 SIZE = (140, 40)
 
 
 def title(app) -> str:
-    return app.explorer.query_one("#title").text
+    return app.explorer.query_one("#title").content
 
 
 async def test_class_map_shows_predictions_and_the_default_method_with_its_reason(make_app):
@@ -40,14 +41,17 @@ async def test_keys_change_method_layer_and_class_and_the_export_follows(make_ap
         await pilot.press("l")  # the table's layer
         await wait_until(pilot, lambda: title(app).startswith("Grad-CAM — conv_a"))
         await pilot.press("C", "3", "enter")  # one output unit: no class 3
-        await wait_until(pilot, lambda: "no class 3" in app.explorer.error)
+        await wait_until(pilot, lambda: "no class 3" in app.explorer.status_line.error)
         await pilot.press("C", "0", "enter")
         await wait_until(pilot, lambda: title(app).startswith("Grad-CAM — conv_a — class 0"))
+        await pilot.press("j")  # the overlay's colours: redrawn, not recomputed
+        await wait_until(pilot, lambda: app.explorer.query_one("#cam-legend").cmap == "turbo")
+        assert app.explorer.state.cam == ClassMapSettings("gradcam", 0, 1, "turbo")
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
         (cam,) = [choice for choice in app.screen.choices if choice.key == "cam"]
         assert cam.preset and cam.requests == (FigureRequest(
-            "cam", layer=1, options=(("class", 0), ("cmap", "jet"), ("method", "gradcam"))),)
+            "cam", layer=1, options=(("class", 0), ("cmap", "turbo"), ("method", "gradcam"))),)
 
 
 async def test_a_failed_class_map_says_why_once_and_export_needs_only_the_image(make_app):
@@ -58,7 +62,6 @@ async def test_a_failed_class_map_says_why_once_and_export_needs_only_the_image(
         await wait_until(pilot, lambda: ready(app))
         await pilot.press("5")
         await wait_until(pilot, lambda: title(app).startswith("HiResCAM"))
-        view = app.explorer.query_one("ClassMapView")
         asked = []
         original = app.explorer.engine.class_heatmap
         app.explorer.engine.class_heatmap = lambda *args, **kwargs: asked.append(args) or original(*args, **kwargs)
@@ -66,7 +69,7 @@ async def test_a_failed_class_map_says_why_once_and_export_needs_only_the_image(
         await wait_until(pilot, lambda: title(app).startswith("class map: no class 7"))
         await pilot.press("m", "s", "right")  # repaints, but the failed request is not sent again
         await pilot.pause(0.3)
-        assert len(asked) == 1 and view.class_index == 7
+        assert len(asked) == 1 and app.explorer.state.cam.class_index == 7
         await pilot.press("n")  # the other image: the view is stale, and export still works
         await wait_until(pilot, lambda: app.explorer.state.image == 1)
         assert app.explorer.check_action("export", ()) is True

@@ -79,9 +79,9 @@ async def test_browsing_stays_live_during_an_export_and_esc_cancels_it(make_app,
         # The export is drawing its first figure: a layer never computed before still comes up.
         await pilot.press("down", "down", "down")
         await wait_until(pilot, lambda: explorer.activation is not None and explorer.state.layer == 3)
-        assert "conv_b" in explorer.query_one("#title").text
+        assert "conv_b" in explorer.query_one("#title").content
         await pilot.press("escape")
         release.set()
-        await wait_until(pilot, lambda: explorer.stage.startswith("export cancelled"))
-        assert explorer.stage == "export cancelled after 1 file(s)"
+        await wait_until(pilot, lambda: explorer.status_line.stage.startswith("export cancelled"))
+        assert explorer.status_line.stage == "export cancelled after 1 file(s)"
         assert [p.name for p in tmp_path.iterdir()] == ["ui_tiny_cnn__image__ch000__channel.png"]

@@ -11,7 +11,7 @@ SIZE = (120, 36)
 
 
 def title(app) -> str:
-    return app.explorer.query_one("#title").text
+    return app.explorer.query_one("#title").content
 
 
 def status(app) -> str:
@@ -161,7 +161,7 @@ async def test_next_image_and_stats_in_table(make_app):
         first = app.explorer.activation.copy()
         await pilot.press("n")
         await wait_until(pilot, lambda: app.explorer.state.image == 1 and app.explorer.activation is not None)
-        assert "ui_rings_inverted.png" in status(app)
+        assert "  |  ui_rings_inverted.png (2/2)  |  " in status(app)
         assert not (app.explorer.activation == first).all()
 
 
@@ -170,7 +170,7 @@ async def test_bad_image_shows_message_and_app_stays_usable(make_app, tmp_path):
     broken.write_bytes(b"not a png at all")
     app = make_app(images=(broken,))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.explorer.error != "")
+        await wait_until(pilot, lambda: app.explorer.status_line.error != "")
         assert "not an image Pillow can read" in status(app) and "broken.png" in status(app)
         assert app.explorer.query_one("#layers").row_count == 7  # the table is still there
         await pilot.press("f1")
@@ -182,7 +182,7 @@ async def test_bad_model_shows_message(make_app, tmp_path):
     bogus.write_text("hello")
     app = make_app(model=bogus)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.explorer.error != "")
+        await wait_until(pilot, lambda: app.explorer.status_line.error != "")
         assert "not a Keras model file" in status(app)
         assert "press q to quit" in app.explorer.query_one("#heatmap").placeholder
 
@@ -235,7 +235,7 @@ async def test_mark_and_export_from_the_explorer(make_app, tmp_path):
         assert dialog.query_one("#choice-channel").value is False  # marks win over what is on screen
         dialog.query_one("#folder").value = str(tmp_path / "figs")
         await pilot.press("enter")  # the Export button has the focus
-        await wait_until(pilot, lambda: app.explorer.stage.startswith("exported"))
+        await wait_until(pilot, lambda: app.explorer.status_line.stage.startswith("exported"))
         written = sorted(p.name for p in (tmp_path / "figs").iterdir())
         assert written == ["ui_tiny_cnn__conv_a__ch001__channel.png", "ui_tiny_cnn__conv_a__ch003__channel.png"]
         with Image.open(tmp_path / "figs" / written[0]) as png:
@@ -262,7 +262,7 @@ async def test_export_to_an_unwritable_folder_keeps_the_dialog_open_with_the_err
         folder.value = str(tmp_path / "good")
         folder.focus()
         await pilot.press("enter")  # Enter in the fixed folder box exports
-        await wait_until(pilot, lambda: app.explorer.stage.startswith("exported"))
+        await wait_until(pilot, lambda: app.explorer.status_line.stage.startswith("exported"))
         assert list((tmp_path / "good").glob("*.png"))
         await pilot.press("right")  # still usable
         assert app.explorer.state.channel == 1
@@ -284,7 +284,7 @@ async def test_an_export_that_fails_while_writing_reports_in_the_status(make_app
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
         app.screen.query_one("#folder").value = str(tmp_path / "out")
         await pilot.click("#export")
-        await wait_until(pilot, lambda: app.explorer.error.startswith("export failed"))
+        await wait_until(pilot, lambda: app.explorer.status_line.error.startswith("export failed"))
         assert "disk full" in status(app)
         assert app.screen is app.explorer
 
@@ -345,7 +345,7 @@ async def test_filters_view_shows_patches_kernels_matrix_and_no_weights(make_app
         await pilot.press("down", "4")  # conv_a over the RGB image
         await pilot.pause()
         assert title(app).startswith("conv_a  6 filters 3x3x3 as RGB patches, filter 0 framed")
-        norms = app.explorer.query_one("#filter-norms").text
+        norms = app.explorer.query_one("#filter-norms").content
         assert norms.startswith("L2 ") and "(filter 0)" in norms
         assert app.explorer.query_one("#filters-picture").picture_size[0] > 0
         await pilot.press("down")  # pool_a

@@ -67,4 +67,4 @@ def test_help_screen(snap_compare, make_app):
 
 def test_error_state(snap_compare, make_app):
     app = make_app(images=(Path("tests/data/no_such_image.png"),))
-    assert snap_compare(app, terminal_size=SIZE, run_before=wait_for(lambda app: app.explorer.error != ""))
+    assert snap_compare(app, terminal_size=SIZE, run_before=wait_for(lambda app: app.explorer.status_line.error != ""))

@@ -34,11 +34,11 @@ def field_files(tmp_path_factory):
 
 
 def title(app) -> str:
-    return app.explorer.query_one("#title").text
+    return app.explorer.query_one("#title").content
 
 
 def preview_title(app) -> str:
-    return app.explorer.query_one("#preview-title").text
+    return app.explorer.query_one("#preview-title").content
 
 
 async def select_row(pilot, app, row: int) -> None:
@@ -56,7 +56,7 @@ async def test_mlp_with_an_npy_input_shows_its_units(make_app, field_files):
         await select_row(pilot, app, 1)  # hidden: 8 units
         assert "hidden  unit 0/8 = " in title(app)
         assert app.explorer.query_one("#heatmap").picture_size[0] > 0
-        assert not app.explorer.error
+        assert not app.explorer.status_line.error
 
 
 async def test_conv1d_with_an_npy_input_shows_channels_by_time(make_app, field_files):
@@ -71,8 +71,8 @@ async def test_conv1d_with_an_npy_input_shows_channels_by_time(make_app, field_f
 async def test_mlp_refuses_an_image_with_a_hint_and_keeps_running(make_app, field_files):
     app = make_app(field_files["mlp"], [RINGS])
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.explorer.error)
-        assert "does not take an image" in app.explorer.error and ".npy array of shape (10,)" in app.explorer.error
+        await wait_until(pilot, lambda: app.explorer.status_line.error)
+        assert "does not take an image" in app.explorer.status_line.error and ".npy array of shape (10,)" in app.explorer.status_line.error
         assert app.explorer.query_one("#layers").row_count == 3  # the table is there
         await pilot.press("down")
         assert app.explorer.state.layer == 1

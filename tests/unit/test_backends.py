@@ -46,14 +46,14 @@ result = {"version": version_line(__version__)}  # before Keras is imported
 
 import numpy as np
 from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
+from actviz_tui.core.model.engine import Model
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.core.inputs.samples import sample_path
 
 arrays, result["models"] = {}, {}
 for name, image in samples.items():
-    session = ModelSession.open(sample_path(name))
-    session.set_image(sample_path(image))
-    stats = session.compute_all_stats()
+    session = ModelSession.open(sample_path(name)).image(sample_path(image))
+    stats = session.all_stats()
     for row in range(len(session.layers)):
         arrays[f"{name}/{row}"] = session.activation(row)
     result["models"][name] = {
@@ -66,13 +66,9 @@ for name, image in samples.items():
         )
         result["exported"] = [str(path) for path in written]
 
-legacy = ModelSession.open(sys.argv[3])  # written by tf_keras (Keras 2)
+legacy = Model.open(sys.argv[3])  # written by tf_keras (Keras 2)
 expected = np.load(sys.argv[4])
-outputs = []
-for sample in range(len(expected["input"])):
-    legacy.probe.set_inputs([expected["input"][sample : sample + 1]])
-    outputs.append(legacy.activation(len(legacy.layers) - 1))
-arrays["tf_keras_output"] = np.stack(outputs)
+arrays["tf_keras_output"] = legacy.activations_by_row(expected["input"], [len(legacy.layers) - 1])[len(legacy.layers) - 1]
 
 from actviz_tui.cli import main
 
@@ -119,9 +115,8 @@ def tensorflow_reference():
 
     reference = {}
     for name, image in SAMPLES.items():
-        session = ModelSession.open(sample_path(name))
-        session.set_image(sample_path(image))
-        stats = session.compute_all_stats()
+        session = ModelSession.open(sample_path(name)).image(sample_path(image))
+        stats = session.all_stats()
         arrays = [session.activation(row) for row in range(len(session.layers))]
         layers = [[info.name, info.type, list(info.output_shape)] for info in session.layers]
         reference[name] = (layers, stats, arrays)

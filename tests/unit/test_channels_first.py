@@ -17,6 +17,7 @@ from actviz_tui.core.inputs.images import load_model_input
 from actviz_tui.core.session.model_session import ModelSession
 
 import models_factory as mf
+from engine_helpers import assert_reductions_match, row_activation, session_of
 
 RINGS = Path(__file__).resolve().parents[1] / "data" / "ui_rings.png"
 ATOL = 1e-5
@@ -24,16 +25,15 @@ ATOL = 1e-5
 
 @pytest.fixture(scope="module")
 def session(channels_first_keras):
-    session = ModelSession.open(channels_first_keras)
-    session.set_image(RINGS)
-    return session
+    return ModelSession.open(channels_first_keras).image(RINGS)
 
 
 def reference(session, name: str, chw_batch: np.ndarray) -> np.ndarray:
     """The layer's output straight from Keras, in the model's own (C, H, W) layout."""
     import keras
 
-    probe = keras.Model(session.model.inputs, session.model.get_layer(name).output)
+    model = session.keras_model
+    probe = keras.Model(model.inputs, model.get_layer(name).output)
     return keras.ops.convert_to_numpy(probe([chw_batch]))[0]
 
 
@@ -44,6 +44,17 @@ def test_layers_know_their_channel_axis(session):
     assert [rows[n].channels_first for n in ("image_chw", "conv_a", "bn", "pool", "conv_b", "gap")] == [True] * 5 + [False]
     assert session.inputs[0].channels_first and session.inputs[0].shape == (3, 16, 16)
     assert session.image_input_index == 0
+
+
+def test_channel_checks_count_the_channel_axis_not_the_width(session):
+    from actviz_tui.core.errors import LayerLookupError
+    from actviz_tui.core.export.planning import channel_count, check_channel
+
+    pool = session.find_layer("pool")
+    assert session.layers[pool].output_shape[-1] == 8 and channel_count(session, pool) == 4
+    check_channel(session, pool, 3)
+    with pytest.raises(LayerLookupError, match=r"layer pool has 4 channels \(0-3\); no channel 5"):
+        check_channel(session, pool, 5)
 
 
 def test_image_goes_in_as_chw_and_the_preview_is_the_picture(session):
@@ -66,10 +77,22 @@ def test_maps_are_handed_out_channels_last(session, name):
 
 
 @needs_onednn
+def test_reductions_are_per_channel_on_the_channel_axis(session):
+    names = ["conv_a", "bn", "pool", "conv_b", "gap", "head"]
+    batch = np.concatenate([session.batch, session.batch[:, ::-1], 1.0 - session.batch])  # three CHW inputs
+    for x in (session.batch, batch):  # one image (eager), three (compiled)
+        reduced = session.model.reductions(x, names)
+        arrays = session.model.activations(x, names)
+        assert arrays["conv_b"].shape == (len(x), 8, 8, 5)  # channels last
+        assert reduced["conv_b"].maximum.shape == (len(x), 5)  # not 8 (the width)
+        for name in names:
+            assert_reductions_match(reduced[name], arrays[name])
+
+
+@needs_onednn
 def test_stats_count_channels_on_the_channel_axis(channels_first_keras):
-    session = ModelSession.open(channels_first_keras)
-    session.set_image(RINGS)
-    stats = session.compute_all_stats()
+    session = ModelSession.open(channels_first_keras).image(RINGS)
+    stats = session.all_stats()
     conv_a = session.find_layer("conv_a")
     activation = session.activation(conv_a)
     assert stats[conv_a].channels == 4  # not 16 (the width)
@@ -100,13 +123,14 @@ def test_channels_first_conv1d_is_channels_by_time():
     keras.utils.set_random_seed(3)
     inputs = keras.Input((3, 20), name="signal")
     outputs = keras.layers.Conv1D(4, 3, data_format="channels_first", name="conv1d")(inputs)
-    session = ModelSession(keras.Model(inputs, outputs))
+    session = session_of(keras.Model(inputs, outputs))
     x = mf.random_batch((3, 20))
-    session.probe.set_inputs([x])
-    activation = session.activation(session.find_layer("conv1d"))
+    activation = row_activation(session.model, [x], session.find_layer("conv1d"))
     assert activation.shape == (18, 4)  # (T, C), as a channels_last Conv1D gives
-    expected = keras.ops.convert_to_numpy(session.model(x))[0].T
+    expected = keras.ops.convert_to_numpy(session.keras_model(x))[0].T
     np.testing.assert_allclose(activation, expected, atol=ATOL)
+    reduced = session.model.reductions([x], "conv1d")["conv1d"]  # (y, x) = (0, t) on a sequence
+    assert_reductions_match(reduced, activation[None])
 
 
 def test_the_config_says_channels_first_before_any_backend_import(channels_first_keras, sample_h5, monkeypatch):

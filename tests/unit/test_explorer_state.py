@@ -1,6 +1,8 @@
 """The explorer's selection rules, without Textual."""
 
-from actviz_tui.ui.explorer_state import ExplorerState
+from dataclasses import replace
+
+from actviz_tui.ui.explorer_state import ClassMapSettings, ExplorerState
 
 
 def test_channel_steps_clamp_to_the_layer():
@@ -22,3 +24,24 @@ def test_colormap_and_scale_cycle():
     state = ExplorerState()
     assert [state := state.next_cmap() for _ in range(4)][-1].cmap == "viridis"
     assert state.next_scale().scale == "layer" and state.next_scale().next_scale().scale == "channel"
+
+
+def test_the_across_window_recentres_on_a_new_layer_only():
+    state = replace(ExplorerState().with_layer(5, 64).with_channel(40), across_shift=-24)
+    assert state.with_channel(41).across_shift == -24  # the arrows keep the window where it was paged
+    assert state.with_layer(5, 64).across_shift == -24  # the same layer's activation arriving
+    assert state.with_layer(6, 64).across_shift == 0
+
+
+def test_the_filters_page_starts_again_for_another_filter():
+    state = replace(ExplorerState().with_layer(2, 16).with_channel(3), filters_page=2)
+    assert state.with_channel(3).filters_page == 2 and state.with_layer(2, 16).filters_page == 2
+    assert state.with_channel(4).filters_page == 0
+    assert state.with_layer(7, 16).filters_page == 0
+
+
+def test_class_map_settings_live_in_the_state():
+    state = replace(ExplorerState(), cam=ClassMapSettings(method="gradcam", class_index=3, layer=1))
+    assert [state.cam.cmap, state.cam.next_cmap().cmap, state.cam.next_cmap().next_cmap().cmap] == ["jet", "turbo", "inferno"]
+    assert state.cam.next_cmap().next_cmap().next_cmap().cmap == "jet"
+    assert state.with_layer(4, 8).cam == state.cam  # the table's selection does not change them

@@ -35,18 +35,14 @@ DPI = 50  # small files, fast tests
 def session():
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(TINY)
-    session.set_image(RINGS)
-    return session
+    return ModelSession.open(TINY).image(RINGS)
 
 
 @pytest.fixture(scope="module")
 def nested(sample_nested_keras):
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(sample_nested_keras)
-    session.set_image(RINGS)
-    return session
+    return ModelSession.open(sample_nested_keras).image(RINGS)
 
 
 def settings(folder: Path, **changes) -> ExportSettings:
@@ -277,7 +273,7 @@ def test_unwritable_folder_is_an_export_error(session, tmp_path):
 def test_session_without_an_image_is_refused(tmp_path):
     from actviz_tui.core.session.model_session import ModelSession
 
-    bare = ModelSession.open(TINY)
+    bare = ModelSession.open(TINY).no_image
     with pytest.raises(ExportError, match="no input image was given, and the input figure needs one"):
         export_figures(bare, [FigureRequest("input")], settings(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
@@ -478,13 +474,11 @@ def test_rows_an_export_needs_come_from_one_activations_call(session, tmp_path):
 
 
 def test_cam_data_is_the_heatmap_at_input_resolution_with_its_sidecar(session, tmp_path):
-    from actviz_tui.core.explain import class_heatmap
-
     request_ = FigureRequest("cam", options=(("class", 0), ("cmap", "inferno"), ("method", "gradcam++")))
     paths = export_figures(session, [request_], settings(tmp_path, with_data=True))
     assert [p.suffix for p in paths] == [".png", ".npy", ".json"]
     data = np.load(paths[1])
-    expected = class_heatmap(session, method="gradcam++", class_index=0)
+    expected = session.class_heatmap(method="gradcam++", class_index=0)
     assert data.shape == session.model_input.shape[:2] and data.dtype == np.float32
     np.testing.assert_array_equal(data, expected.heatmap)
     sidecar = json.loads(paths[2].read_text())

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actviz_tui.cli import build_parser
-from actviz_tui.commands.export import figure_requests
+from actviz_tui.commands.export import build_parser, figure_requests
 from actviz_tui.core import figures
 from actviz_tui.core.export import FIGURE_KINDS, ExportSettings, FigureKind, FigureRequest, export_figures
 from actviz_tui.core.export.base import CliOption, Drawn, Job
@@ -22,7 +21,7 @@ CONV_A, CONV_B = 1, 3
 
 
 def parse(*args):
-    return build_parser("export").parse_args(["model.keras", "image.png", *args])
+    return build_parser().parse_args(["model.keras", "image.png", *args])
 
 
 class FakeSession:
@@ -50,7 +49,7 @@ def test_every_kind_is_reachable_from_actviz_export_options():
     layer_args = parse("--layer", "conv_a", "--channel", "1", "--layer", "conv_b")
     reached |= {request.kind for request in figure_requests(FakeSession(), layer_args)}
     assert reached == set(FIGURE_KINDS)
-    help_text = build_parser("export").format_help()
+    help_text = build_parser().format_help()
     for kind in FIGURE_KINDS.values():
         if kind.option is not None:
             assert kind.option.flag in help_text
@@ -77,9 +76,7 @@ def _blank_kind() -> FigureKind:
 def session():
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(TINY)
-    session.set_image(RINGS)
-    return session
+    return ModelSession.open(TINY).image(RINGS)
 
 
 def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):
@@ -88,7 +85,7 @@ def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):
 
     monkeypatch.setitem(FIGURE_KINDS, "blank", _blank_kind())
     # the CLI: an option, enough on its own, in the help
-    assert "--blank" in build_parser("export").format_help()
+    assert "--blank" in build_parser().format_help()
     requests = figure_requests(session, parse("--blank"))
     assert requests == [FigureRequest("blank")]
     # planning, drawing, file names and the sidecar
@@ -98,7 +95,7 @@ def test_one_table_entry_adds_a_kind_everywhere(monkeypatch, session, tmp_path):
     sidecar = json.loads(paths[2].read_text())
     assert (sidecar["kind"], sidecar["layers"], sidecar["shape"]) == ("blank", ["conv_a"], [22, 22])
     # the export dialog
-    choices = export_choices(session, ExplorerState(layer=CONV_B, channel=2, channels=12), "channel")
+    choices = export_choices(session, ExplorerState(layer=CONV_B, channel=2, channels=12), FigureRequest("channel", CONV_B, 2))
     (blank,) = [choice for choice in choices if choice.key == "blank"]
     assert blank.label == "a test figure of conv_b"
     assert blank.requests == (FigureRequest("blank", layer=CONV_B),)
@@ -112,7 +109,7 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
     from actviz_tui.ui.export_choices import export_choices
 
     state = ExplorerState(layer=CONV_A, channel=4, channels=6, view="grid")
-    choices = export_choices(session, state, "grid")
+    choices = export_choices(session, state, FigureRequest("grid", CONV_A))
     assert [c.key for c in choices] == list(FIGURE_KINDS)
     assert [c.label for c in choices] == [
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
@@ -127,7 +124,7 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
         (FigureRequest("filters", layer=CONV_A, channel=4),), (FigureRequest("cam"),),
     ]
     assert [c.key for c in choices if c.preset] == ["grid"]
-    marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), "grid")
+    marked = export_choices(session, replace(state, marks=frozenset({(CONV_B, 1)})), FigureRequest("grid", CONV_A))
     assert [c.key for c in marked if c.preset] == ["marked"]
 
 
@@ -136,5 +133,5 @@ def test_dialog_leaves_out_figures_the_selection_cannot_give(session):
     from actviz_tui.ui.export_choices import export_choices
 
     pool = session.find_layer("pool_a")
-    keys = [c.key for c in export_choices(session, ExplorerState(layer=pool, channel=0, channels=6), "channel")]
+    keys = [c.key for c in export_choices(session, ExplorerState(layer=pool, channel=0, channels=6), FigureRequest("channel", pool, 0))]
     assert "filters" not in keys and "channel" in keys  # a pooling layer has no weights

@@ -25,9 +25,7 @@ CONV_A, POOL_A, CONV_B = 1, 2, 3
 def tiny():
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(TINY)
-    session.set_image(RINGS)
-    return session
+    return ModelSession.open(TINY).image(RINGS)
 
 
 def having(session, channel: int) -> list[int]:

@@ -101,7 +101,7 @@ def test_filters_export_writes_the_kernel_as_stored_without_an_image(sample_h5, 
     from actviz_tui.core.export import ExportSettings, FigureRequest, export_figures
     from actviz_tui.core.session.model_session import ModelSession
 
-    session = ModelSession.open(sample_h5)
+    session = ModelSession.open(sample_h5).no_image
     settings = ExportSettings(folder=tmp_path, dpi=40, with_data=True)
     paths = export_figures(session, [FigureRequest("filters", layer="conv2d_1", channel=5)], settings)
     assert [p.suffix for p in paths] == [".png", ".npy", ".json"]

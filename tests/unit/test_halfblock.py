@@ -8,6 +8,7 @@ from rich.segment import Segment
 
 from actviz_tui.core.pictures.colormap import lut
 from actviz_tui.ui.widgets.halfblock import UPPER_HALF, HalfBlockImage
+from actviz_tui.ui.widgets.heatmap_view import fit_rgb
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
 WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (128, 128, 128)
@@ -236,3 +237,17 @@ def test_from_values_uses_the_colormap():
     img = HalfBlockImage.from_values(values, "viridis", 0.0, 1.0, cells_w=2, cells_h=1)
     [line] = render_lines(img)
     assert cells(line) == [(" ", None, tuple(lut("viridis")[255]))] * 2
+
+
+def test_fit_rgb_averages_exact_areas_at_non_integer_ratios():
+    checker = np.repeat((np.indices((150, 150)).sum(axis=0) % 2 * 255).astype(np.uint8)[..., None], 3, axis=2)
+    small = fit_rgb(checker, 80, 80)  # 1.875 pixels a bin: fractional edges count
+    assert small.shape == (80, 80, 3) and small.dtype == np.uint8
+    assert small.min() >= 126 and small.max() <= 129  # an even grey, no moire
+
+
+def test_fit_rgb_grows_by_nearest_pixel():
+    big = fit_rgb(image([RED, GREEN], [BLUE, WHITE]), 4, 4)
+    assert big.shape == (4, 4, 3)
+    for (top, left), colour in {(0, 0): RED, (0, 2): GREEN, (2, 0): BLUE, (2, 2): WHITE}.items():
+        assert (big[top : top + 2, left : left + 2] == colour).all()

@@ -217,6 +217,15 @@ def test_caffe_is_bgr_minus_mean():
     np.testing.assert_allclose(out, [50 - 103.939, 100 - 116.779, 200 - 123.68], atol=1e-4)
 
 
+@pytest.mark.parametrize("mode", ["imagenet", "caffe"])
+def test_channel_statistics_modes_leave_the_pixels_alone(ramp_pixels, mode):
+    """Keras' preprocess_input works in place on float arrays: ours must not pass it the caller's."""
+    before = ramp_pixels.copy()
+    out = preprocess(ramp_pixels, mode)
+    np.testing.assert_array_equal(ramp_pixels, before)
+    assert out.shape == before.shape and out.dtype == np.float32 and out.flags.c_contiguous
+
+
 def test_channel_statistics_modes_on_gray_inputs():
     gray = np.full((2, 2, 1), 255.0, np.float32)
     assert preprocess(gray, "imagenet").max() == 1.0
@@ -311,17 +320,19 @@ def test_load_model_input_raises_for_bad_image(tmp_path):
         load_model_input(tmp_path / "missing.jpg", (8, 8, 3))
 
 
-def test_session_set_image_error_keeps_previous_image(rgb_image, tmp_path):
+def test_session_image_error_keeps_the_images_already_read(rgb_image, tmp_path):
     import models_factory as mf
-    from actviz_tui.core.session.model_session import ModelSession
+    from engine_helpers import session_of
 
-    session = ModelSession(mf.grayscale_cnn())
-    session.set_image(rgb_image)
+    session = session_of(mf.grayscale_cnn())
+    good = session.image(rgb_image)
     bad = tmp_path / "bad.png"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
     with pytest.raises(ImageLoadError):
-        session.set_image(bad)
-    assert session.image_path == rgb_image and session.has_image
+        session.image(bad)
+    assert session.cached_image(bad) is None
+    assert session.cached_image(rgb_image) is good and session.image(rgb_image) is good
+    assert good.image_path == rgb_image and good.has_image
 
 
 def test_sample_images_read(xray_opacity_png, xray_clear_png, shapes_jpg):

@@ -45,9 +45,16 @@ CASES = {
         "import actviz_tui.ui.app", ("numpy", "keras", "tensorflow", "jax", "torch"),
     ),
     "actviz's way to the first paint imports neither numpy nor the backend": (
-        "import actviz_tui.cli as cli; cli.build_parser('explore')\n"
+        "import actviz_tui.cli; from actviz_tui.commands.table import command_module\n"
+        "command_module('explore').build_parser()\n"
         "import actviz_tui.commands.explore, actviz_tui.ui.explorer_start, actviz_tui.core.model.loading",
         ("numpy", "keras", "tensorflow", "jax", "torch", "h5py"),
+    ),
+    # cli.main parses first and sets the backend's environment after (channels_first).
+    "every command's parser is built before the backend is imported": (
+        "from actviz_tui.commands.table import SUBCOMMANDS, command_module\n"
+        "for name in SUBCOMMANDS: command_module(name).build_parser()",
+        ("keras", "tensorflow", "jax", "torch"),
     ),
 }
 

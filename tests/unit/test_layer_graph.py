@@ -12,7 +12,9 @@ import models_factory as mf
 from actviz_tui.core.errors import LayerLookupError, NotAnImageModelError
 from actviz_tui.core.model.graph import trace_model
 from actviz_tui.core.model.loading import load_model
-from actviz_tui.core.session.model_session import ModelSession, ModelOptions
+from actviz_tui.core.model.options import ModelOptions
+from actviz_tui.core.session.model_session import ModelSession
+from engine_helpers import row_activation, session_of
 
 ATOL = 1e-5
 
@@ -60,7 +62,7 @@ def rows_by_name(session):
 
 def assert_depth0_params(session):
     total = sum(info.params for info in session.layers if info.depth == 0)
-    assert total == session.model.count_params() == session.total_params
+    assert total == session.keras_model.count_params() == session.total_params
 
 
 def direct(model, layer_name, x):
@@ -96,16 +98,17 @@ def test_sequential_without_input_table(session_for):
 def test_sequential_without_input_activations(session_for, saved, rgb_image):
     session = session_for("sequential_no_input", ".h5")
     original, _ = saved("sequential_no_input", ".h5")
-    image = session.set_image(rgb_image)
+    results = session.image(rgb_image)
+    image = results.model_input
     assert image.shape == (8, 8, 3)
     x = image[None]
     k = keras()
-    for row, layer in enumerate(session.model.layers):  # apply the layers in turn
+    for row, layer in enumerate(session.keras_model.layers):  # apply the layers in turn
         x = layer(x)
-        np.testing.assert_allclose(session.activation(row), k.ops.convert_to_numpy(x)[0], atol=ATOL)
+        np.testing.assert_allclose(results.activation(row), k.ops.convert_to_numpy(x)[0], atol=ATOL)
     # the reloaded weights are the saved ones
     np.testing.assert_allclose(
-        session.activation(5), k.ops.convert_to_numpy(original(image[None]))[0], atol=ATOL
+        results.activation(5), k.ops.convert_to_numpy(original(image[None]))[0], atol=ATOL
     )
 
 
@@ -128,11 +131,12 @@ def test_branches_table(session_for):
 
 def test_branches_activations(session_for, rgb_image):
     session = session_for("functional_branches")
-    image = session.set_image(rgb_image)
+    results = session.image(rgb_image)
+    image = results.model_input
     for name in ("image", "left", "add", "concat", "head"):
         row = session.find_layer(name)
-        np.testing.assert_allclose(session.activation(row), direct(session.model, name, image[None]), atol=ATOL)
-    np.testing.assert_allclose(session.activation(0), image, atol=ATOL)  # the input row is the input
+        np.testing.assert_allclose(results.activation(row), direct(session.keras_model, name, image[None]), atol=ATOL)
+    np.testing.assert_allclose(results.activation(0), image, atol=ATOL)  # the input row is the input
 
 
 # -- nested: functional in functional, Sequential in Sequential -------------------
@@ -156,16 +160,17 @@ def test_nested_functional_table(session_for):
 def test_nested_functional_activations(session_for, rgb_image):
     k = keras()
     session = session_for("nested_functional")
-    image = session.set_image(rgb_image)
-    model = session.model
+    results = session.image(rgb_image)
+    image = results.model_input
+    model = session.keras_model
     inner = model.get_layer("backbone")
     x_fed_to_inner = direct(model, "scale", image[None])[None]
     for name in ("conv", "conv2"):
         expected = k.Model(inner.inputs[0], inner.get_layer(name).output)(x_fed_to_inner)
         row = session.find_layer(f"backbone/{name}")
-        np.testing.assert_allclose(session.activation(row), k.ops.convert_to_numpy(expected)[0], atol=ATOL)
+        np.testing.assert_allclose(results.activation(row), k.ops.convert_to_numpy(expected)[0], atol=ATOL)
     np.testing.assert_allclose(
-        session.activation(session.find_layer("head")),
+        results.activation(session.find_layer("head")),
         k.ops.convert_to_numpy(model(image[None]))[0],
         atol=ATOL,
     )
@@ -186,17 +191,18 @@ def test_nested_sequential_table(session_for):
 def test_nested_sequential_activations(session_for, rgb_image):
     k = keras()
     session = session_for("nested_sequential")
-    image = session.set_image(rgb_image)
-    base = session.model.layers[0]
+    results = session.image(rgb_image)
+    image = results.model_input
+    base = session.keras_model.layers[0]
     expected = k.Model(base.inputs[0], base.get_layer("base_conv").output)(image[None])
     np.testing.assert_allclose(
-        session.activation(session.find_layer("base/base_conv")), k.ops.convert_to_numpy(expected)[0], atol=ATOL
+        results.activation(session.find_layer("base/base_conv")), k.ops.convert_to_numpy(expected)[0], atol=ATOL
     )
     x = image[None]
-    for layer in session.model.layers:
+    for layer in session.keras_model.layers:
         x = layer(x)
-    np.testing.assert_allclose(session.activation(session.find_layer("head")), k.ops.convert_to_numpy(x)[0], atol=ATOL)
-    assert session.activation(session.find_layer("head")).sum() == pytest.approx(1.0, abs=1e-5)  # softmax
+    np.testing.assert_allclose(results.activation(session.find_layer("head")), k.ops.convert_to_numpy(x)[0], atol=ATOL)
+    assert results.activation(session.find_layer("head")).sum() == pytest.approx(1.0, abs=1e-5)  # softmax
 
 
 def test_transfer_learning_base_called_with_training_false(session_for, rgb_image):
@@ -207,15 +213,16 @@ def test_transfer_learning_base_called_with_training_false(session_for, rgb_imag
     assert [rows[n].depth for n in ("base/conv", "base/bn", "base/relu")] == [1, 1, 1]
     assert rows["base/bn"].params == 16  # gamma, beta, moving mean and variance
     assert_depth0_params(session)
-    image = session.set_image(rgb_image)
-    base = session.model.get_layer("base")
-    x_fed = direct(session.model, "prep", image[None])[None]
+    results = session.image(rgb_image)
+    image = results.model_input
+    base = session.keras_model.get_layer("base")
+    x_fed = direct(session.keras_model, "prep", image[None])[None]
     for name in ("conv", "bn", "relu"):
         expected = k.Model(base.inputs[0], base.get_layer(name).output)(x_fed, training=False)
         row = session.find_layer(f"base/{name}")
-        np.testing.assert_allclose(session.activation(row), k.ops.convert_to_numpy(expected)[0], atol=ATOL)
-    expected = k.ops.convert_to_numpy(session.model(image[None], training=False))[0]
-    np.testing.assert_allclose(session.activation(rows["head"].index), expected, atol=ATOL)
+        np.testing.assert_allclose(results.activation(row), k.ops.convert_to_numpy(expected)[0], atol=ATOL)
+    expected = k.ops.convert_to_numpy(session.keras_model(image[None], training=False))[0]
+    np.testing.assert_allclose(results.activation(rows["head"].index), expected, atol=ATOL)
 
 
 @pytest.mark.parametrize("failure", ["signature", "midway"])
@@ -237,22 +244,23 @@ def test_nested_functional_is_one_opaque_row_when_run_through_graph_fails(monkey
         raise TypeError("_run_through_graph() got an unexpected keyword argument 'call_fn'")
 
     monkeypatch.setattr(backbone, "_run_through_graph", changed)
-    session = ModelSession(model)
+    session = session_of(model)
     assert calls == [failure]
     rows = rows_by_name(session)
     assert list(rows) == ["image", "scale", "backbone", "gap", "head"]
     assert rows["backbone"].is_model and rows["backbone"].depth == 0
     assert rows["backbone"].output_shape == (None, 8, 8, 5)
     assert_depth0_params(session)
-    image = session.set_image(rgb_image)
+    results = session.image(rgb_image)
+    image = results.model_input
     x_fed_to_backbone = direct(model, "scale", image[None])[None]
     np.testing.assert_allclose(
-        session.activation(rows["backbone"].index),
+        results.activation(rows["backbone"].index),
         k.ops.convert_to_numpy(backbone(x_fed_to_backbone))[0],
         atol=ATOL,
     )
     np.testing.assert_allclose(
-        session.activation(rows["head"].index), k.ops.convert_to_numpy(model(image[None]))[0], atol=ATOL
+        results.activation(rows["head"].index), k.ops.convert_to_numpy(model(image[None]))[0], atol=ATOL
     )
 
 
@@ -278,16 +286,15 @@ def test_two_levels_of_nesting():
     mid_in = k.Input((8, 8, 3))
     mid = k.Model(mid_in, deep(k.layers.Conv2D(4, 1, name="mid_conv")(mid_in)), name="mid")
     outer = k.Sequential([k.Input((8, 8, 3)), k.layers.Rescaling(0.5, name="pre"), mid, k.layers.Flatten(name="flat")])
-    session = ModelSession(outer)
+    session = session_of(outer)
     assert [(i.name, i.depth) for i in session.layers] == [
         ("pre", 0), ("mid", 0), ("mid/mid_conv", 1), ("mid/deep", 1), ("mid/deep/deep_conv", 2), ("flat", 0),
     ]
     assert_depth0_params(session)
     x = mf.random_batch((8, 8, 3))
-    session.probe.set_inputs([x])
     expected = deep.get_layer("deep_conv")(mid.get_layer("mid_conv")(x * 0.5))
     row = session.find_layer("mid/deep/deep_conv")
-    np.testing.assert_allclose(session.activation(row), k.ops.convert_to_numpy(expected)[0], atol=ATOL)
+    np.testing.assert_allclose(row_activation(session.model, [x], row), k.ops.convert_to_numpy(expected)[0], atol=ATOL)
 
 
 # -- two inputs -----------------------------------------------------------------------
@@ -302,14 +309,15 @@ def test_two_inputs_image_gets_first_image_input(session_for, rgb_image):
     assert session.image_input_index == 0
     description = session.input_description()
     assert "image -> image" in description and "zeros -> meta" in description and "input 0 of 0-1" in description
-    image = session.set_image(rgb_image)
+    results = session.image(rgb_image)
+    image = results.model_input
     zeros = np.zeros((1, 4), np.float32)
     for name in ("conv", "meta_dense", "concat", "head"):
-        expected = direct(session.model, name, [image[None], zeros])
-        np.testing.assert_allclose(session.activation(session.find_layer(name)), expected, atol=ATOL)
+        expected = direct(session.keras_model, name, [image[None], zeros])
+        np.testing.assert_allclose(results.activation(session.find_layer(name)), expected, atol=ATOL)
     # zeros through a Dense layer give just its bias
-    bias = session.model.get_layer("meta_dense").get_weights()[1]
-    np.testing.assert_allclose(session.activation(session.find_layer("meta_dense")), bias, atol=ATOL)
+    bias = session.keras_model.get_layer("meta_dense").get_weights()[1]
+    np.testing.assert_allclose(results.activation(session.find_layer("meta_dense")), bias, atol=ATOL)
     assert_depth0_params(session)
 
 
@@ -320,7 +328,7 @@ def test_two_inputs_explicit_choice(session_for):
     assert vector.image_input_index is None  # input 1 is a vector, not an image
     assert vector.input_description() == "no image input"
     with pytest.raises(NotAnImageModelError, match=r"input 1 \(meta, shape \(4,\)\) is not an image; try --input with input 0 \(image\)"):
-        vector.set_image("/nonexistent.png")
+        vector.image("/nonexistent.png")
 
 
 def test_image_input_option_picks_among_image_inputs(rgb_image):
@@ -330,21 +338,22 @@ def test_image_input_option_picks_among_image_inputs(rgb_image):
     a = k.layers.GlobalAveragePooling2D(name="gap_color")(k.layers.Conv2D(2, 3, name="conv_color")(color))
     b = k.layers.GlobalAveragePooling2D(name="gap_gray")(k.layers.Conv2D(2, 3, name="conv_gray")(gray))
     model = k.Model([color, gray], k.layers.Add(name="add")([a, b]), name="two_images")
-    default = ModelSession(model)
+    default = session_of(model)
     assert default.image_input_index == 0
-    session = ModelSession(model, options=ModelOptions(image_input=1))
+    session = session_of(model, image_input=1)
     assert session.image_input_index == 1
     assert session.input_description() == "image -> gray (input 1 of 0-1); zeros -> color"
-    image = session.set_image(rgb_image)
+    results = session.image(rgb_image)
+    image = results.model_input
     assert image.shape == (6, 6, 1)
     zeros = np.zeros((1, 8, 8, 3), np.float32)
     for name in ("conv_gray", "conv_color", "add"):
         expected = direct(model, name, [zeros, image[None]])
-        np.testing.assert_allclose(session.activation(session.find_layer(name)), expected, atol=ATOL)
+        np.testing.assert_allclose(results.activation(session.find_layer(name)), expected, atol=ATOL)
     bias = model.get_layer("conv_color").get_weights()[1]
-    np.testing.assert_allclose(session.activation(session.find_layer("conv_color")), np.broadcast_to(bias, (6, 6, 2)), atol=ATOL)
+    np.testing.assert_allclose(results.activation(session.find_layer("conv_color")), np.broadcast_to(bias, (6, 6, 2)), atol=ATOL)
     with pytest.raises(LayerLookupError, match=r"has 2 input\(s\) \(0-1\); no input 2"):
-        ModelSession(model, options=ModelOptions(image_input=2))  # refused when opened
+        session_of(model, image_input=2)  # refused when opened
 
 
 # -- not images: MLP, Conv1D ------------------------------------------------------
@@ -360,32 +369,33 @@ def test_mlp_table_but_no_image(session_for, rgb_image):
     assert_depth0_params(session)
     assert session.image_input_index is None
     with pytest.raises(NotAnImageModelError, match="does not take an image"):
-        session.set_image(rgb_image)
-    assert not session.has_image
+        session.image(rgb_image)
+    assert session.cached_image(rgb_image) is None
 
 
 def test_mlp_activations_through_the_probe(session_for):
     session = session_for("dense_mlp")
     x = mf.random_batch((10,))
-    session.probe.set_inputs([x])
-    np.testing.assert_allclose(session.activation(1), direct(session.model, "hidden", x), atol=ATOL)
-    assert session.activation(2).shape == (3,)
+    np.testing.assert_allclose(row_activation(session.model, [x], 1), direct(session.keras_model, "hidden", x), atol=ATOL)
+    assert row_activation(session.model, x, 2).shape == (3,)  # one array: the model's one input
 
 
-def test_conv1d_sequence_model(session_for, rgb_image):
+def test_conv1d_sequence_model(session_for, rgb_image, tmp_path):
     session = session_for("conv1d_sequence")
     rows = rows_by_name(session)
     assert rows["conv1d"].output_shape == (None, 16, 6)
     assert rows["conv1d"].channels == 6
     assert_depth0_params(session)
     with pytest.raises(NotAnImageModelError):
-        session.set_image(rgb_image)
+        session.image(rgb_image)
     x = mf.random_batch((16, 3))
-    session.probe.set_inputs([x])
-    activation = session.activation(rows["conv1d"].index)
+    activation = row_activation(session.model, [x], rows["conv1d"].index)
     assert activation.shape == (16, 6)  # (T, C)
-    np.testing.assert_allclose(activation, direct(session.model, "conv1d", x), atol=ATOL)
-    stats = session.stats(rows["conv1d"].index)
+    np.testing.assert_allclose(activation, direct(session.keras_model, "conv1d", x), atol=ATOL)
+    np.save(tmp_path / "signal.npy", x)
+    results = session.image(tmp_path / "signal.npy")  # the same array through the session
+    np.testing.assert_allclose(results.activation(rows["conv1d"].index), activation, atol=ATOL)
+    stats = results.stats(rows["conv1d"].index)
     assert stats.channels == 6
     assert stats.minimum >= 0.0  # relu
 
@@ -396,12 +406,13 @@ def test_conv1d_sequence_model(session_for, rgb_image):
 def test_grayscale_model(session_for, rgb_image):
     session = session_for("grayscale_cnn")
     assert session.inputs[0].shape == (8, 8, 1)
-    image = session.set_image(rgb_image)
+    results = session.image(rgb_image)
+    image = results.model_input
     assert image.shape == (8, 8, 1)
     assert 0.0 <= image.min() and image.max() <= 1.0
     row = session.find_layer("conv")
-    np.testing.assert_allclose(session.activation(row), direct(session.model, "conv", image[None]), atol=ATOL)
-    assert session.activation(row).shape == (8, 8, 3)
+    np.testing.assert_allclose(results.activation(row), direct(session.keras_model, "conv", image[None]), atol=ATOL)
+    assert results.activation(row).shape == (8, 8, 3)
     assert_depth0_params(session)
 
 
@@ -412,12 +423,13 @@ def test_free_size_uses_image_size(session_for, rgb_image):
     session = session_for("free_size_cnn")
     assert session.inputs[0].shape == (None, None, 3)
     assert rows_by_name(session)["conv"].output_shape == (None, None, None, 4)
-    image = session.set_image(rgb_image)  # 24 wide, 16 high
+    results = session.image(rgb_image)
+    image = results.model_input  # 24 wide, 16 high
     assert image.shape == (16, 24, 3)
     row = session.find_layer("conv")
-    activation = session.activation(row)
+    activation = results.activation(row)
     assert activation.shape == (16, 24, 4)
-    np.testing.assert_allclose(activation, direct(session.model, "conv", image[None]), atol=ATOL)
+    np.testing.assert_allclose(activation, direct(session.keras_model, "conv", image[None]), atol=ATOL)
     assert_depth0_params(session)
 
 
@@ -427,16 +439,18 @@ def test_free_size_caps_big_images_at_512(session_for, tmp_path):
     path = tmp_path / "wide.png"
     Image.new("RGB", (1024, 600), (10, 200, 30)).save(path)
     session = session_for("free_size_cnn")
-    image = session.set_image(path)
+    results = session.image(path)
+    image = results.model_input
     assert image.shape == (300, 512, 3)
-    assert session.activation(session.find_layer("gap")).shape == (4,)
+    assert results.activation(session.find_layer("gap")).shape == (4,)
 
 
 def test_free_size_with_size_option(session_for, rgb_image):
     session = session_for("free_size_cnn", size=(10, 12))
-    image = session.set_image(rgb_image)
+    results = session.image(rgb_image)
+    image = results.model_input
     assert image.shape == (10, 12, 3)
-    assert session.activation(session.find_layer("conv")).shape == (10, 12, 4)
+    assert results.activation(session.find_layer("conv")).shape == (10, 12, 4)
 
 
 def test_own_rescaling_layer_gets_a_preprocessing_hint():
@@ -444,5 +458,5 @@ def test_own_rescaling_layer_gets_a_preprocessing_hint():
     inputs = k.Input((8, 8, 3))
     x = k.layers.Rescaling(1 / 255)(inputs)
     model = k.Model(inputs, k.layers.Conv2D(2, 3)(x))
-    assert "divided by 255 twice" in ModelSession(model).preprocessing_hint()
-    assert ModelSession(model, options=ModelOptions(preprocessing="none")).preprocessing_hint() is None
+    assert "divided by 255 twice" in session_of(model).preprocessing_hint()
+    assert session_of(model, preprocessing="none").preprocessing_hint() is None

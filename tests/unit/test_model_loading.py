@@ -9,6 +9,7 @@ import pytest
 
 import models_factory as mf
 from actviz_tui.core.errors import ActvizError, ModelLoadError
+from actviz_tui.core.model.engine import Model
 from actviz_tui.core.model.loading import load_model
 from actviz_tui.core.session.model_session import ModelSession
 
@@ -147,6 +148,8 @@ def test_lambda_refused_by_safe_mode(tmp_path):
 def test_session_open_raises_the_same(tmp_path):
     with pytest.raises(ModelLoadError, match="not found"):
         ModelSession.open(tmp_path / "missing.h5")
+    with pytest.raises(ModelLoadError, match="not found"):
+        Model.open(tmp_path / "missing.h5")
 
 
 # -- a Keras 2 (tf_keras) HDF5 file ---------------------------------------------------
@@ -158,12 +161,14 @@ def test_tf_keras_h5_reproduces_stored_output(repo_root):
     if not (model_path.is_file() and expected_path.is_file()):
         pytest.skip("tests/data/tf_keras_small.h5 not made yet")
     expected = np.load(expected_path)
-    session = ModelSession(load_model(model_path), model_path)
+    model = Model(load_model(model_path), model_path)
     batch = expected["input"]
-    for sample in range(len(batch)):
-        session.probe.set_inputs([batch[sample : sample + 1]])
-        last = session.activation(len(session.layers) - 1)
-        np.testing.assert_allclose(last, expected["output"][sample], atol=1e-5)
+    last = len(model.layers) - 1
+    for sample in range(len(batch)):  # one at a time (eager), then the whole batch (compiled)
+        one = model.activations_by_row(batch[sample : sample + 1], [last])[last]
+        np.testing.assert_allclose(one[0], expected["output"][sample], atol=1e-5)
+    np.testing.assert_allclose(model.activations_by_row(batch, [last])[last], expected["output"], atol=1e-5)
+    np.testing.assert_allclose(model.outputs(batch)[0], expected["output"], atol=1e-5)
 
 
 # -- the bundled samples ------------------------------------------------------------
@@ -181,12 +186,14 @@ def test_sample_notebook_model(sample_h5):
 
 
 def test_sample_notebook_model_on_sample_image(sample_h5, xray_opacity_png):
-    session = ModelSession.open(sample_h5)
-    image = session.set_image(xray_opacity_png)
+    results = ModelSession.open(sample_h5).image(xray_opacity_png)
+    image = results.model_input
     assert image.shape == (150, 150, 3)
-    probability = session.activation(len(session.layers) - 1)
+    last = len(results.layers) - 1
+    probability = results.activation(last)
     assert probability.shape == (1,) and 0.0 <= probability[0] <= 1.0
-    assert len(session.probe.cache) == 1
+    assert results.cached_activation(last) is probability  # kept: one layer asked, one cached
+    assert [row for row in range(len(results.layers)) if results.cached_activation(row) is not None] == [last]
 
 
 def test_sample_nested_model(sample_nested_keras):
@@ -202,5 +209,5 @@ def test_sample_nested_model(sample_nested_keras):
 def test_sample_grayscale_model(sample_grayscale_keras, xray_clear_png):
     session = ModelSession.open(sample_grayscale_keras)
     assert session.inputs[0].shape[-1] == 1
-    image = session.set_image(xray_clear_png)
+    image = session.image(xray_clear_png).model_input
     assert image.shape[-1] == 1

@@ -8,9 +8,10 @@ import json
 import numpy as np
 import pytest
 
+from actviz_tui.core.analysis.predictions import LabelsError, class_scores, imagenet_labels, load_labels
 from actviz_tui.core.session.model_session import ModelSession
-from actviz_tui.core.analysis.predictions import LabelsError, imagenet_labels, load_labels, predict
-from actviz_tui.core.model.options import ModelOptions
+
+from engine_helpers import image_of
 
 
 def dense_head(units: int, activation: str | None, nested: bool = False):
@@ -25,16 +26,18 @@ def dense_head(units: int, activation: str | None, nested: bool = False):
 
 
 def session_for(model, image, labels=None):
-    session = ModelSession(model, options=ModelOptions(labels=str(labels) if labels else None))
-    session.set_image(image)
-    return session
+    """The ImageResults of ``image`` on a fresh session of ``model``."""
+    return image_of(model, image, labels=str(labels) if labels else None)
+
+
+def predict(results):
+    return results.predictions()
 
 
 def test_sample_sigmoid_probability(sample_h5, xray_opacity_png):
-    session = ModelSession.open(sample_h5)
-    session.set_image(xray_opacity_png)
+    session = ModelSession.open(sample_h5).image(xray_opacity_png)
     (prediction,) = predict(session)
-    expected = float(session.model(session.probe.input_arrays()[0])[0, 0])
+    expected = float(session.keras_model(session.batch)[0, 0])
     assert prediction.as_dict() == {"output": "dense_1", "kind": "sigmoid",
                                     "top": [{"index": 0, "label": None, "score": pytest.approx(expected)}]}
 
@@ -43,7 +46,7 @@ def test_sample_sigmoid_probability(sample_h5, xray_opacity_png):
 def test_softmax_top_five_sorted(rgb_image, nested):
     session = session_for(dense_head(7, "softmax", nested), rgb_image)
     (prediction,) = predict(session)
-    probabilities = np.asarray(session.model(session.probe.input_arrays()[0]))[0]
+    probabilities = np.asarray(session.keras_model(session.batch))[0]
     assert prediction.kind == "softmax"
     assert [entry.index for entry in prediction.top] == list(np.argsort(-probabilities)[:5])
     assert [entry.score for entry in prediction.top] == pytest.approx(sorted(probabilities, reverse=True)[:5])
@@ -57,6 +60,15 @@ def test_linear_output_is_values(rgb_image):
 def test_1000_units_get_imagenet_names(rgb_image):
     (prediction,) = predict(session_for(dense_head(1000, "softmax"), rgb_image))
     assert [entry.label for entry in prediction.top] == [imagenet_labels()[entry.index] for entry in prediction.top]
+
+
+def test_one_label_lookup_for_every_output():
+    from actviz_tui.core.analysis.predictions import unit_labels
+
+    own = {0: "cat", 1: "dog"}
+    assert unit_labels(own, 1000) is own  # --labels wins, whatever the size
+    assert unit_labels(None, 1000) == imagenet_labels()
+    assert unit_labels(None, 10) is None and unit_labels({}, 10) is None
 
 
 def test_shipped_imagenet_names():
@@ -82,9 +94,28 @@ def test_labels_file_forms(tmp_path, rgb_image, text):
 def test_bad_labels_files(tmp_path):
     with pytest.raises(LabelsError, match="cannot read labels file"):
         load_labels(tmp_path / "missing.txt")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9\n".encode("latin-1"))  # not UTF-8 (mypy found the crash)
+    with pytest.raises(LabelsError, match="cannot read labels file .*latin1.txt: 'utf-8' codec can't decode"):
+        load_labels(tmp_path / "latin1.txt")
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(LabelsError, match="not valid JSON"):
         load_labels(tmp_path / "bad.json")
     (tmp_path / "keys.json").write_text('{"cat": "dog"}')
     with pytest.raises(LabelsError, match="keys must be class indices"):
         load_labels(tmp_path / "keys.json")
+
+
+def test_predictions_are_computed_once_per_image(rgb_image):
+    results = session_for(dense_head(3, "softmax"), rgb_image)
+    first = results.predictions()
+    assert results.predictions() is first  # cached on the image's results
+    assert [entry.as_dict() for entry in first[0].top] == [entry._asdict() for entry in results.model.predict(results.batch, top=5)[0]]
+
+
+def test_class_scores_of_vectors_and_of_maps():
+    np.testing.assert_array_equal(class_scores(np.array([0.2, 0.5, 0.3])), [0.2, 0.5, 0.3])
+    np.testing.assert_array_equal(class_scores(np.array([[1.0], [3.0]])), [2.0])  # (T, C): the mean over T
+    maps = np.arange(24, dtype=np.float32).reshape(2, 3, 4)  # (H, W, classes)
+    np.testing.assert_allclose(class_scores(maps), maps.reshape(6, 4).mean(axis=0))
+    np.testing.assert_allclose(class_scores(np.moveaxis(maps, -1, 0), channels_first=True), maps.reshape(6, 4).mean(axis=0))
+    assert class_scores(maps).dtype == np.float64

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.core.inputs.hints import APPLICATION_PREPROCESSING, application_preprocessing
-from actviz_tui.core.model.options import PREPROCESSING, ModelOptions
+from actviz_tui.core.model.options import PREPROCESSING
 
 import models_factory as mf
+from engine_helpers import session_of
 
 
 @pytest.mark.parametrize(
@@ -33,11 +33,11 @@ def test_every_suggestion_is_a_preprocess_choice():
 
 def test_scaling_inside_a_nested_base_warns():
     model = mf.rescaling_base_transfer()
-    hint = ModelSession(model).preprocessing_hint()
+    hint = session_of(model).preprocessing_hint()
     assert "efficientnetb0/rescaling" in hint and "divided by 255 twice" in hint
-    imagenet = ModelSession(model, options=ModelOptions(preprocessing="imagenet")).preprocessing_hint()
+    imagenet = session_of(model, preprocessing="imagenet").preprocessing_hint()
     assert "scales its own input" in imagenet and "--preprocess none" in imagenet
-    assert ModelSession(model, options=ModelOptions(preprocessing="none")).preprocessing_hint() is None
+    assert session_of(model, preprocessing="none").preprocessing_hint() is None
 
 
 def test_a_named_base_gets_its_preprocess_suggested():
@@ -47,10 +47,10 @@ def test_a_named_base_gets_its_preprocess_suggested():
     base = keras.Model(base_in, keras.layers.Conv2D(2, 3, name="conv1_conv")(base_in), name="resnet50")
     inputs = keras.Input((8, 8, 3))
     model = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(base(inputs)), name="transfer")
-    hint = ModelSession(model).preprocessing_hint()
+    hint = session_of(model).preprocessing_hint()
     assert "resnet50" in hint and "--preprocess caffe" in hint and "now: rescale" in hint
-    assert ModelSession(model, options=ModelOptions(preprocessing="caffe")).preprocessing_hint() is None
+    assert session_of(model, preprocessing="caffe").preprocessing_hint() is None
 
 
 def test_plain_models_get_no_hint():
-    assert ModelSession(mf.grayscale_cnn()).preprocessing_hint() is None
+    assert session_of(mf.grayscale_cnn()).preprocessing_hint() is None

@@ -26,11 +26,11 @@ def test_a_stamped_number_reads_back_digit_by_digit():
 def test_large_tiles_are_numbered_and_small_ones_are_not():
     stack = np.random.default_rng(0).random((8, 8, 12)).astype(np.float32) * 0.5  # viridis never reaches white
     big = GridLayout(cols=4, rows=3, tile_w=24, tile_h=24)
-    picture = grid_picture(stack, big, 0, selected=-1, cmap="viridis", layer_range=None)
+    picture = grid_picture(stack, big, 0, selected=-1, cmap="viridis", scale="channel")
     for slot in range(12):
         y, x = big.tile_origin(slot)
         tile_ink = ink(picture[y : y + 24, x : x + 24])
         height, width = label_size(slot)
         assert tile_ink.any() and not tile_ink[height:, :].any() and not tile_ink[:, width:].any()
     small = GridLayout(cols=4, rows=3, tile_w=8, tile_h=8)
-    assert not ink(grid_picture(stack, small, 0, selected=-1, cmap="viridis", layer_range=None)).any()
+    assert not ink(grid_picture(stack, small, 0, selected=-1, cmap="viridis", scale="channel")).any()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actviz_tui.core.pictures import colormap, figures, mosaic
+from actviz_tui.core import figures
+from actviz_tui.core.pictures import colormap, mosaic
 from actviz_tui.core.inputs.images import stretch_for_display
 from actviz_tui.core.analysis.stats import activation_stats
-from actviz_tui.core.pictures.value_ranges import SCALES, check_scale, finite_range, finite_ranges, negligible, value_range
+from actviz_tui.core.pictures.value_ranges import SCALES, check_scale, finite_range, finite_ranges, negligible, scaled_range, value_range
 
 NAN, INF = np.nan, np.inf
 NO_FINITE = [np.array([]), np.zeros((0, 3)), np.array([NAN, NAN]), np.array([INF, -INF, NAN])]
@@ -121,6 +122,22 @@ def test_a_near_constant_channel_is_drawn_flat(symmetric):
         assert shown.max() == 0.0  # the lowest colour, as a constant map
     real = layer[..., 0]
     assert value_range(real, layer_range=finite_range(layer)) == (-10.0, 10.0)  # real channels keep their range
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_scaled_range_is_the_layers_or_the_channels_own(symmetric):
+    layer = dusty_layer()
+    extent = finite_range(layer)
+    for channel in range(3):
+        values = layer[..., channel]
+        assert scaled_range(values, "layer", extent, symmetric=symmetric) == value_range(layer, symmetric=symmetric)
+        assert scaled_range(values, "channel", extent, symmetric=symmetric) == value_range(
+            values, symmetric=symmetric, layer_range=extent)
+    assert scaled_range(layer[..., 2], "layer", extent) == (-10.0, 10.0)  # every channel on the layer's scale
+    assert scaled_range(layer[..., 2], "channel", extent) == (3.0, 6.0)  # a constant channel: its lowest colour
+    assert scaled_range(np.array([NAN]), "layer", (None, None)) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="scale"):
+        scaled_range(layer, "shared", extent)
 
 
 def test_grid_figures_draw_a_near_constant_channel_flat():

@@ -21,11 +21,11 @@ def test_zoo_model_traces_and_shows_what_keras_computes(zoo_model, tmp_path):
     channels_first stops after the trace in this process (oneDNN is off):
     tests/unit/test_channels_first_process.py runs it with oneDNN on.
     """
+    from actviz_tui.core.model.engine import Model
     from actviz_tui.core.model.loading import load_model
-    from actviz_tui.core.session.model_session import ModelSession
 
     model = load_model(zoo_model)
-    session = ModelSession(model, zoo_model)
+    session = Model(model, zoo_model)
     assert zoo_model.name == file_name(zoo_model.stem)
     assert len(session.layers) >= len(model.layers) >= 2
     assert [info.index for info in session.layers] == list(range(len(session.layers)))
@@ -35,9 +35,7 @@ def test_zoo_model_traces_and_shows_what_keras_computes(zoo_model, tmp_path):
         pytest.skip("traced; running channels_first convolutions needs oneDNN on: run in a subprocess")
 
     arrays = _random_inputs(session)
-    np.save(tmp_path / "input.npy", arrays[session.image_input_index])
-    session.set_image(tmp_path / "input.npy")  # the other inputs get zeros, as in `arrays`
-    shown = session.activation(row)
+    shown = session.activations_by_row(arrays[session.image_input_index], [row])[row][0]  # zeros elsewhere
     expected = _keras_output(model, session, row, arrays)
     if session.layers[row].channels_first:
         expected = np.moveaxis(expected, 0, -1)  # actviz shows maps channels last

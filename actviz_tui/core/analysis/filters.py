@@ -42,10 +42,12 @@ class LayerFilters:
 
     def kernels_of(self, index: int) -> np.ndarray:
         """(h, w, inputs): filter ``index``'s kernel for each input channel."""
+        assert self.stack is not None, "kernels of a convolution-like layer only"
         return self.stack[:, :, :, index]
 
     def rgb_patches(self) -> np.ndarray:
         """(filters, h, w, 3) uint8, each filter stretched over its own min-max."""
+        assert self.stack is not None, "colour patches of a convolution-like layer only"
         patches = np.moveaxis(self.stack, 3, 0).astype(np.float64)
         low = patches.min(axis=(1, 2, 3), keepdims=True)
         span = patches.max(axis=(1, 2, 3), keepdims=True) - low
@@ -56,6 +58,7 @@ class LayerFilters:
         if self.stack is not None:
             height, width, inputs, _ = self.stack.shape
             return f"{height}x{width}x{inputs}"
+        assert self.matrix is not None  # one of stack and matrix is set
         return "x".join(str(d) for d in self.matrix.shape)
 
 

@@ -13,8 +13,10 @@ For the views and the CLI:
   final activation, found inside nested models too (the class heatmaps use it
   to take the class score before that activation).
 - ``load_labels(path) -> dict[int, str]``: one name per line, a JSON list, or a
-  JSON object index -> name. An output of 1000 units without labels gets the
-  ImageNet-1k class names shipped in ``actviz_tui/data/imagenet_classes.txt``.
+  JSON object index -> name. ``unit_labels(labels, units)``: the one lookup of
+  an output's names (predictions, class heatmaps, the explorer's bars): the
+  loaded labels, else, for 1000 units, the ImageNet-1k class names shipped in
+  ``actviz_tui/data/imagenet_classes.txt``.
 """
 
 from __future__ import annotations
@@ -126,6 +128,11 @@ def _is_model(layer) -> bool:
     return isinstance(layer, keras.Model)
 
 
+def unit_labels(labels: dict[int, str] | None, units: int) -> dict[int, str] | None:
+    """Names of an output's ``units``: ``labels`` (from --labels), else ImageNet's for 1000 units, else None."""
+    return labels or default_labels(units)
+
+
 def default_labels(units: int) -> dict[int, str] | None:
     return imagenet_labels() if units == IMAGENET_CLASSES else None
 
@@ -142,7 +149,7 @@ def load_labels(path: str | Path) -> dict[int, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise LabelsError(f"cannot read labels file {path}: {error.strerror or error}") from None
+        raise LabelsError(f"cannot read labels file {path}: {getattr(error, 'strerror', None) or error}") from None
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
         return _json_labels(stripped, path)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from actviz_tui.core.pictures.display_maps import channel_count
 from actviz_tui.core.pictures.value_ranges import finite_range, finite_ranges, negligible
 
 
@@ -39,7 +40,7 @@ def activation_stats(activation: np.ndarray) -> ActivationStats:
         mean=float(np.nanmean(values)),
         zero_fraction=float(zeros.mean()),
         dead_channels=dead_channel_count(stack, finite_range(values)),
-        channels=int(stack.shape[1]),
+        channels=channel_count(values),
         shape=tuple(int(d) for d in values.shape),
     )
 

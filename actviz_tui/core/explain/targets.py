@@ -32,13 +32,13 @@ class MethodChoice:
 
 
 def has_spatial_maps(info) -> bool:
-    shape = info.output_shape
-    return len(shape) == 4 and not (shape[1] == 1 and shape[2] == 1)
+    """A layer a class heatmap can use: ``LayerInfo.has_maps``, 2-D maps larger than one cell."""
+    return info.has_maps and info.map_size is not None and tuple(info.map_size) != (1, 1)
 
 
 def cam_layers(model) -> list[int]:
     """Rows whose output is a stack of spatial maps (what a class heatmap can use)."""
-    return [info.index for info in model.layers if has_spatial_maps(info) and not _is_input(info)]
+    return [info.index for info in model.layers if has_spatial_maps(info)]
 
 
 def default_cam_layer(model) -> int:
@@ -56,7 +56,7 @@ def resolve_cam_layer(model, name_or_index: str | int | None) -> int:
         return default_cam_layer(model)
     row = model.find_layer(name_or_index)  # LayerLookupError for unknown names
     info = model.layers[row]
-    if not has_spatial_maps(info) or _is_input(info):
+    if not has_spatial_maps(info):
         shape = "x".join("?" if d is None else str(d) for d in info.output_shape[1:])
         raise CamLayerError(
             f"layer {info.name} (output {shape}) has no spatial maps for a class heatmap; "
@@ -127,7 +127,3 @@ def check_class(model, class_index: int | None, output: int = 0) -> None:
 
 def class_error(class_index: int, units: int) -> str:
     return f"no class {class_index}: the output has {units} unit(s) (0-{units - 1})"
-
-
-def _is_input(info) -> bool:
-    return info.type == "InputLayer"

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 import numpy as np
 
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.figures import DEFAULT_DPI
+
+if TYPE_CHECKING:
+    from actviz_tui.core.seams import FigureSource
+    from matplotlib.figure import Figure
 
 MIN_DPI, MAX_DPI = 10, 1200
 DASH = " \u2014 "  # " — " between the parts of a title
@@ -26,7 +30,7 @@ class FigureRequest:
     layer: int | str | None = None  # table row (or layer name); across: the window's centre
     channel: int | None = None  # for kinds that use a channel
     max_layers: int | None = None  # all-layers: the first N layers with maps only (None: all); across: panels
-    options: tuple[tuple[str, object], ...] = ()  # a kind's own settings, e.g. (("method", "gradcam"),)
+    options: tuple[tuple[str, Any], ...] = ()  # a kind's own settings, e.g. (("method", "gradcam"),)
 
 
 @dataclass(frozen=True)
@@ -47,19 +51,21 @@ class Job:
     rows: tuple[int, ...] = ()
     channel: int | None = None
     note: str = ""  # e.g. "first 24 of 30 layers"
-    options: tuple[tuple[str, object], ...] = ()  # the request's kind-specific settings
+    options: tuple[tuple[str, Any], ...] = ()  # the request's kind-specific settings
 
 
 @dataclass
 class Drawn:
-    fig: object  # a matplotlib Figure
+    fig: Figure
     filename: str
     data: np.ndarray  # exactly the values drawn (the .npy)
     meta: dict = field(default_factory=dict)  # kind-specific sidecar fields
 
 
-# What draw() reads activations from: row -> array (see run._Activations).
-Activations = Mapping[int, np.ndarray]
+class Activations(Protocol):
+    """What draw() reads activations from: row -> array (see run._Activations)."""
+
+    def __getitem__(self, row: int, /) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,8 @@ class FigureKind:
     name: str
     file_kind: str  # the kind part of file names: "across-layers" in model__ch002__across-layers.png
     label: str
-    plan: Callable[[object, FigureRequest], list[Job]]
-    draw: Callable[[Job, object, Activations, ExportSettings], Drawn]
+    plan: Callable[[FigureSource, FigureRequest], list[Job]]
+    draw: Callable[[Job, FigureSource, Activations, ExportSettings], Drawn]
     uses: frozenset[str] = frozenset()
     option: CliOption | None = None
     needs_image: bool = True  # False: drawn from the model alone (its weights)

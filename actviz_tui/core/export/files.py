@@ -276,5 +276,6 @@ def writable_folder(path: str | os.PathLike) -> Path:
     folder = ensure_folder(path)
     if not os.access(folder, os.W_OK | os.X_OK):
         read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-        raise ExportError(f"cannot write to folder {folder}: {'read-only file system' if read_only else 'permission denied'}")
+        why = "read-only file system" if read_only else "permission denied"
+        raise ExportError(f"cannot write to folder {folder}: {why}")
     return folder

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.pictures.display_maps import channel_map
 from actviz_tui.core.errors import LayerLookupError
@@ -54,7 +55,7 @@ def select_layers(
     return AcrossSelection(channel, tuple(rows[window.start : window.stop]), window, len(candidates) - len(rows))
 
 
-def plan(session, request: FigureRequest) -> list[Job]:
+def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     channel = require_channel(request, "an across-layers figure")
     if request.max_layers is not None and request.max_layers < 1:
         raise LayerLookupError(f"need at least one layer, got count={request.max_layers}")
@@ -64,8 +65,9 @@ def plan(session, request: FigureRequest) -> list[Job]:
     return [Job(request.kind, chosen.rows, channel, note)]
 
 
-def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     channel, cmap = job.channel, settings.cmap
+    assert channel is not None  # plan() always sets it
     names = [session.layers[row].name for row in job.rows]
     maps = [channel_map(activations[row], channel) for row in job.rows]
     title = f"{session.name}{DASH}channel {channel} across {len(maps)} layers"

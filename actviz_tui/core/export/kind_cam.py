@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, class_heatmap, resolve_cam_layer
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -23,7 +24,7 @@ from actviz_tui.core.export.names import figure_filename
 TOP = "top"  # --cam without a class
 
 
-def plan(session, request: FigureRequest) -> list[Job]:
+def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     options = dict(request.options)
     method = options.get("method")
     if method is not None and method not in METHODS:
@@ -37,9 +38,9 @@ def plan(session, request: FigureRequest) -> list[Job]:
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
 
 
-def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     options = dict(job.options)
-    result = class_heatmap(session, options.get("method"), options.get("class"), options["layer_row"])
+    result = session.class_heatmap(options.get("method"), options.get("class"), options["layer_row"])
     image = np.asarray(session.model_input, dtype=np.float32)
     fig = figures.class_heatmap_figure(
         image, result.heatmap, title=f"{session.name} \u2014 {result.title}",

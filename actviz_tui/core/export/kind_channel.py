@@ -3,33 +3,34 @@ layer, the unit named in the title)."""
 
 from __future__ import annotations
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
-from actviz_tui.core.pictures.display_maps import channel_map, channel_value, has_spatial_maps
+from actviz_tui.core.pictures.colormap import is_diverging
+from actviz_tui.core.pictures.display_maps import channel_count, channel_map, channel_value, has_spatial_maps
 from actviz_tui.core.export.base import DASH, Activations, Drawn, ExportSettings, FigureKind, FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
-from actviz_tui.core.pictures.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.core.export.planning import check_channel, require_channel, require_layer
 
 
-def plan(session, request: FigureRequest) -> list[Job]:
+def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     row = require_layer(session, request)
     channel = require_channel(request)
     check_channel(session, row, channel)
     return [Job(request.kind, (row,), channel)]
 
 
-def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     row, channel, cmap = job.rows[0], job.channel, settings.cmap
+    assert channel is not None  # plan() always sets it
     act = activations[row]
     layer = session.layers[row].name
     filename = figure_filename(session.name, KIND.file_kind, layer, channel)
     if has_spatial_maps(act):
         values = channel_map(act, channel)
-        layer_scale = settings.scale == "layer"
-        extent = None if layer_scale else finite_range(act)
-        vmin, vmax = figures.display_range(act if layer_scale else values, cmap, layer_range=extent)
-        title = DASH.join((session.name, layer, f"channel {channel} of {act.shape[-1]}"))
-        if layer_scale:
+        vmin, vmax = scaled_range(values, settings.scale, finite_range(act), symmetric=is_diverging(cmap))
+        title = DASH.join((session.name, layer, f"channel {channel} of {channel_count(act)}"))
+        if settings.scale == "layer":
             title += " (layer's scale)"
         fig = figures.channel_figure(values, title=title, cmap=cmap, vmin=vmin, vmax=vmax)
         return Drawn(fig, filename, values, {"vmin": vmin, "vmax": vmax})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.pictures.display_maps import channel_stack, has_spatial_maps
 from actviz_tui.core.errors import LayerLookupError
@@ -15,11 +16,11 @@ from actviz_tui.core.export.planning import no_spatial_layers, require_layer, sp
 from actviz_tui.core.pictures.value_ranges import finite_ranges
 
 
-def plan_grid(session, request: FigureRequest) -> list[Job]:
+def plan_grid(session: FigureSource, request: FigureRequest) -> list[Job]:
     return [Job(request.kind, (require_layer(session, request),))]
 
 
-def plan_all_layers(session, request: FigureRequest) -> list[Job]:
+def plan_all_layers(session: FigureSource, request: FigureRequest) -> list[Job]:
     if request.max_layers is not None and request.max_layers < 1:
         raise LayerLookupError(f"need at least one layer, got max_layers={request.max_layers}")
     rows = spatial_layer_rows(session)
@@ -28,7 +29,7 @@ def plan_all_layers(session, request: FigureRequest) -> list[Job]:
     return [Job(request.kind, (row,)) for row in rows[: request.max_layers]]
 
 
-def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     row, cmap = job.rows[0], settings.cmap
     act = activations[row]
     layer = session.layers[row].name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -11,11 +12,11 @@ from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.pictures.value_ranges import finite_range
 
 
-def plan(session, request: FigureRequest) -> list[Job]:
+def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     return [Job(request.kind)]
 
 
-def draw(job: Job, session, activations: Activations, settings: ExportSettings) -> Drawn:
+def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     image = np.asarray(session.model_input, dtype=np.float32)
     title = f"{session.name}{DASH}input as the model sees it ({session.options.preprocessing})"
     fig = figures.input_figure(image, title=title, bgr=session.input_bgr)

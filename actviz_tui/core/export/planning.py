@@ -8,28 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core.pictures.colormap import COLORMAP_NAMES
+from actviz_tui.core.pictures.display_maps import channel_count as activation_channels
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import MAX_DPI, MIN_DPI, ExportSettings, FigureRequest
 from actviz_tui.core.pictures.value_ranges import check_scale
 
-# Layer types whose rows are not "layers" for across-layers / all-layers: the
-# input itself (its own kind, "input"); nested-model rows are left out too
-# (their output repeats their last inner layer's).
-_NOT_A_LAYER_TYPES = frozenset({"InputLayer"})
+def spatial_layer_rows(session: FigureSource) -> list[int]:
+    """Table rows with spatial maps (``LayerInfo.has_maps``), in table order: what
+    across-layers and all-layers draw (the input has its own kind; a nested model's
+    row repeats its last inner layer's output)."""
+    return [info.index for info in session.layers if info.has_maps]
 
 
-def spatial_layer_rows(session) -> list[int]:
-    """Table rows that have 2-D maps per channel, in table order (what
-    across-layers and all-layers draw): inputs and nested-model rows left out."""
-    return [
-        info.index
-        for info in session.layers
-        if len(info.output_shape) >= 4 and not info.is_model and info.type not in _NOT_A_LAYER_TYPES
-    ]
-
-
-def require_layer(session, request: FigureRequest) -> int:
+def require_layer(session: FigureSource, request: FigureRequest) -> int:
     if request.layer is None:
         raise LayerLookupError(f"a {request.kind} figure needs a layer")
     return session.find_layer(request.layer)
@@ -47,17 +40,19 @@ def require_channel(request: FigureRequest, figure: str | None = None) -> int:
     return int(channel)
 
 
-def channel_count(session, row: int) -> int:
-    """Size of the last axis of a row's output (units for Dense)."""
+def channel_count(session: FigureSource, row: int) -> int:
+    """Channels of a row's output (units for Dense; 1 for a scalar): the layer table's
+    ``LayerInfo.channels`` (channels_first layers included), else, where the model
+    leaves the size free, the activation's (``display_maps.channel_count``)."""
     info = session.layers[row]
+    if info.channels is not None:
+        return int(info.channels)
     if len(info.output_shape) < 2:
         return 1  # a scalar per sample
-    if info.output_shape[-1] is not None:
-        return int(info.output_shape[-1])
-    return int(np.shape(session.activation(row))[-1])
+    return activation_channels(session.activation(row))
 
 
-def check_channel(session, row: int, channel: int) -> None:
+def check_channel(session: FigureSource, row: int, channel: int) -> None:
     count = channel_count(session, row)
     if channel < count:
         return
@@ -69,11 +64,11 @@ def check_channel(session, row: int, channel: int) -> None:
     raise LayerLookupError(f"layer {name} has {counted} ({numbers}); no {singular} {channel}")
 
 
-def no_spatial_layers(session) -> LayerLookupError:
+def no_spatial_layers(session: FigureSource) -> LayerLookupError:
     return LayerLookupError(f"model {session.name} has no layer with 2-D feature maps")
 
 
-def no_layer_has_channel(session, candidates: list[int], channel: int) -> LayerLookupError:
+def no_layer_has_channel(session: FigureSource, candidates: list[int], channel: int) -> LayerLookupError:
     if not candidates:
         return no_spatial_layers(session)
     most = max(channel_count(session, row) for row in candidates)

@@ -7,6 +7,7 @@ from typing import Callable
 
 import numpy as np
 
+from actviz_tui.core.seams import FigureSource
 from actviz_tui.core.errors import ExportError
 from actviz_tui.core.export import files
 from actviz_tui.core.export.base import ExportCancelled, ExportSettings, FigureRequest, Job
@@ -21,7 +22,7 @@ _DATA_SUFFIXES = (".png", ".npy", ".json")
 Progress = Callable[[int, int, Path], None]
 
 
-def plan_jobs(session, requests: list[FigureRequest]) -> list[Job]:
+def plan_jobs(session: FigureSource, requests: list[FigureRequest]) -> list[Job]:
     """Every request checked and expanded into jobs; raises before anything is drawn."""
     jobs: list[Job] = []
     for request in requests:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from io import BytesIO
+from typing import Literal
 
 import matplotlib
 import numpy as np
@@ -34,7 +35,7 @@ def render_png_bytes(fig: Figure, dpi: int = DEFAULT_DPI) -> bytes:
     return buffer.getvalue()
 
 
-def new_figure(width_in: float, height_in: float, layout: str | None = None) -> Figure:
+def new_figure(width_in: float, height_in: float, layout: Literal["constrained"] | None = None) -> Figure:
     fig = Figure(figsize=(width_in, height_in), layout=layout)
     FigureCanvasAgg(fig)
     return fig

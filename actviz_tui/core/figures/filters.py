@@ -36,7 +36,7 @@ def filters_figure(filters: LayerFilters, index: int, *, title: str) -> Figure:
 
 
 def _weights_picture(filters: LayerFilters, index: int) -> np.ndarray:
-    if filters.stack is None:
+    if filters.matrix is not None:  # not a convolution-like layer
         return filters.matrix
     kernels = filters.kernels_of(index)
     _, cols = grid_shape(kernels.shape[2], aspect=2.0)
@@ -46,7 +46,8 @@ def _weights_picture(filters: LayerFilters, index: int) -> np.ndarray:
 def _weights_caption(filters: LayerFilters, index: int) -> str:
     if filters.stack is None:
         return f"weights {filters.shape_text()}"
-    return f"filter {index}: its {filters.stack.shape[2]} kernels {filters.stack.shape[0]}x{filters.stack.shape[1]}, one per input"
+    height, width, inputs, _ = filters.stack.shape
+    return f"filter {index}: its {inputs} kernels {height}x{width}, one per input"
 
 
 def _rgb_patches(ax, patches: np.ndarray) -> None:
@@ -55,7 +56,8 @@ def _rgb_patches(ax, patches: np.ndarray) -> None:
     sheet = np.full((rows * (height + 1) - 1, cols * (width + 1) - 1, 3), 255, dtype=np.uint8)
     for i in range(count):
         row, col = divmod(i, cols)
-        sheet[row * (height + 1) : row * (height + 1) + height, col * (width + 1) : col * (width + 1) + width] = patches[i]
+        top, left = row * (height + 1), col * (width + 1)
+        sheet[top : top + height, left : left + width] = patches[i]
     ax.imshow(sheet, interpolation="nearest")
     if count <= 256:
         for i in range(count):

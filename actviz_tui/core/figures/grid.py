@@ -7,6 +7,7 @@ are sized so that, at the default dpi, one activation is one PNG pixel.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
@@ -88,7 +89,7 @@ def _grid_tile_inches(height: int, width: int, rows: int, cols: int) -> float:
     return tile_in
 
 
-def _grid_axes(img_w_in: float, img_h_in: float) -> tuple[Figure, object, object]:
+def _grid_axes(img_w_in: float, img_h_in: float) -> tuple[Figure, Axes, Axes]:
     m = GRID_MARGIN_IN
     content_h = max(img_h_in, MIN_COLORBAR_HEIGHT_IN)
     fig_w = max(MIN_GRID_FIGURE_WIDTH_IN, img_w_in + m["left"] + m["right"])

@@ -12,10 +12,9 @@ from actviz_tui.core.model.options import DEFAULT_PREPROCESSING, PREPROCESSING
 from actviz_tui.core.pictures.value_ranges import finite_range
 
 MAX_FREE_SIDE = 512  # cap for models whose input size is None
-
-_IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
-_IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
-_CAFFE_MEAN_BGR = np.array([103.939, 116.779, 123.68], dtype=np.float32)
+# Our names for Keras' imagenet_utils modes: ImageNet mean/std (PyTorch's), and
+# BGR minus the ImageNet mean (Caffe's, as VGG16 and ResNet50 expect).
+_KERAS_MODES = {"imagenet": "torch", "caffe": "caffe"}
 
 
 def read_image(path: str | Path) -> Image.Image:
@@ -102,9 +101,10 @@ def preprocess(pixels: np.ndarray, mode: str = DEFAULT_PREPROCESSING) -> np.ndar
         return pixels / 127.5 - 1.0
     if pixels.shape[-1] != 3:  # imagenet/caffe statistics are for RGB
         return pixels / 255.0 if mode == "imagenet" else pixels
-    if mode == "imagenet":
-        return (pixels / 255.0 - _IMAGENET_MEAN) / _IMAGENET_STD
-    return pixels[..., ::-1] - _CAFFE_MEAN_BGR
+    from keras.applications.imagenet_utils import preprocess_input  # the backend: never on the first paint
+
+    # It works in place on float input: ``pixels`` is our own copy (astype above).
+    return np.ascontiguousarray(preprocess_input(pixels, data_format="channels_last", mode=_KERAS_MODES[mode]))
 
 
 def load_model_input(
@@ -156,7 +156,7 @@ def stretch_for_display(
     if bgr and values.shape[-1] == 3:
         shown = shown[:, :, ::-1]
     low, high = finite_range(shown)
-    if low is None or high <= low:
+    if low is None or high is None or high <= low:
         return np.zeros_like(shown), (low, high)
     with np.errstate(invalid="ignore"):
         stretched = np.clip((shown - low) / (high - low), 0.0, 1.0)

@@ -55,7 +55,9 @@ def _square_layout(size: int) -> tuple[int, int, int] | None:
 
 def prepare_image(path: str | Path, info, mode: str, size: tuple[int, int] | None) -> PreparedInput:
     """An image file for an input that takes images (``image_layout`` is not None)."""
-    hwc = load_model_input(path, image_layout(info.shape, info.channels_first), mode, size)
+    layout = image_layout(info.shape, info.channels_first)
+    assert layout is not None  # the caller checked that this input takes images
+    hwc = load_model_input(path, layout, mode, size)
     return PreparedInput(_model_layout(hwc, info), hwc[0])
 
 
@@ -95,7 +97,8 @@ def _fit_shape(array: np.ndarray, info, path: Path) -> np.ndarray:
         return array[None]
     if array.ndim == len(info.shape) + 1 and array.shape[0] == 1 and _matches(array.shape[1:], info.shape):
         return array
-    wanted = "(" + ", ".join("any" if d is None else str(d) for d in info.shape) + ("," if len(info.shape) == 1 else "") + ")"
+    dims = ", ".join("any" if d is None else str(d) for d in info.shape)
+    wanted = "(" + dims + ("," if len(info.shape) == 1 else "") + ")"
     raise ImageLoadError(
         f"array {path.name} has shape {array.shape}, but input {info.name} takes {wanted} "
         "(optionally with a batch axis of 1 in front)"

@@ -141,7 +141,7 @@ def divert_native_stderr(log_path: Path | None = None) -> Path:
     os.close(log_fd)
     terminal = os.fdopen(terminal_fd, "w", buffering=1, encoding="utf-8", errors="replace")
     # Textual draws on sys.__stderr__, so that one must reach the terminal too.
-    sys.stderr = sys.__stderr__ = terminal
+    sys.stderr = sys.__stderr__ = terminal  # type: ignore[misc]  # Final in typeshed, rebound on purpose
     _route_python_warnings_to_log(_diverted_log)
     return _diverted_log
 
@@ -261,6 +261,6 @@ def _torch_device() -> str:
     if chosen.startswith("cuda") or (not chosen and torch.cuda.is_available()):
         return _named("GPU", torch.cuda.get_device_name(torch.device(chosen or "cuda")), torch.cuda.device_count())
     xpu = getattr(torch, "xpu", None)
-    if chosen.startswith("xpu") or (not chosen and xpu is not None and xpu.is_available()):
+    if xpu is not None and (chosen.startswith("xpu") or (not chosen and xpu.is_available())):
         return _named("XPU", xpu.get_device_name(0), xpu.device_count())
     return "CPU" if not chosen or chosen == "cpu" else chosen

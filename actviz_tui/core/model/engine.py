@@ -36,7 +36,7 @@ LayerRef = str | int
 
 
 class Prediction(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # the class index, shadowing tuple.index on purpose
     label: str | None
     score: float
 
@@ -82,11 +82,11 @@ class Model:
                 return info.index
         raise LayerLookupError(f"no layer named {text!r} in model {self.name}")
 
-    def rows(self, layers: Sequence[LayerRef] | None) -> tuple[int, ...]:
+    def rows(self, layers: Sequence[LayerRef] | LayerRef | None) -> tuple[int, ...]:
         """Table rows of names or indices, in the order given, duplicates dropped; None: every row."""
         if layers is None:
             return tuple(range(len(self.layers)))
-        if isinstance(layers, (str, int)):
+        if isinstance(layers, (str, int, np.integer)):
             layers = [layers]
         return tuple(dict.fromkeys(self.find_layer(ref) for ref in layers))
 
@@ -239,18 +239,25 @@ class Model:
     # ----- checks ---------------------------------------------------------------------
     def _check_image_input(self, chosen: int | None) -> None:
         if chosen is not None and not 0 <= chosen < len(self.inputs):
-            raise LayerLookupError(f"model {self.name} has {len(self.inputs)} input(s) (0-{len(self.inputs) - 1}); no input {chosen}")
+            raise LayerLookupError(
+                f"model {self.name} has {len(self.inputs)} input(s) (0-{len(self.inputs) - 1}); no input {chosen}"
+            )
 
     def _check_row(self, row: int) -> None:
         if not 0 <= row < len(self.layers):
-            raise LayerLookupError(f"no layer #{row}: model {self.name} has {len(self.layers)} layers (0-{len(self.layers) - 1})")
+            raise LayerLookupError(
+                f"no layer #{row}: model {self.name} has {len(self.layers)} layers (0-{len(self.layers) - 1})"
+            )
 
     def _no_image_message(self) -> str:
         images = [f"input {i} ({info.name})" for i, info in enumerate(self.inputs) if info.is_image]
         asked = self.options.image_input
         if asked is not None and images:
             info = self.inputs[asked]
-            return f"input {asked} ({info.name}, shape {info.shape}) is not an image; try --input with {', '.join(images)}"
+            return (
+                f"input {asked} ({info.name}, shape {info.shape}) is not an image; "
+                f"try --input with {', '.join(images)}"
+            )
         shapes = ", ".join(str(info.shape) for info in self.inputs)
         return (
             f"model {self.name} does not take an image (input shape {shapes}); "

@@ -40,6 +40,19 @@ class LayerInfo:
         return self.name.rsplit("/", 1)[-1]
 
     @property
+    def map_size(self) -> tuple | None:
+        """(H, W) of a layer with 2-D maps per channel (None where free); None for other layers."""
+        if len(self.output_shape) != 4:
+            return None
+        return tuple(self.output_shape[2:4]) if self.channels_first else tuple(self.output_shape[1:3])
+
+    @property
+    def has_maps(self) -> bool:
+        """The one definition of "a layer with spatial maps": 2-D maps per channel (volumes
+        too), not the input and not a nested model's own row."""
+        return len(self.output_shape) >= 4 and not self.is_model and self.type != "InputLayer"
+
+    @property
     def channels(self) -> int | None:
         """Size of the channel axis (last, or 1 for channels_first), None for a scalar or unknown size."""
         if len(self.output_shape) < 2:

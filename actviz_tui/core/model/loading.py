@@ -57,7 +57,9 @@ def import_custom_module(path: str | Path) -> None:
         spec.loader.exec_module(module)
     except Exception as error:  # the user's code: any failure is theirs to see
         del sys.modules[name]
-        raise ModelLoadError(f"--custom-objects {path} failed to import: {type(error).__name__}: {one_line(error)}") from error
+        raise ModelLoadError(
+            f"--custom-objects {path} failed to import: {type(error).__name__}: {one_line(error)}"
+        ) from error
 
 
 def _refusal_reason(error: Exception) -> str:

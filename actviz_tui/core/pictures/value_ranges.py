@@ -14,6 +14,9 @@ Three answers, each building on the one before:
   Given its layer's range, a channel whose spread is negligible next to the
   layer's (:func:`negligible`, e.g. [-8.9e-34, -4.4e-35] in a layer spanning
   +-10: float dust) is drawn flat like a constant one, not stretched.
+* :func:`scaled_range` -- the colour scale of one channel by the "scale"
+  choice: the whole layer's range, or the channel's own (as above). What the
+  explorer's views and the exported channel figure colour by.
 
 "Negligible" is also what makes a channel dead in ``activation_stats``: all its
 values are 0, or within ``NEGLIGIBLE_FRACTION`` of the layer's span from 0.
@@ -71,7 +74,7 @@ def negligible(amounts, layer_range: tuple[float | None, float | None]):
     """True where an amount (a channel's spread, or its distance from 0) is nothing next to
     the layer's span; exactly 0 always is. Works on floats and arrays (NaN: False)."""
     layer_low, layer_high = layer_range
-    span = 0.0 if layer_low is None else layer_high - layer_low
+    span = 0.0 if layer_low is None or layer_high is None else layer_high - layer_low
     with np.errstate(invalid="ignore"):
         return np.asarray(amounts) <= NEGLIGIBLE_FRACTION * span
 
@@ -88,10 +91,30 @@ def value_range(
     a channel with a negligible spread against it is drawn flat (the lowest colour,
     or the middle of a diverging one)."""
     low, high = finite_range(values)
-    if low is None:
-        return 0.0, 1.0
+    if low is None or high is None:
+        return _range_of(low, high, symmetric)
     if layer_range is not None and low < high and negligible(high - low, layer_range):
         return _flat_range(high, layer_range, symmetric)
+    return _range_of(low, high, symmetric)
+
+
+def scaled_range(
+    values: np.ndarray, scale: str, layer_extent: tuple[float | None, float | None], *, symmetric: bool = False
+) -> tuple[float, float]:
+    """(vmin, vmax) to colour ``values``, a channel of a layer whose finite range is
+    ``layer_extent`` (``finite_range(layer)``: callers that repaint on every key scan
+    a layer once): in "layer" scale the layer's range, the same for all its channels;
+    in "channel" scale the channel's own, drawn flat when negligible next to the layer's."""
+    check_scale(scale)
+    if scale == "layer":
+        return _range_of(*layer_extent, symmetric)
+    return value_range(values, symmetric=symmetric, layer_range=layer_extent)
+
+
+def _range_of(low: float | None, high: float | None, symmetric: bool) -> tuple[float, float]:
+    """The colour scale of data whose finite values span [low, high] (None: no finite value)."""
+    if low is None or high is None:
+        return 0.0, 1.0
     if symmetric:
         most = max(abs(low), abs(high))
         return (-most, most) if most > 0 else (-1.0, 1.0)
@@ -101,8 +124,9 @@ def value_range(
     return low, low + (abs(low) if low != 0 else 1.0)
 
 
-def _flat_range(high: float, layer_range: tuple[float, float], symmetric: bool) -> tuple[float, float]:
+def _flat_range(high: float, layer_range: tuple[float | None, float | None], symmetric: bool) -> tuple[float, float]:
     layer_low, layer_high = layer_range
+    assert layer_low is not None and layer_high is not None  # negligible() is False for a valueless layer
     if symmetric:
         most = max(abs(layer_low), abs(layer_high))
         return -most, most

@@ -20,8 +20,8 @@ from actviz_tui.core.session.activation_cache import ActivationCache
 
 # What an ImageResults answers straight from its model (they do not depend on the image).
 MODEL_FACTS = frozenset({
-    "keras_model", "layers", "inputs", "name", "options", "labels", "total_params", "find_layer", "keras_layer", "filters",
-    "unit_labels", "output_rows", "input_description", "preprocessing_hint", "image_input_index",
+    "keras_model", "layers", "inputs", "name", "options", "labels", "total_params", "find_layer", "keras_layer",
+    "filters", "unit_labels", "output_rows", "input_description", "preprocessing_hint", "image_input_index",
 })
 
 
@@ -60,7 +60,7 @@ class ImageResults:
     @property
     def input_bgr(self) -> bool:
         """The picture's channels are B, G, R ("caffe" preprocessing of an image)."""
-        return self.has_image and not is_array_file(self.key) and self.options.preprocessing == "caffe"
+        return self.key is not None and not is_array_file(self.key) and self.options.preprocessing == "caffe"
 
     @property
     def batch(self) -> np.ndarray:
@@ -80,10 +80,9 @@ class ImageResults:
 
     def activations(self, rows) -> dict[int, np.ndarray]:
         """Several rows: the cached ones as they are, the missing ones from one graph pass."""
-        found = {row: self.cached_activation(row) for row in rows}
-        missing = [row for row, array in found.items() if array is None]
-        found.update(self._compute(missing))
-        return found
+        cached = {row: self.cached_activation(row) for row in rows}
+        computed = self._compute([row for row, array in cached.items() if array is None])
+        return {row: computed[row] if array is None else array for row, array in cached.items()}
 
     def _compute(self, rows: list[int]) -> dict[int, np.ndarray]:
         """Run the model for ``rows``; cache the arrays (within the budget) and their statistics."""

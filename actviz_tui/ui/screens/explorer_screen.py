@@ -25,7 +25,7 @@ from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui import explorer_actions
-from actviz_tui.ui.engine_bridge import EngineBridge
+from actviz_tui.ui.engine_bridge import EngineBridge, Ticket
 from actviz_tui.ui.explorer_commands import ExplorerCommands
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
 from actviz_tui.ui.messages import (
@@ -35,7 +35,7 @@ from actviz_tui.ui.views import VIEWS, ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 from actviz_tui.ui.widgets.layer_filter import LayerFilter
 from actviz_tui.ui.widgets.layer_table import LayerTable
-from actviz_tui.ui.widgets.text_line import TextLine
+from actviz_tui.ui.widgets.status_line import StatusLine
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 
@@ -60,7 +60,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         self.results: ImageResults | None = None  # the shown image's results (session.no_image before one)
         self.start = start  # an ExplorerStart from the command line, applied once the model is in
         self.engine = EngineBridge(self)
-        self.device, self.stage, self.error = "", "starting", ""
+        self.status_line = StatusLine(id="status")
         self._stats_pending = False
 
     @property
@@ -83,15 +83,15 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             with Vertical(id="sidebar"):
                 yield LayerFilter(id="layer-filter")
                 yield LayerTable(id="layers")
-                yield TextLine("input", id="preview-title")
+                yield Static("input", id="preview-title", markup=False)
                 yield HeatmapView(id="preview")
             with Vertical(id="viewer"):
-                yield TextLine(id="title")
+                yield Static(id="title", markup=False)
                 with ContentSwitcher(initial=VIEWS[0].NAME, id="views"):
                     for view in VIEWS:
                         yield view(lambda: self.results).data_bind(ExplorerScreen.state, ExplorerScreen.layer_data)
         yield Static("enlarge the terminal (at least 60x16)", id="too-small")
-        yield TextLine(id="status")
+        yield self.status_line
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -99,7 +99,10 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             self.watch(view, "caption", self._caption_changed, init=False)
         self.query_one("#heatmap", HeatmapView).clear("loading…")
         self._check_size(self.size.width, self.size.height)
-        self.show_status()
+        status = self.status_line
+        status.model, status.cmap = self.model_path.name, self.state.cmap
+        status.device = f"{backend_name()} not loaded yet"
+        self._show_image_name()
         if self.session is None:  # paint the first frame before the backend import competes for the GIL
             self.call_after_refresh(self.engine.load_model, self.model_path, self.options)
         else:
@@ -120,8 +123,10 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             self.refresh_bindings()  # what Export can do depends on the view
         if old.marks != new.marks:
             self.query_one(LayerTable).set_marked({row for row, _ in new.marks})
-        if (old.cmap, old.image) != (new.cmap, new.image):
-            self.show_status()
+        if old.cmap != new.cmap:
+            self.status_line.cmap = new.cmap
+        if old.image != new.image:
+            self._show_image_name()
 
     def set_state(self, state: ExplorerState) -> None:
         self.state = state
@@ -137,29 +142,31 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         row = self.state.layer
         if self.results is None or not self.results.has_image or self.activation is not None:
             return
+        ticket = Ticket("activation", self.results.key, row)
         cached = self.results.cached_activation(row)
         if cached is not None:
-            self.post_message(ActivationReady(row, cached))
+            self.engine.answer(ticket, ActivationReady(row, cached), self)
         elif self.current_view.NEEDS in ("layer", "layers"):
-            self.engine.compute_activation(self.results, row, still_wanted=lambda r: r == self.state.layer)
+            self.engine.compute_activation(self.results, row)
+        else:
+            self.engine.want(ticket)  # nothing on show draws it: an older layer's answer is stale
 
     def load_image(self, index: int) -> None:
+        assert self.session is not None  # images load once the model is in
         self.engine.load_image(self.session, index, self.image_paths[index])
 
     # ----- engine messages --------------------------------------------------
     @on(StageChanged)
     def _stage(self, message: StageChanged) -> None:
-        self.stage = message.stage
-        self.show_status()
+        self.status_line.stage = message.stage
 
     @on(SessionReady)
     def _session_ready(self, message: SessionReady) -> None:
-        self.session, self.device = message.session, message.device
+        self.session, self.status_line.device = message.session, message.device
         self.results = self.session.no_image
         self.query_one(LayerTable).set_layers(self.session.layers)
         self.apply_start(self.start)
-        self.stage = "ready"
-        self.show_status()
+        self.status_line.stage = "ready"
         hint = self.session.preprocessing_hint()
         if hint:
             self.notify(hint, title="preprocessing", severity="warning", timeout=12)
@@ -170,17 +177,21 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     @on(ImageReady)
     def _image_ready(self, message: ImageReady) -> None:
-        self.error, self._stats_pending = "", True
+        assert self.session is not None  # an image is read by the loaded session
+        self.engine.want_image(message.results.key)
+        self.status_line.error, self._stats_pending = "", True
         self.results = message.results
         self.layer_data = None
         for view in self.query(ExplorerView):
             view.forget()
         self.query_one(LayerTable).set_stats({})
+        self._show_image_name()  # an opened image adds to the count
         picture = message.results.model_input
+        assert picture is not None  # an ImageReady always carries an image
         self.query_one("#preview", HeatmapView).show_rgb(display_rgb(picture, message.results.input_bgr))
         shape = "x".join(str(d) for d in picture.shape)
-        self.query_one("#preview-title", TextLine).update(
-            f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}"
+        self.query_one("#preview-title", Static).update(
+            f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}", layout=False
         )
         self.state = replace(self.state, image=message.image_index)
         self.select_layer(self.state.layer)
@@ -189,25 +200,22 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     @on(ActivationReady)
     def _activation_ready(self, message: ActivationReady) -> None:
-        if message.row != self.state.layer:
-            return
         self.state = self.state.with_layer(message.row, channel_count(message.activation))
         self.layer_data = LayerData(message.row, message.activation)
         self.refresh_bindings()  # Mark and Export are usable now
-        self.error, self.stage = "", "ready"
-        self.show_status()
+        self.status_line.error, self.status_line.stage = "", "ready"
         self._start_stats()  # after the first picture, not before it
 
     def _start_stats(self) -> None:
         if self._stats_pending:
             self._stats_pending = False
-            self.engine.compute_stats(self.results)
+            if self.results is not None:
+                self.engine.compute_stats(self.results)
 
     @on(StatsReady)
     def _stats_ready(self, message: StatsReady) -> None:
         self.query_one(LayerTable).set_stats(message.stats)
-        self.stage = "ready"
-        self.show_status()
+        self.status_line.stage = "ready"
 
     @on(EngineFailed)
     def _engine_failed(self, message: EngineFailed) -> None:
@@ -218,8 +226,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             self.query_one("#heatmap", HeatmapView).clear(message.message + "\n\npress o to open another image")
 
     def show_error(self, text: str) -> None:
-        self.error, self.stage = text, "error"
-        self.show_status()
+        self.status_line.error, self.status_line.stage = text, "error"
         self.notify(text, title="actviz", severity="error", timeout=8)
 
     # ----- table and filter -------------------------------------------------
@@ -240,20 +247,41 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
     def _filter_dismissed(self) -> None:
         self.query_one(LayerTable).focus()
 
+    # ----- what the views ask for ----------------------------------------------
     @on(ExplorerView.ChannelChosen)
     def _channel_chosen(self, message: ExplorerView.ChannelChosen) -> None:
         self.state = self.state.with_channel(message.channel)
 
+    @on(ExplorerView.SettingsChosen)
+    def _settings_chosen(self, message: ExplorerView.SettingsChosen) -> None:
+        self.state = replace(self.state, **message.changes)
+
+    @on(ExplorerView.LayersWanted)
+    def _layers_wanted(self, message: ExplorerView.LayersWanted) -> None:
+        if self.results is None:
+            return
+        self.engine.compute_layers(self.results, list(message.rows), message.request, reply_to=message.view)
+
+    @on(ExplorerView.PredictionsWanted)
+    def _predictions_wanted(self, message: ExplorerView.PredictionsWanted) -> None:
+        if self.results is None:
+            return
+        self.engine.predict(self.results, reply_to=message.view)
+
+    @on(ExplorerView.ClassHeatmapWanted)
+    def _class_heatmap_wanted(self, message: ExplorerView.ClassHeatmapWanted) -> None:
+        if self.results is None:
+            return
+        self.engine.class_heatmap(self.results, message.request, reply_to=message.view)
+
     # ----- heading and status -------------------------------------------------
     def _caption_changed(self) -> None:
-        self.query_one("#title", TextLine).update(self.current_view.caption)
+        self.query_one("#title", Static).update(self.current_view.caption, layout=False)
 
-    def show_status(self) -> None:
-        image = self.image_paths[self.state.image].name if self.image_paths else "no image"
-        parts = [self.model_path.name, image, self.device or f"{backend_name()} not loaded yet", self.state.cmap]
-        status = self.query_one("#status", TextLine)
-        status.update("  |  ".join(parts) + f"  |  {self.error or self.stage}")
-        status.set_class(bool(self.error), "-error")
+    def _show_image_name(self) -> None:
+        status, paths = self.status_line, self.image_paths
+        status.image = paths[self.state.image].name if paths else ""
+        status.image_number, status.image_count = self.state.image + 1, len(paths)
 
     def editing_text(self) -> bool:
         return isinstance(self.focused, Input)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -75,15 +76,19 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
                     yield Checkbox(choice.label, choice.preset, id=f"choice-{choice.key}")
             with Horizontal(classes="row"):
                 yield Label("colormap")
-                yield Select([(name, name) for name in COLORMAP_NAMES], value=self.settings.cmap, allow_blank=False, id="cmap")
+                cmaps = [(name, name) for name in COLORMAP_NAMES]
+                yield Select(cmaps, value=self.settings.cmap, allow_blank=False, id="cmap")
                 yield Label("scale")
-                yield Select([(f"per {scale}", scale) for scale in SCALES], value=self.settings.scale, allow_blank=False, id="scale")
+                scales = [(f"per {scale}", scale) for scale in SCALES]
+                yield Select(scales, value=self.settings.scale, allow_blank=False, id="scale")
             with Horizontal(classes="row"):
                 yield Label("folder")
                 yield Input(str(self.settings.folder), id="folder")
                 yield Label("dpi")
                 yield Input(str(self.settings.dpi), id="dpi", type="integer")
-            yield Checkbox("also write the raw data (.npy) and a .json sidecar", self.settings.with_data, id="with-data")
+            yield Checkbox(
+                "also write the raw data (.npy) and a .json sidecar", self.settings.with_data, id="with-data"
+            )
             yield Label("", id="problem")
             with Horizontal(id="buttons"):
                 yield Button("Export", variant="primary", id="export")
@@ -113,8 +118,8 @@ class ExportDialog(ModalScreen[ExportPlan | None]):
             return
         settings = ExportSettings(
             folder=Path(folder).expanduser(),
-            cmap=self.query_one("#cmap", Select).value,
-            scale=self.query_one("#scale", Select).value,
+            cmap=cast(str, self.query_one("#cmap", Select).value),  # allow_blank=False: never Select.BLANK
+            scale=cast(str, self.query_one("#scale", Select).value),
             dpi=int(dpi_text),
             with_data=self.query_one("#with-data", Checkbox).value,
         )

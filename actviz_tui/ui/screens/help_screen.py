@@ -37,7 +37,9 @@ def columns_markdown() -> str:
 
 def _key_name(key: str) -> str:
     names = {"question_mark": "?", "pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc"}
-    return names.get(key, key.upper() if key.startswith("f") and key[1:].isdigit() else key.capitalize() if len(key) > 1 else key)
+    if key.startswith("f") and key[1:].isdigit():
+        return names.get(key, key.upper())
+    return names.get(key, key.capitalize() if len(key) > 1 else key)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -2,7 +2,8 @@
 
 On a deep model the tiles are a window of at most MAX_ACROSS_PANELS layers
 centred on the selected layer (the same window ``actviz export
---across-layers N --around LAYER`` draws); PgUp/PgDn move it.
+--across-layers N --around LAYER`` draws); PgUp/PgDn move it
+(``ExplorerState.across_shift``), and the export saves the window on show.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from actviz_tui.core.pictures import colormap
 from actviz_tui.core.pictures.cell_format import elide_middle
 from actviz_tui.core.pictures.display_maps import channel_stack
 from actviz_tui.core.errors import ActvizError
-from actviz_tui.core.export import MAX_ACROSS_PANELS, select_layers
-from actviz_tui.core.pictures.value_ranges import finite_range
+from actviz_tui.core.export import MAX_ACROSS_PANELS, AcrossSelection, FigureRequest, select_layers
+from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.ui.messages import LayersReady
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.map_tile import MapTile
@@ -42,9 +43,7 @@ class AcrossView(ExplorerView):
     def __init__(self, session_getter) -> None:
         super().__init__(session_getter)
         self._asked: tuple | None = None  # what the tiles show, or are being computed for
-        self._centre: int | None = None  # the layer the window is centred on
-        self._shift = 0  # panels the window was moved by PgUp/PgDn from its centred place
-        self.shown = None  # the AcrossSelection asked for last
+        self.shown: AcrossSelection | None = None  # the window asked for last
 
     def compose(self) -> ComposeResult:
         yield Static("", id="note")
@@ -55,18 +54,28 @@ class AcrossView(ExplorerView):
         self._asked = None
 
     def action_page(self, delta: int) -> None:
-        if self.shown is not None:
-            self._shift = self.shown.window.shift + delta * MAX_ACROSS_PANELS
-            self.repaint()
+        if self.shown is not None:  # from where the window is (kept inside the list), not where it was asked
+            shift = self.shown.window.shift + delta * MAX_ACROSS_PANELS
+            self.post_message(self.SettingsChosen({"across_shift": shift}))
+
+    def selection(self, state) -> AcrossSelection:
+        """The window of layers ``state`` shows (ActvizError when no layer has its channel)."""
+        return select_layers(self.session, state.channel, state.layer, MAX_ACROSS_PANELS, state.across_shift)
+
+    def export_request(self, state) -> FigureRequest:
+        """The window on show: centred on its middle layer, ``--around`` draws the same one."""
+        try:
+            rows = self.selection(state).rows
+        except ActvizError:
+            return super().export_request(state)  # the dialog leaves it out
+        return FigureRequest(self.EXPORT_KIND, layer=rows[(len(rows) - 1) // 2], channel=state.channel)
 
     def repaint(self) -> None:
         state = self.state
         if self.session is None or not self.session.has_image:
             return
-        if state.layer != self._centre:  # a new layer: centre on it again
-            self._centre, self._shift = state.layer, 0
         try:
-            chosen = select_layers(self.session, state.channel, state.layer, MAX_ACROSS_PANELS, self._shift)
+            chosen = self.selection(state)
         except ActvizError as error:  # no layer has this channel
             self._asked, self.shown = None, None
             self._mount_tiles([])
@@ -77,20 +86,18 @@ class AcrossView(ExplorerView):
         if asked != self._asked:
             self._asked, self.shown = asked, chosen
             self.caption = f"{self._heading(chosen)}  (computing)"
-            self.screen.engine.compute_layers(self.session, list(chosen.rows), asked, reply_to=self)
+            self.post_message(self.LayersWanted(self, chosen.rows, asked))
 
     @on(LayersReady)
     def _layers_ready(self, message: LayersReady) -> None:
-        if message.request != self._asked or not self.is_current:
-            return  # a newer request is on its way
+        if self.shown is None:
+            return
         chosen, cmap, scale = self.shown, self.state.cmap, self.state.scale
         tiles = []
         for row in chosen.rows:
             stack = channel_stack(message.arrays[row])
             values = stack[:, :, chosen.channel]
-            source = stack if scale == "layer" else values
-            extent = None if scale == "layer" else finite_range(stack)  # near-constant maps stay flat
-            value_range = colormap.value_range(source, symmetric=cmap in colormap.DIVERGING, layer_range=extent)
+            value_range = scaled_range(values, scale, finite_range(stack), symmetric=colormap.is_diverging(cmap))
             # the layer's own name (not its nested path), cut in the middle: tiles stay tellable apart
             title = f"{elide_middle(self.session.layers[row].short_name, 22)} {values.shape[0]}x{values.shape[1]}"
             tile = MapTile(title, values, cmap, value_range)

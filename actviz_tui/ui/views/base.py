@@ -1,15 +1,17 @@
 """What every explorer view shares: its key, label, export kind and inputs.
 
-The screen owns the selection (``ExplorerState``) and the selected layer's
-activation (``LayerData``) as reactives; each view binds both, and repaints
-when either changes while it is the view on show. A view writes its heading
-to ``caption``, which the screen shows above the views.
+The screen owns the selection and the views' settings (``ExplorerState``) and
+the selected layer's activation (``LayerData``) as reactives; each view binds
+both, and repaints when either changes while it is the view on show. A view
+never reaches into the screen: it changes the state, or asks for model work,
+by posting the messages below, and writes its heading to ``caption``, which
+the screen shows above the views.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Hashable, cast
 
 import numpy as np
 from textual.binding import BindingType
@@ -17,9 +19,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 from actviz_tui.core.pictures import colormap
-from actviz_tui.core.pictures.value_ranges import finite_range
+from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.ui.explorer_state import ExplorerState, LayerData
+
+if TYPE_CHECKING:
+    from actviz_tui.ui.engine_bridge import EngineBridge
+    from actviz_tui.ui.screens.explorer_screen import ExplorerScreen
 
 
 class ExplorerView(Widget):
@@ -50,15 +57,50 @@ class ExplorerView(Widget):
 
         channel: int
 
+    @dataclass
+    class SettingsChosen(Message):
+        """The view changed its own settings: ``changes`` are ExplorerState fields
+        (``across_shift``, ``filters_page``, ``cam``) with their new values."""
+
+        changes: dict[str, Any]
+
+    @dataclass
+    class LayersWanted(Message):
+        """Compute these layers' activations in one graph pass; answered to ``view``
+        with ``LayersReady(request, ...)``."""
+
+        view: "ExplorerView"
+        rows: tuple[int, ...]
+        request: Hashable
+
+    @dataclass
+    class PredictionsWanted(Message):
+        """Predict the shown image; answered to ``view`` with ``PredictionsReady``."""
+
+        view: "ExplorerView"
+
+    @dataclass
+    class ClassHeatmapWanted(Message):
+        """A class heatmap (``request``: class_heatmap's keyword arguments); answered
+        to ``view`` with ``ClassHeatmapReady``."""
+
+        view: "ExplorerView"
+        request: dict[str, Any]
+
     def __init__(self, session_getter) -> None:
         super().__init__(id=self.NAME)
         self._session = session_getter  # the ModelSession arrives after the view exists
-        self._layer_range: tuple = (None, False, (0.0, 1.0))  # (array, symmetric?, its range)
+        self._waiting_for_layout = False  # a repaint found its picture not laid out yet
         self._layer_extent: tuple = (None, (None, None))  # (array, its finite range)
 
     @property
     def session(self):
         return self._session()
+
+    @property
+    def engine(self) -> EngineBridge:
+        """The engine bridge of the explorer screen, where every view lives."""
+        return cast("ExplorerScreen", self.screen).engine
 
     @property
     def is_current(self) -> bool:
@@ -82,29 +124,33 @@ class ExplorerView(Widget):
     def forget(self) -> None:
         """A new image: drop whatever the view computed for the old one (if anything)."""
 
-    def export_request(self):
-        """The figure request that saves exactly this view, if its settings matter; else None
-        (the dialog then fills EXPORT_KIND's request from the selection)."""
-        return None
+    def export_request(self, state: ExplorerState) -> FigureRequest:
+        """The figure request that saves what this view shows for ``state``: the export
+        dialog presets it. By default EXPORT_KIND's request for the selected layer and channel."""
+        return FIGURE_KINDS[self.EXPORT_KIND].request(state.layer, state.channel)
+
+    def laid_out(self, width: int, height: int) -> bool:
+        """False, and one more repaint after the next refresh, while the picture has no
+        size yet (the view was just shown); later sizes come with a resize."""
+        if width >= 2 and height >= 2:
+            self._waiting_for_layout = False
+            return True
+        if not self._waiting_for_layout:  # once: a screen too small to show it must not spin
+            self._waiting_for_layout = True
+            self.call_after_refresh(self.repaint)
+        return False
 
     def channel_step(self, delta: int) -> int:
         """How far [ and ] (±10) and the arrows (±1) move the channel in this view."""
         return delta
 
     def value_range(self, values: np.ndarray, layer: np.ndarray) -> tuple[float, float]:
-        """The colour scale of ``values``: their own range, or the whole layer's in layer scale."""
-        symmetric = self.state.cmap in colormap.DIVERGING
-        if self.state.scale != "layer":
-            return colormap.value_range(values, symmetric=symmetric, layer_range=self.layer_extent(layer))
-        # The same for every channel of the layer: scan it once, not on every key.
-        scanned, was_symmetric, layer_range = self._layer_range
-        if scanned is not layer or was_symmetric != symmetric:
-            layer_range = colormap.value_range(layer, symmetric=symmetric)
-            self._layer_range = (layer, symmetric, layer_range)
-        return layer_range
+        """The colour scale of ``values`` (part of ``layer``) by the state's scale and colormap."""
+        state = self.state
+        return scaled_range(values, state.scale, self.layer_extent(layer), symmetric=colormap.is_diverging(state.cmap))
 
     def layer_extent(self, layer: np.ndarray) -> tuple[float | None, float | None]:
-        """The layer's finite (min, max), scanned once per layer: near-flat channels draw flat against it."""
+        """The layer's finite (min, max), scanned once per layer, not on every key."""
         scanned, extent = self._layer_extent
         if scanned is not layer:
             extent = finite_range(layer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 
+from actviz_tui.core.analysis.predictions import unit_labels
 from actviz_tui.core.pictures.display_maps import channel_map, channel_value, describe_picture, has_spatial_maps
 from actviz_tui.core.pictures.value_ranges import negligible
 from actviz_tui.ui.views.base import ExplorerView
@@ -39,7 +40,7 @@ class ChannelView(ExplorerView):
         as_bars = activation.ndim <= 1 and state.layer in self.session.output_rows
         self.set_class(as_bars, "-bars")  # the model's output: labelled bars, not a block
         if as_bars:
-            self.query_one(UnitBars).show(activation, state.channel, self.session.unit_labels(activation.size))
+            self.query_one(UnitBars).show(activation, state.channel, unit_labels(self.session.labels, activation.size))
         vmin, vmax = self.value_range(values, activation)
         self.query_one(HeatmapView).show_values(values, state.cmap, vmin, vmax)
         self.query_one(ColorLegend).set_range(state.cmap, vmin, vmax)

@@ -9,13 +9,16 @@ the default one unless `l` takes the table's selected layer.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from actviz_tui.core.pictures import colormap
-from actviz_tui.core.explain import METHODS
+from actviz_tui.core.explain import METHODS, ClassHeatmap
+from actviz_tui.core.export import FigureRequest
 from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
 from actviz_tui.core.inputs.images import display_rgb
 from actviz_tui.ui.messages import ClassHeatmapReady, PredictionsReady
@@ -30,7 +33,10 @@ METHOD_CYCLE = (None, *METHODS)  # None: the default method for the model's head
 
 class ClassMapView(ExplorerView):
     NAME, KEY, LABEL = "cam", "5", "Class map"
-    HELP = "view: the predictions, and the class heatmap over the input (y/Y class, C type one, k method, l layer, j colours)"
+    HELP = (
+        "view: the predictions, and the class heatmap over the input "
+        "(y/Y class, C type one, k method, l layer, j colours)"
+    )
     EXPORT_KIND = "cam"
     NEEDS = "image"
     DEFAULT_CSS = """
@@ -39,7 +45,8 @@ class ClassMapView(ExplorerView):
     """
     PROMPT_KEYS = frozenset({"C"})
     BINDINGS = [
-        Binding("k", "method", "Method", tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
+        Binding("k", "method", "Method",
+                tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
         Binding("y", "step_class(1)", "Next class", tooltip="class map: the next of the top predicted classes"),
         Binding("Y", "step_class(-1)", "Previous class", tooltip="class map: the previous top class"),
         Binding("C", "type_class", "Type class", tooltip="class map: type a class index"),
@@ -49,106 +56,100 @@ class ClassMapView(ExplorerView):
 
     def __init__(self, session_getter) -> None:
         super().__init__(session_getter)
-        self.method_index = 0
-        self.class_index: int | None = None  # None: the top prediction
-        self.layer_row: int | None = None  # None: the default layer
-        self.cmap = colormap.OVERLAY_COLORMAPS[0]
         self.predictions: list = []
         self._predicted_for: int | None = None  # image index the predictions belong to
         self._asked: dict | None = None
-        self._result = None
+        self._result: ClassHeatmap | None = None
+        self._drawn_cmap: str | None = None  # the overlay colormap ``_result`` is drawn with
 
     def compose(self) -> ComposeResult:
         yield Static("", id="predictions")
         yield HeatmapView(id="cam-picture")
         yield ColorLegend(id="cam-legend")
 
-    # ----- keys ------------------------------------------------------------
+    # ----- keys: each changes ExplorerState.cam ------------------------------
+    def _choose(self, **changes) -> None:
+        self.post_message(self.SettingsChosen({"cam": replace(self.state.cam, **changes)}))
+
     def action_method(self) -> None:
         shown = self._result.method if self._result is not None else None
-        self.method_index = (self.method_index + 1) % len(METHOD_CYCLE)
-        if METHOD_CYCLE[self.method_index] == shown:  # the default was this one already: the next
-            self.method_index = (self.method_index + 1) % len(METHOD_CYCLE)
-        self.repaint()
+        position = METHOD_CYCLE.index(self.state.cam.method) if self.state.cam.method in METHOD_CYCLE else 0
+        position = (position + 1) % len(METHOD_CYCLE)
+        if METHOD_CYCLE[position] == shown:  # the default was this one already: the next
+            position = (position + 1) % len(METHOD_CYCLE)
+        self._choose(method=METHOD_CYCLE[position])
 
     def action_step_class(self, delta: int) -> None:
         top = [entry.index for entry in self.predictions[0].top] if self.predictions else []
         if top:
-            current = self.class_index if self.class_index in top else top[0]
-            self.class_index = top[(top.index(current) + delta) % len(top)]
-            self.repaint()
+            chosen = self.state.cam.class_index
+            current = chosen if chosen in top else top[0]
+            self._choose(class_index=top[(top.index(current) + delta) % len(top)])
 
     def action_type_class(self) -> None:
         def chosen(answer: str | None) -> None:
             if answer and answer.isdigit():
-                self.class_index = int(answer)
-                self.repaint()
+                self._choose(class_index=int(answer))
             elif answer:
                 self.notify(f"not a class index: {answer}", severity="warning")
 
         self.app.push_screen(PromptScreen("Class index (0-based):", "e.g. 281"), chosen)
 
     def action_layer(self) -> None:
-        self.layer_row = None if self.layer_row is not None else self.state.layer
-        self.repaint()
+        self._choose(layer=None if self.state.cam.layer is not None else self.state.layer)
 
     def action_overlay_cmap(self) -> None:
-        names = colormap.OVERLAY_COLORMAPS
-        self.cmap = names[(names.index(self.cmap) + 1) % len(names)]
-        if self._result is not None:
-            self._show(self._result)
+        self.post_message(self.SettingsChosen({"cam": self.state.cam.next_cmap()}))
 
-    def export_request(self):
-        from actviz_tui.core.export import FigureRequest
-
-        options = {"class": self.class_index, "method": METHOD_CYCLE[self.method_index], "cmap": self.cmap}
-        return FigureRequest("cam", layer=self.layer_row, options=tuple(sorted(options.items())))
+    def export_request(self, state) -> FigureRequest:
+        cam = state.cam
+        options = {"class": cam.class_index, "method": cam.method, "cmap": cam.cmap}
+        return FigureRequest(self.EXPORT_KIND, layer=cam.layer, options=tuple(sorted(options.items())))
 
     # ----- drawing -----------------------------------------------------------
     def repaint(self) -> None:
-        session = self.session
+        session, state = self.session, self.state
         if session is None or not session.has_image:
             self.caption = "class map: needs an image (o opens one)"
             return
-        if self._predicted_for != self.state.image:
-            self._predicted_for = self.state.image
-            self.screen.engine.predict(session, self.state.image, reply_to=self)
-        asked = {"method": METHOD_CYCLE[self.method_index], "class_index": self.class_index, "layer": self.layer_row}
+        if self._predicted_for != state.image:
+            self._predicted_for = state.image
+            self.post_message(self.PredictionsWanted(self))
+        asked = {"method": state.cam.method, "class_index": state.cam.class_index, "layer": state.cam.layer}
         if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
             self.caption = "class map: computing…"
-            self.screen.engine.class_heatmap(session, asked, reply_to=self)
+            self.post_message(self.ClassHeatmapWanted(self, asked))
+        elif self._result is not None and self._drawn_cmap != state.cam.cmap:
+            self._show(self._result)  # the overlay's colours changed
 
     def forget(self) -> None:
         """A new image: predictions and heatmap are stale."""
-        self._predicted_for, self._asked, self._result = None, None, None
+        self._predicted_for, self._asked, self._result, self._drawn_cmap = None, None, None, None
 
     @on(PredictionsReady)
     def _predictions_ready(self, message: PredictionsReady) -> None:
-        if message.image_index != self.state.image:
-            return  # for the image before
         self.predictions = message.predictions
         self._show_predictions()
 
     @on(ClassHeatmapReady)
     def _heatmap_ready(self, message: ClassHeatmapReady) -> None:
-        if message.request != self._asked:
-            return
         if message.result is None:
             self.caption = f"class map: {message.error}"
             return
-        if message.request == self._asked:
-            self._result = message.result
-            self._show(message.result)
-            self._show_predictions()
+        self._result = message.result
+        self._show(message.result)
+        self._show_predictions()
 
     def _show_predictions(self) -> None:
         target = self._result.class_index if self._result is not None else None
         self.query_one("#predictions", Static).update(prediction_lines(self.predictions, target))
 
     def _show(self, result) -> None:
+        cmap = self.state.cam.cmap
         base = display_rgb(self.session.model_input, self.session.input_bgr)
-        self.query_one(HeatmapView).show_rgb(colormap.overlay_rgb(base, result.heatmap, self.cmap, OVERLAY_ALPHA))
-        self.query_one(ColorLegend).set_range(self.cmap, 0.0, 1.0)
+        self.query_one(HeatmapView).show_rgb(colormap.overlay_rgb(base, result.heatmap, cmap, OVERLAY_ALPHA))
+        self.query_one(ColorLegend).set_range(cmap, 0.0, 1.0)
+        self._drawn_cmap = cmap
         note = f"  ({result.note})" if result.note else ""
         self.caption = f"{result.title}  ·  {result.reason}{note}"

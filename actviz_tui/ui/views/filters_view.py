@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets import Static
 
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.errors import ActvizError
@@ -19,7 +20,6 @@ from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
-from actviz_tui.ui.widgets.text_line import TextLine
 
 WEIGHTS_CMAP = "coolwarm"  # weights are signed: a diverging map centred on zero
 
@@ -31,7 +31,7 @@ class FiltersView(ExplorerView):
     NEEDS = "weights"
     DEFAULT_CSS = """
     FiltersView { layout: vertical; }
-    FiltersView #filter-norms { color: $text-muted; }
+    FiltersView #filter-norms { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
         Binding("pageup", "page(-1)", "Page up", tooltip="filters: previous page of kernels or patches"),
@@ -42,11 +42,11 @@ class FiltersView(ExplorerView):
         super().__init__(session_getter)
         self._filters: dict[int, LayerFilters | str] = {}  # row -> filters, or why there are none
         self.tiles: GridLayout | None = None
-        self.page = 0
+        self.pages = 1  # pages of the selected filter's kernels, as last drawn
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="filters-picture")
-        yield TextLine(id="filter-norms")
+        yield Static(id="filter-norms", markup=False)
 
     def layer_filters(self, row: int) -> LayerFilters | str:
         if row not in self._filters:
@@ -62,46 +62,39 @@ class FiltersView(ExplorerView):
             # the patches are the filters themselves: a page moves the selected filter
             self.post_message(self.ChannelChosen(self.state.channel + delta * self.tiles.per_page))
             return
-        self.page += delta
-        self.repaint()
-
-    def watch_state(self, old, new) -> None:
-        if (old.layer, old.channel) != (new.layer, new.channel):
-            self.page = 0  # kernels of another filter start on their first page
-        super().watch_state()
+        page = (self.state.filters_page % self.pages + delta) % self.pages
+        self.post_message(self.SettingsChosen({"filters_page": page}))
 
     def repaint(self) -> None:
         if self.session is None:
             return
         filters = self.layer_filters(self.state.layer)
-        picture, norms_line = self.query_one(HeatmapView), self.query_one(TextLine)
+        picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", Static)
         if isinstance(filters, str):
             picture.clear(filters)
-            norms_line.update("")
+            norms_line.update("", layout=False)
             self.caption = self.layer_heading()
             return
         width, height = picture.content_size
-        if width < 2 or height < 2:
-            self.call_after_refresh(self.repaint)
+        if not self.laid_out(width, height):
             return
         index = min(self.state.channel, filters.count - 1)
-        norms_line.update(norms_summary(filters, index))
-        if filters.stack is None:
+        norms_line.update(norms_summary(filters, index), layout=False)
+        if filters.matrix is not None:  # not a convolution-like layer
             self.tiles = None
             matrix = filters.matrix
             picture.show_values(matrix, WEIGHTS_CMAP, *colormap.value_range(matrix, symmetric=True))
         elif filters.is_rgb:
             patches = filters.rgb_patches()
             self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
-            self.page = self.tiles.page_of(index)
-            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.page, index))
+            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.tiles.page_of(index), index))
         else:
             kernels = filters.kernels_of(index)
             self.tiles = plan_grid(kernels.shape[2], kernels.shape[0], kernels.shape[1], height * 2, width)
-            pages = -(-kernels.shape[2] // self.tiles.per_page)
-            self.page %= pages
-            scale = colormap.value_range(kernels, symmetric=True)
-            picture.show_rgb(grid_picture(kernels, self.tiles, self.page, -1, WEIGHTS_CMAP, scale))
+            self.pages = -(-kernels.shape[2] // self.tiles.per_page)
+            page = self.state.filters_page % self.pages  # a page planned for a larger pane may be past the end
+            # one scale, centred on 0
+            picture.show_rgb(grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, "layer"))
         self.caption = f"{filters.name}  {self._what(filters, index)}"  # after planning: its page numbers
 
     def _what(self, filters: LayerFilters, index: int) -> str:
@@ -112,7 +105,7 @@ class FiltersView(ExplorerView):
         inputs = filters.stack.shape[2]
         shown = ""
         if self.tiles is not None and self.tiles.per_page < inputs:
-            first = self.page * self.tiles.per_page
+            first = self.state.filters_page % self.pages * self.tiles.per_page
             shown = f", inputs {first}-{min(first + self.tiles.per_page, inputs) - 1} (PgUp/PgDn)"
         return f"filter {index}/{filters.count}: its kernels {filters.shape_text()} over {inputs} inputs{shown}"
 

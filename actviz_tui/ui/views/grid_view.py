@@ -54,15 +54,13 @@ class GridView(ExplorerView):
             return
         stack = channel_stack(activation)
         width, height = picture.content_size
-        if width < 2 or height < 2:  # just switched to and not laid out yet
-            if not self.screen.has_class("-too-small"):
-                self.call_after_refresh(self.repaint)
+        if not self.laid_out(width, height):
             return
         layout = self.tiles = plan_grid(stack.shape[2], stack.shape[0], stack.shape[1], height * 2, width)
         page = layout.page_of(state.channel)
-        layer_range = self.value_range(stack, activation) if state.scale == "layer" else None
         marked = state.marked_channels(state.layer)
-        picture.show_rgb(grid_picture(stack, layout, page, state.channel, state.cmap, layer_range, marked))
+        extent = self.layer_extent(activation)
+        picture.show_rgb(grid_picture(stack, layout, page, state.channel, state.cmap, state.scale, extent, marked))
         first = page * layout.per_page
         last = min(first + layout.per_page, stack.shape[2])
         pages = -(-stack.shape[2] // layout.per_page)

@@ -116,6 +116,7 @@ class HeatmapView(Widget):
         if self._values is not None:
             vmin, vmax = self._range
             return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height, colours=colours)
+        assert self._rgb is not None  # _current_picture builds only with values or a picture
         return HalfBlockImage(fit_rgb(self._rgb, width, height * 2), colours=colours)
 
 
@@ -148,7 +149,10 @@ def centred_strips(picture: HalfBlockImage, width: int, height: int, background:
 
 
 def fit_rgb(rgb: np.ndarray, max_w: int, max_h: int) -> np.ndarray:
-    """Resize an RGB image into a pixel box, aspect kept (area averaging)."""
+    """Resize an RGB image into a pixel box, aspect kept (area averaging).
+
+    Not Pillow's BOX filter: it weighs whole pixels, so a non-integer ratio aliases
+    (a fine checkerboard shrunk 150 -> 80 stays 0/255 there, an even grey here)."""
     out_h, out_w = colormap.fit_shape(rgb.shape[0], rgb.shape[1], max_h, max_w)
     if (out_h, out_w) == rgb.shape[:2]:
         return rgb

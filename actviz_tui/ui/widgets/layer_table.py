@@ -105,7 +105,7 @@ class LayerTable(DataTable):
         """The column's name; Layer's says which key shows the hidden columns."""
         header = COLUMN_BY_KEY[key].header
         hint = f"{header}  t:{'struct' if self.group == STATISTICS else 'stats'}"
-        if key == "Layer" and self.plan.split and len(hint) <= self.plan.width_of(key):
+        if key == "Layer" and self._plan.split and len(hint) <= self._plan.width_of(key):
             return hint
         return header
 
@@ -118,17 +118,22 @@ class LayerTable(DataTable):
 
     def _padded(self, index: int, key: str, text: str, style: str = "") -> Text:
         """A cell exactly as wide as its column: aligned, and the gap before it."""
-        width = self.plan.width_of(key)
+        width = self._plan.width_of(key)
         fitted = text.rjust(width) if COLUMN_BY_KEY[key].right else text.ljust(width)
         cell = Text(" " * GAP if index else "")
         cell.append(fitted, style=style)
         return cell
 
+    @property
+    def _plan(self) -> ColumnPlan:
+        assert self.plan is not None, "relayout() plans the columns before any cell is made"
+        return self.plan
+
     # ----- rows ------------------------------------------------------------
     def refresh_cells(self) -> None:
         """Update every shown cell in place: the cursor stays where it is."""
         for layer in self.visible_layers():
-            for key, cell in zip(self.plan.keys, self._cells(layer)):
+            for key, cell in zip(self._plan.keys, self._cells(layer)):
                 self.update_cell(str(layer.index), key, cell)
 
     def rebuild(self, keep: int | None = None) -> None:
@@ -148,7 +153,7 @@ class LayerTable(DataTable):
         if not self.row_count:
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        return int(key.value)
+        return None if key.value is None else int(key.value)
 
     def select_layer(self, row: int) -> None:
         try:
@@ -160,12 +165,12 @@ class LayerTable(DataTable):
         texts = self._texts(layer)
         texts["Layer"] = self._layer_name(layer)
         styles = {"Layer": "bold" if layer.is_model else "", "dead": "bold red"}
-        return [self._padded(i, key, texts[key], styles.get(key, "")) for i, key in enumerate(self.plan.keys)]
+        return [self._padded(i, key, texts[key], styles.get(key, "")) for i, key in enumerate(self._plan.keys)]
 
     def _layer_name(self, layer: LayerInfo) -> str:
         mark = "*" if layer.index in self.marked else ""
         indent = INDENT * layer.depth
-        room = max(1, self.plan.width_of("Layer") - len(indent) - len(mark))
+        room = max(1, self._plan.width_of("Layer") - len(indent) - len(mark))
         return indent + elide_middle(layer.short_name, room) + mark
 
     def _texts(self, layer: LayerInfo) -> dict[str, str]:

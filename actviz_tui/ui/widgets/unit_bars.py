@@ -45,7 +45,8 @@ def unit_bars_text(values: np.ndarray, selected: int, labels, rows: int, width: 
         name = (labels or {}).get(index) or f"unit {index}"
         marked = index == selected
         text.append("▶ " if marked else "  ", style="bold yellow")
-        text.append(f"{index:>4} {name[:LABEL_CELLS]:<{LABEL_CELLS}} {values[index]:>10.4g} ", style="bold" if marked else "")
+        label = f"{index:>4} {name[:LABEL_CELLS]:<{LABEL_CELLS}} {values[index]:>10.4g} "
+        text.append(label, style="bold" if marked else "")
         text.append("█" * max(1, round(bar_cells * abs(values[index]) / span)) + "\n",
                     style="yellow" if marked else ("red" if values[index] < 0 else "cyan"))
     text.rstrip()
