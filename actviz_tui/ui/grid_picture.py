@@ -18,6 +18,8 @@ from actviz_tui.ui.tile_labels import fits, stamp_number
 HIGHLIGHT_RGB = (255, 64, 64)
 MARK_RGB = (255, 215, 0)
 BACKGROUND_RGB = (24, 24, 24)
+HATCH_LIGHT_RGB, HATCH_DARK_RGB = (235, 235, 235), (16, 16, 16)
+HATCH_PERIOD = 4  # one diagonal line every 4 pixels
 
 
 def grid_picture(
@@ -29,12 +31,13 @@ def grid_picture(
     scale: str = "channel",
     layer_extent: tuple[float | None, float | None] | None = None,
     marked: frozenset[int] = frozenset(),
+    dead: frozenset[int] = frozenset(),
 ) -> np.ndarray:
     """(H, W, 3) uint8: the channels of ``page`` of ``stack`` (H, W, C), each coloured
     by ``value_ranges.scaled_range`` (``layer_extent``: the layer's finite range, if known).
 
-    The selected tile is framed red, marked ones (for export) gold; tiles
-    large enough carry their channel number in the top-left corner.
+    The selected tile is framed red, marked ones (for export) gold, ``dead`` ones
+    hatched; tiles large enough carry their channel number in the top-left corner.
     """
     extent = finite_range(stack) if layer_extent is None else layer_extent
     symmetric = colormap.is_diverging(cmap)
@@ -50,6 +53,8 @@ def grid_picture(
     rgb[_outside_tiles(layout, len(channels))] = BACKGROUND_RGB  # NaN in a tile stays black, as in the single view
     for slot, channel in enumerate(channels):
         y, x = layout.tile_origin(slot)
+        if channel in dead:
+            hatch(rgb, y, x, layout.tile_h, layout.tile_w)
         if fits(channel, layout.tile_h, layout.tile_w):
             stamp_number(rgb, y, x, channel)
         if channel == selected or channel in marked:
@@ -58,9 +63,11 @@ def grid_picture(
     return rgb
 
 
-def rgb_grid_picture(patches: np.ndarray, layout: GridLayout, page: int, selected: int) -> np.ndarray:
+def rgb_grid_picture(
+    patches: np.ndarray, layout: GridLayout, page: int, selected: int, dead: frozenset[int] = frozenset()
+) -> np.ndarray:
     """(H, W, 3) uint8: colour patches (n, h, w, 3) of one page, each scaled up
-    to its tile by nearest neighbour; the selected patch framed red."""
+    to its tile by nearest neighbour; the selected patch framed red, ``dead`` ones hatched."""
     rows = (np.arange(layout.tile_h) * patches.shape[1] // layout.tile_h)[:, None]
     cols = (np.arange(layout.tile_w) * patches.shape[2] // layout.tile_w)[None, :]
     first = page * layout.per_page
@@ -74,6 +81,9 @@ def rgb_grid_picture(patches: np.ndarray, layout: GridLayout, page: int, selecte
     picture = np.stack(planes, axis=-1)
     rgb = np.where(np.isnan(picture), 0, picture).astype(np.uint8)
     rgb[_outside_tiles(layout, len(shown))] = BACKGROUND_RGB
+    for slot in range(len(shown)):
+        if first + slot in dead:
+            hatch(rgb, *layout.tile_origin(slot), layout.tile_h, layout.tile_w)
     if first <= selected < first + len(shown):
         y, x = layout.tile_origin(selected - first)
         _frame(rgb, y, x, layout.tile_h, layout.tile_w, HIGHLIGHT_RGB)
@@ -86,6 +96,14 @@ def _outside_tiles(layout: GridLayout, used: int) -> np.ndarray:
     slots[:, :, :used] = 0.0
     tiles = np.broadcast_to(slots, (layout.tile_h, layout.tile_w, layout.per_page))
     return np.isnan(mosaic(tiles, layout.cols, pad=layout.gap, scale="layer"))
+
+
+def hatch(rgb: np.ndarray, y: int, x: int, h: int, w: int) -> None:
+    """Diagonal lines over a tile (in place): light on a dark tile, dark on a light one."""
+    tile = rgb[y : y + h, x : x + w]
+    rows, cols = np.mgrid[0 : tile.shape[0], 0 : tile.shape[1]]
+    light = tile.astype(np.float32).mean() < 128
+    tile[(rows + cols) % HATCH_PERIOD == 0] = HATCH_LIGHT_RGB if light else HATCH_DARK_RGB
 
 
 def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int, colour: tuple[int, int, int]) -> None:

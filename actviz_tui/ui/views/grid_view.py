@@ -1,4 +1,4 @@
-"""View 2: every channel of the layer as a grid of tiles, paged when they don't fit."""
+"""View 2: every channel of the layer as a grid of tiles, paged when they don't fit; dead ones hatched."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
 class GridView(ExplorerView):
     NAME, KEY, LABEL = "grid", "2", "Grid"
-    HELP = "view: every channel of the layer as tiles (paged); ← → [ ] move the selection"
+    HELP = "view: every channel of the layer as tiles (paged), dead ones hatched; ← → [ ] move the selection"
     EXPORT_KIND = "grid"
     BINDINGS = [
         Binding("pageup", "page(-1)", "Page up", tooltip="grid: previous page of channels"),
@@ -59,14 +59,17 @@ class GridView(ExplorerView):
         layout = self.tiles = plan_grid(stack.shape[2], stack.shape[0], stack.shape[1], height * 2, width)
         page = layout.page_of(state.channel)
         marked = state.marked_channels(state.layer)
-        extent = self.layer_extent(activation)
-        picture.show_rgb(grid_picture(stack, layout, page, state.channel, state.cmap, state.scale, extent, marked))
+        extent, dead = self.layer_extent(activation), self.layer_dead(activation)
+        picture.show_rgb(
+            grid_picture(stack, layout, page, state.channel, state.cmap, state.scale, extent, marked, dead)
+        )
         first = page * layout.per_page
         last = min(first + layout.per_page, stack.shape[2])
         pages = -(-stack.shape[2] // layout.per_page)
         self.caption = (
             f"{name}  channels {first}-{last - 1} of {stack.shape[2]}  page {page + 1}/{pages}  "
-            f"selected {state.channel}  {state.scale} scale"
+            f"selected {state.channel}{' (dead)' if state.channel in dead else ''}  "
+            f"{f'{len(dead)} dead hatched  ' if dead else ''}{state.scale} scale"
         )
 
     def on_click(self, event: Click) -> None:
