@@ -87,14 +87,15 @@ class FiltersView(ExplorerView):
         elif filters.is_rgb:
             patches = filters.rgb_patches()
             self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
-            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.tiles.page_of(index), index))
+            zoomed = self.tiles.zoomed(picture.zoom)
+            picture.show_rgb(rgb_grid_picture(patches, zoomed, self.tiles.page_of(index), index))
         else:
             kernels = filters.kernels_of(index)
             self.tiles = plan_grid(kernels.shape[2], kernels.shape[0], kernels.shape[1], height * 2, width)
             self.pages = -(-kernels.shape[2] // self.tiles.per_page)
             page = self.state.filters_page % self.pages  # a page planned for a larger pane may be past the end
             # one scale, centred on 0
-            picture.show_rgb(grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, "layer"))
+            picture.show_rgb(grid_picture(kernels, self.tiles.zoomed(picture.zoom), page, -1, WEIGHTS_CMAP, "layer"))
         self.caption = f"{filters.name}  {self._what(filters, index)}"  # after planning: its page numbers
 
     def _what(self, filters: LayerFilters, index: int) -> str:
