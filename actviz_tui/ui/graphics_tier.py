@@ -43,6 +43,12 @@ def auto_tier(answer: str | None, *, in_tmux: bool, passthrough: Callable[[], bo
     return answer
 
 
+def drawable_tier(tier: str, color_system: str | None) -> str:
+    """The tier pictures can use with the app's colours: a Kitty picture is addressed by
+    its cells' 24-bit colour (its image id), which fewer colours would garble."""
+    return HALFBLOCK if tier == "kitty" and color_system != "truecolor" else tier
+
+
 def terminal_answer() -> str | None:
     """"sixel", "kitty" or None, as textual-image found the terminal. Importing its
     widget module asks (Sixel first, then Kitty graphics) and measures a cell in pixels."""

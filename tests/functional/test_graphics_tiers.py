@@ -89,3 +89,9 @@ def test_auto_inside_tmux_needs_passthrough(tmp_path, passthrough, expected):
     chosen, output = draw("auto", terminal="sixel", env=env)
     assert chosen == expected
     assert bool(SIXEL_IMAGE.search(output)) == (expected == "sixel")
+
+
+def test_kitty_without_24_bit_colour_draws_half_blocks():
+    chosen, output = draw("kitty", terminal="kitty", env={"COLORTERM": ""})  # 256 colours: ids would garble
+    assert chosen == "kitty"
+    assert not KITTY_IMAGE.search(output) and output.count(HALF_BLOCK) > 100

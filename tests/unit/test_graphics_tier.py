@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from actviz_tui.ui import graphics_tier
-from actviz_tui.ui.graphics_tier import auto_tier, choose_tier, tmux_passthrough_on
+from actviz_tui.ui.graphics_tier import auto_tier, choose_tier, drawable_tier, tmux_passthrough_on
 
 
 def never_asked() -> bool:
@@ -60,3 +60,9 @@ def test_passthrough_is_read_from_tmux(tmp_path, monkeypatch, printed, expected)
 def test_without_a_tmux_program_passthrough_is_off(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no tmux there
     assert tmux_passthrough_on() is False
+
+
+def test_kitty_pictures_need_24_bit_colour_sixel_does_not():
+    assert drawable_tier("kitty", "truecolor") == "kitty"
+    assert drawable_tier("kitty", "256") == drawable_tier("kitty", "standard") == "halfblock"
+    assert drawable_tier("sixel", "256") == "sixel" and drawable_tier("halfblock", "truecolor") == "halfblock"

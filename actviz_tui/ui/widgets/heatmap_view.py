@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 from actviz_tui.core.pictures import colormap
 from actviz_tui.ui.colour_notice import announce_colours_once
-from actviz_tui.ui.graphics_tier import HALFBLOCK, PIXEL_TIERS
+from actviz_tui.ui.graphics_tier import HALFBLOCK, PIXEL_TIERS, drawable_tier
 from actviz_tui.ui.widgets.halfblock import HalfBlockImage, fitted_map_rgb
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class HeatmapView(Widget):
         self.placeholder = ""
 
     def compose(self) -> ComposeResult:
-        tier = getattr(self.app, "graphics", HALFBLOCK)
+        tier = drawable_tier(getattr(self.app, "graphics", HALFBLOCK), self.app.console.color_system)
         if tier in PIXEL_TIERS:
             from actviz_tui.ui.widgets.pixel_picture import PixelPicture
 
