@@ -54,12 +54,12 @@ def grid_picture(
     for slot, channel in enumerate(channels):
         y, x = layout.tile_origin(slot)
         if channel in dead:
-            hatch(rgb, y, x, layout.tile_h, layout.tile_w)
-        if fits(channel, layout.tile_h, layout.tile_w):
-            stamp_number(rgb, y, x, channel)
+            hatch(rgb, y, x, layout)
+        if fits(channel, layout.tile_h, layout.tile_w, layout.scale):
+            stamp_number(rgb, y, x, channel, layout.scale)
         if channel == selected or channel in marked:
             colour = HIGHLIGHT_RGB if channel == selected else MARK_RGB
-            _frame(rgb, y, x, layout.tile_h, layout.tile_w, colour)
+            _frame(rgb, y, x, layout, colour)
     return rgb
 
 
@@ -83,10 +83,10 @@ def rgb_grid_picture(
     rgb[_outside_tiles(layout, len(shown))] = BACKGROUND_RGB
     for slot in range(len(shown)):
         if first + slot in dead:
-            hatch(rgb, *layout.tile_origin(slot), layout.tile_h, layout.tile_w)
+            hatch(rgb, *layout.tile_origin(slot), layout)
     if first <= selected < first + len(shown):
         y, x = layout.tile_origin(selected - first)
-        _frame(rgb, y, x, layout.tile_h, layout.tile_w, HIGHLIGHT_RGB)
+        _frame(rgb, y, x, layout, HIGHLIGHT_RGB)
     return rgb
 
 
@@ -98,19 +98,22 @@ def _outside_tiles(layout: GridLayout, used: int) -> np.ndarray:
     return np.isnan(mosaic(tiles, layout.cols, pad=layout.gap, scale="layer"))
 
 
-def hatch(rgb: np.ndarray, y: int, x: int, h: int, w: int) -> None:
-    """Diagonal lines over a tile (in place): light on a dark tile, dark on a light one."""
-    tile = rgb[y : y + h, x : x + w]
+def hatch(rgb: np.ndarray, y: int, x: int, layout: GridLayout) -> None:
+    """Diagonal lines over a tile (in place), ``layout.scale`` pixels thick: light on a dark tile,
+    dark on a light one."""
+    tile = rgb[y : y + layout.tile_h, x : x + layout.tile_w]
     rows, cols = np.mgrid[0 : tile.shape[0], 0 : tile.shape[1]]
     light = tile.astype(np.float32).mean() < 128
-    tile[(rows + cols) % HATCH_PERIOD == 0] = HATCH_LIGHT_RGB if light else HATCH_DARK_RGB
+    tile[(rows + cols) // layout.scale % HATCH_PERIOD == 0] = HATCH_LIGHT_RGB if light else HATCH_DARK_RGB
 
 
-def _frame(rgb: np.ndarray, y: int, x: int, h: int, w: int, colour: tuple[int, int, int]) -> None:
-    """Outline a tile, drawn over the gap around it where there is room."""
-    top, left = max(y - 1, 0), max(x - 1, 0)
-    bottom, right = min(y + h, rgb.shape[0] - 1), min(x + w, rgb.shape[1] - 1)
-    rgb[top, left : right + 1] = colour
-    rgb[bottom, left : right + 1] = colour
-    rgb[top : bottom + 1, left] = colour
-    rgb[top : bottom + 1, right] = colour
+def _frame(rgb: np.ndarray, y: int, x: int, layout: GridLayout, colour: tuple[int, int, int]) -> None:
+    """Outline a tile, ``layout.scale`` pixels thick, drawn over the gap around it where there is room."""
+    thick = layout.scale
+    top, left = max(y - thick, 0), max(x - thick, 0)
+    bottom = min(y + layout.tile_h + thick, rgb.shape[0])  # past the end, as slices go
+    right = min(x + layout.tile_w + thick, rgb.shape[1])
+    rgb[top : top + thick, left:right] = colour
+    rgb[bottom - thick : bottom, left:right] = colour
+    rgb[top:bottom, left : left + thick] = colour
+    rgb[top:bottom, right - thick : right] = colour

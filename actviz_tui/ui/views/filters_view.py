@@ -102,7 +102,8 @@ class FiltersView(ExplorerView):
         if filters.is_rgb:
             patches = filters.rgb_patches()
             self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
-            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.tiles.page_of(index), index, zero))
+            zoomed = self.tiles.zoomed(picture.zoom)
+            picture.show_rgb(rgb_grid_picture(patches, zoomed, self.tiles.page_of(index), index, zero))
             return None
         if filters.is_single_input:  # one kernel per filter: every filter as a tile, the selected framed
             kernels, selected, dead = filters.single_kernels(), index, zero
@@ -113,8 +114,8 @@ class FiltersView(ExplorerView):
         self.pages = -(-kernels.shape[2] // self.tiles.per_page)
         page = self.tiles.page_of(index) if filters.is_single_input else self.state.filters_page % self.pages
         weights_range = filters.colour_range(kernels)  # one scale, centred on 0 (the layer's for a zero filter)
-        picture.show_rgb(grid_picture(kernels, self.tiles, page, selected, WEIGHTS_CMAP, "layer", weights_range,
-                                      dead=dead))
+        picture.show_rgb(grid_picture(kernels, self.tiles.zoomed(picture.zoom), page, selected, WEIGHTS_CMAP,
+                                      "layer", weights_range, dead=dead))
         return weights_range
 
     def _what(self, filters: LayerFilters, index: int) -> str:

@@ -24,7 +24,8 @@ class GridView(ExplorerView):
 
     def __init__(self, session_getter) -> None:
         super().__init__(session_getter)
-        self.tiles: GridLayout | None = None
+        self.tiles: GridLayout | None = None  # in half-block pixels (pages, the keys)
+        self.drawn: GridLayout | None = None  # the same, zoomed to the picture's pixels
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="grid-picture")
@@ -60,8 +61,9 @@ class GridView(ExplorerView):
         page = layout.page_of(state.channel)
         marked = state.marked_channels(state.layer)
         extent, dead = self.layer_extent(activation), self.layer_dead(activation)
+        self.drawn = layout.zoomed(picture.zoom)
         picture.show_rgb(
-            grid_picture(stack, layout, page, state.channel, state.cmap, state.scale, extent, marked, dead)
+            grid_picture(stack, self.drawn, page, state.channel, state.cmap, state.scale, extent, marked, dead)
         )
         first = page * layout.per_page
         last = min(first + layout.per_page, stack.shape[2])
@@ -74,14 +76,15 @@ class GridView(ExplorerView):
 
     def on_click(self, event: Click) -> None:
         picture = self.query_one(HeatmapView)
-        if self.tiles is None or event.widget is not picture:
+        # In a pixel tier the click lands on the picture widget inside the HeatmapView.
+        on_picture = event.widget is not None and picture in event.widget.ancestors_with_self
+        if self.tiles is None or self.drawn is None or not on_picture:
             return
         offset = event.get_content_offset(picture)
-        if offset is None:
+        pixel = None if offset is None else picture.picture_pixel(offset.x, offset.y)
+        if pixel is None:
             return
-        left, top = picture.picture_offset()
-        x, y = offset.x - left, (offset.y - top) * 2
-        slot = self.tiles.slot_at(y, x) if x >= 0 and y >= 0 else None
+        slot = self.drawn.slot_at(*pixel)
         first = self.tiles.page_of(self.state.channel) * self.tiles.per_page
         if slot is not None and first + slot < self.state.channels:
             self.post_message(self.ChannelChosen(first + slot))
