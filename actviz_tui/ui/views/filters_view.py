@@ -17,7 +17,7 @@ from actviz_tui.core.pictures import colormap
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.analysis.filters import LayerFilters
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
-from actviz_tui.ui.grid_picture import grid_picture, rgb_grid_picture
+from actviz_tui.ui.grid_picture import grid_picture, page_source, patches_source, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
@@ -87,14 +87,16 @@ class FiltersView(ExplorerView):
         elif filters.is_rgb:
             patches = filters.rgb_patches()
             self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
-            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.tiles.page_of(index), index))
+            page_rgb = rgb_grid_picture(patches, self.tiles, self.tiles.page_of(index), index)
+            picture.show_rgb(page_rgb, patches_source(self.tiles, patches.shape[1], patches.shape[2]))
         else:
             kernels = filters.kernels_of(index)
             self.tiles = plan_grid(kernels.shape[2], kernels.shape[0], kernels.shape[1], height * 2, width)
             self.pages = -(-kernels.shape[2] // self.tiles.per_page)
             page = self.state.filters_page % self.pages  # a page planned for a larger pane may be past the end
             # one scale, centred on 0
-            picture.show_rgb(grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, "layer"))
+            page_rgb = grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, "layer")
+            picture.show_rgb(page_rgb, page_source(self.tiles, kernels.shape[0], kernels.shape[1]))
         self.caption = f"{filters.name}  {self._what(filters, index)}"  # after planning: its page numbers
 
     def _what(self, filters: LayerFilters, index: int) -> str:
