@@ -1,4 +1,4 @@
-"""Ordered dithering onto the xterm palette, at the resolution of the picture's source.
+"""Ordered dithering onto the xterm palette at the resolution of the picture's source.
 
 Each colour is drawn with its nearest palette colour and one partner
 (``xterm_palette.colour_mixes``), pixel by pixel through an ordered threshold

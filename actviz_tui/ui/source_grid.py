@@ -1,4 +1,4 @@
-"""Which source pixel each pixel of a picture shows, so 256-colour dithering works at the map's resolution.
+"""Which source pixel each pixel of a picture shows: what 256-colour dithering is keyed to.
 
 A map of 7x7 drawn 40 pixels wide repeats each of its pixels over a block;
 dithering those pixels one by one would draw a texture inside each block.
