@@ -129,7 +129,8 @@ def test_truecolor_ignores_the_source_grid():
         console.print(image)
         return console.file.getvalue()
 
-    assert ansi(HalfBlockImage(rgb, source=SourceGrid(np.zeros(12, int), np.zeros(12, int)))) == ansi(HalfBlockImage(rgb))
+    one_source = SourceGrid(np.zeros(12, int), np.zeros(12, int))
+    assert ansi(HalfBlockImage(rgb, source=one_source)) == ansi(HalfBlockImage(rgb))
 
 
 def test_a_source_grid_of_another_size_is_refused():
