@@ -2,7 +2,9 @@
 
 The tiles are laid out by ``core.pictures.mosaic``, the tiler the exported
 layer grids use too; this module only scales each tile to its slot, colours
-the page, and marks it up (channel numbers, frames).
+the page, and marks it up (channel numbers, frames). ``page_source`` and
+``patches_source`` say which map pixel each pixel of a page shows (what
+256-colour dithering is keyed to).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from actviz_tui.core.pictures import colormap
 from actviz_tui.core.pictures.mosaic import mosaic
 from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.ui.grid_layout import GridLayout
+from actviz_tui.ui.source_grid import SourceGrid
 from actviz_tui.ui.tile_labels import fits, stamp_number
 
 HIGHLIGHT_RGB = (255, 64, 64)
@@ -68,8 +71,8 @@ def rgb_grid_picture(
 ) -> np.ndarray:
     """(H, W, 3) uint8: colour patches (n, h, w, 3) of one page, each scaled up
     to its tile by nearest neighbour; the selected patch framed red, ``dead`` ones hatched."""
-    rows = (np.arange(layout.tile_h) * patches.shape[1] // layout.tile_h)[:, None]
-    cols = (np.arange(layout.tile_w) * patches.shape[2] // layout.tile_w)[None, :]
+    rows = _patch_sources(patches.shape[1], layout.tile_h)[:, None]
+    cols = _patch_sources(patches.shape[2], layout.tile_w)[None, :]
     first = page * layout.per_page
     shown = patches[first : first + layout.per_page][:, rows, cols]  # (n, tile_h, tile_w, 3)
     tiles = np.full((layout.per_page, layout.tile_h, layout.tile_w, 3), np.nan, dtype=np.float32)
@@ -88,6 +91,28 @@ def rgb_grid_picture(
         y, x = layout.tile_origin(selected - first)
         _frame(rgb, y, x, layout, HIGHLIGHT_RGB)
     return rgb
+
+
+def page_source(layout: GridLayout, map_h: int, map_w: int) -> SourceGrid:
+    """Which map pixel each pixel of a ``grid_picture`` page of map_h x map_w maps shows."""
+    return SourceGrid.tiled(
+        layout.rows, layout.cols, layout.gap, _tile_sources(map_h, layout.tile_h), _tile_sources(map_w, layout.tile_w)
+    )
+
+
+def patches_source(layout: GridLayout, patch_h: int, patch_w: int) -> SourceGrid:
+    """Which patch pixel each pixel of an ``rgb_grid_picture`` page shows."""
+    rows, cols = _patch_sources(patch_h, layout.tile_h), _patch_sources(patch_w, layout.tile_w)
+    return SourceGrid.tiled(layout.rows, layout.cols, layout.gap, rows, cols)
+
+
+def _tile_sources(map_size: int, tile_size: int) -> np.ndarray:
+    """As ``colormap.resample_area`` fits a map into a tile: repeats when growing, new pixels when shrinking."""
+    return colormap.repeated_cells(map_size, tile_size) if tile_size >= map_size else np.arange(tile_size)
+
+
+def _patch_sources(patch_size: int, tile_size: int) -> np.ndarray:
+    return np.arange(tile_size) * patch_size // tile_size  # rgb_grid_picture's nearest neighbour
 
 
 def _outside_tiles(layout: GridLayout, used: int) -> np.ndarray:

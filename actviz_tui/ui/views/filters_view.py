@@ -18,7 +18,7 @@ from textual.widgets import Static
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.analysis.filters import LayerFilters
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
-from actviz_tui.ui.grid_picture import grid_picture, rgb_grid_picture
+from actviz_tui.ui.grid_picture import grid_picture, page_source, patches_source, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
@@ -103,7 +103,8 @@ class FiltersView(ExplorerView):
             patches = filters.rgb_patches()
             self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
             zoomed = self.tiles.zoomed(picture.zoom)
-            picture.show_rgb(rgb_grid_picture(patches, zoomed, self.tiles.page_of(index), index, zero))
+            page_rgb = rgb_grid_picture(patches, zoomed, self.tiles.page_of(index), index, zero)
+            picture.show_rgb(page_rgb, patches_source(zoomed, patches.shape[1], patches.shape[2]))
             return None
         if filters.is_single_input:  # one kernel per filter: every filter as a tile, the selected framed
             kernels, selected, dead = filters.single_kernels(), index, zero
@@ -114,8 +115,9 @@ class FiltersView(ExplorerView):
         self.pages = -(-kernels.shape[2] // self.tiles.per_page)
         page = self.tiles.page_of(index) if filters.is_single_input else self.state.filters_page % self.pages
         weights_range = filters.colour_range(kernels)  # one scale, centred on 0 (the layer's for a zero filter)
-        picture.show_rgb(grid_picture(kernels, self.tiles.zoomed(picture.zoom), page, selected, WEIGHTS_CMAP,
-                                      "layer", weights_range, dead=dead))
+        zoomed = self.tiles.zoomed(picture.zoom)
+        page_rgb = grid_picture(kernels, zoomed, page, selected, WEIGHTS_CMAP, "layer", weights_range, dead=dead)
+        picture.show_rgb(page_rgb, page_source(zoomed, kernels.shape[0], kernels.shape[1]))
         return weights_range
 
     def _what(self, filters: LayerFilters, index: int) -> str:

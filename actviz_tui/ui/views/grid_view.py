@@ -8,7 +8,7 @@ from textual.events import Click
 
 from actviz_tui.core.pictures.display_maps import channel_map, channel_stack, describe_picture, has_spatial_maps
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
-from actviz_tui.ui.grid_picture import grid_picture
+from actviz_tui.ui.grid_picture import grid_picture, page_source
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
@@ -62,9 +62,8 @@ class GridView(ExplorerView):
         marked = state.marked_channels(state.layer)
         extent, dead = self.layer_extent(activation), self.layer_dead(activation)
         self.drawn = layout.zoomed(picture.zoom)
-        picture.show_rgb(
-            grid_picture(stack, self.drawn, page, state.channel, state.cmap, state.scale, extent, marked, dead)
-        )
+        page_rgb = grid_picture(stack, self.drawn, page, state.channel, state.cmap, state.scale, extent, marked, dead)
+        picture.show_rgb(page_rgb, page_source(self.drawn, stack.shape[0], stack.shape[1]))
         first = page * layout.per_page
         last = min(first + layout.per_page, stack.shape[2])
         pages = -(-stack.shape[2] // layout.per_page)

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.strip import Strip
 from textual.widget import Widget
 
-from actviz_tui.core.pictures import colormap
 from actviz_tui.ui.colour_notice import announce_colours_once
 from actviz_tui.ui.graphics_tier import HALFBLOCK, PIXEL_TIERS, drawable_tier
-from actviz_tui.ui.widgets.halfblock import HalfBlockImage, fitted_map_rgb
+from actviz_tui.ui.source_grid import SourceGrid
+from actviz_tui.ui.widgets.halfblock import HalfBlockImage, fit_rgb, fitted_map_rgb
 
 if TYPE_CHECKING:
     from actviz_tui.ui.widgets.pixel_picture import PixelPicture
@@ -43,6 +43,7 @@ class HeatmapView(Widget):
         super().__init__(id=id, classes=classes)
         self._values: np.ndarray | None = None
         self._rgb: np.ndarray | None = None
+        self._source: SourceGrid | None = None  # which source pixel each pixel of _rgb shows
         self._cmap = "viridis"
         self._range = (0.0, 1.0)
         self._picture_key: tuple | None = None
@@ -70,10 +71,11 @@ class HeatmapView(Widget):
         self._cmap, self._range = cmap, (vmin, vmax)
         self.refresh()
 
-    def show_rgb(self, rgb: np.ndarray) -> None:
-        """An RGB picture (input preview, channel grid); fitted like a map."""
+    def show_rgb(self, rgb: np.ndarray, source: SourceGrid | None = None) -> None:
+        """An RGB picture (input preview, channel grid); fitted like a map.
+        ``source``: which map pixel each of its pixels shows (None: each its own)."""
         self._version += 1
-        self._values, self._rgb = None, rgb
+        self._values, self._rgb, self._source = None, rgb, source
         self.refresh()
 
     def clear(self, placeholder: str = "") -> None:
@@ -186,12 +188,17 @@ class HeatmapView(Widget):
         return self._picture
 
     def _build(self, width: int, height: int) -> HalfBlockImage:
+        """Half-blocks: the map (or picture) dithered at its own resolution in 256 colours."""
         colours = colour_mode(self)
         announce_colours_once(self.app)
-        return HalfBlockImage(self._fitted_rgb(width, height * 2), colours=colours)
+        if self._values is not None:
+            vmin, vmax = self._range
+            return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height, colours=colours)
+        assert self._rgb is not None  # _current_picture builds only with values or a picture
+        return HalfBlockImage.from_rgb(self._rgb, width, height, colours=colours, source=self._source)
 
     def _fitted_rgb(self, pixels_w: int, pixels_h: int) -> np.ndarray:
-        """The map coloured, or the RGB picture, fitted into a pixel box (aspect kept)."""
+        """A pixel tier: the map coloured, or the RGB picture, fitted into a pixel box (aspect kept)."""
         if self._values is not None:
             vmin, vmax = self._range
             return fitted_map_rgb(self._values, self._cmap, vmin, vmax, pixels_w, pixels_h // 2)
@@ -225,15 +232,3 @@ def centred_strips(picture: HalfBlockImage, width: int, height: int, background:
     pad_right = [Segment(" " * right, background)] if right else []
     body = [Strip(pad_left + row + pad_right, left + picture.width + right) for row in picture.rows()]
     return [Strip.blank(width, background)] * top + body
-
-
-def fit_rgb(rgb: np.ndarray, max_w: int, max_h: int) -> np.ndarray:
-    """Resize an RGB image into a pixel box, aspect kept (area averaging).
-
-    Not Pillow's BOX filter: it weighs whole pixels, so a non-integer ratio aliases
-    (a fine checkerboard shrunk 150 -> 80 stays 0/255 there, an even grey here)."""
-    out_h, out_w = colormap.fit_shape(rgb.shape[0], rgb.shape[1], max_h, max_w)
-    if (out_h, out_w) == rgb.shape[:2]:
-        return rgb
-    planes = [colormap.resample_area(rgb[:, :, c], out_h, out_w) for c in range(3)]
-    return np.clip(np.stack(planes, axis=2) + 0.5, 0, 255).astype(np.uint8)
