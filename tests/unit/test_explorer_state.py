@@ -45,3 +45,13 @@ def test_class_map_settings_live_in_the_state():
     assert [state.cam.cmap, state.cam.next_cmap().cmap, state.cam.next_cmap().next_cmap().cmap] == ["jet", "turbo", "inferno"]
     assert state.cam.next_cmap().next_cmap().next_cmap().cmap == "jet"
     assert state.with_layer(4, 8).cam == state.cam  # the table's selection does not change them
+
+
+def test_step_among_goes_to_the_next_or_previous_chosen_channel_wrapping():
+    state = ExplorerState(channel=4, channels=32)
+    assert state.step_among((2, 3, 17), 1).channel == 17
+    assert state.step_among((2, 3, 17), -1).channel == 3
+    assert state.step_among((2, 3), 1).channel == 2  # past the last: around to the first
+    assert state.step_among((17, 20), -1).channel == 20  # before the first: around to the last
+    assert state.step_among((4,), 1).channel == 4  # the only one: stays
+    assert state.step_among((), 1) is state

@@ -40,7 +40,9 @@ class ChannelView(ExplorerView):
         as_bars = activation.ndim <= 1 and state.layer in self.session.output_rows
         self.set_class(as_bars, "-bars")  # the model's output: labelled bars, not a block
         if as_bars:
-            self.query_one(UnitBars).show(activation, state.channel, unit_labels(self.session.labels, activation.size))
+            labels = unit_labels(self.session.labels, activation.size)
+            kind = self.session.output_kinds.get(state.layer, "values")
+            self.query_one(UnitBars).show(activation, state.channel, labels, kind)
         vmin, vmax = self.value_range(values, activation)
         self.query_one(HeatmapView).show_values(values, state.cmap, vmin, vmax)
         self.query_one(ColorLegend).set_range(state.cmap, vmin, vmax)
