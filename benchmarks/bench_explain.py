@@ -146,12 +146,12 @@ def speed_rows() -> list[dict]:
     for name, model, x in cases:
         row = default_cam_layer(model)
         layer = model.layers[row].name
-        ours = _median_seconds(lambda: explain(model, x, method="gradcam"))
+        ours = _median_seconds(lambda model=model, x=x: explain(model, x, method="gradcam"))
         bare = _median_seconds(bare_gradcam(model.keras_model, layer, x))
         rows.append(result_row(f"Grad-CAM after the first call, {name} ({layer}), s", ours, bare,
                                f"<= {GOAL_SPEED}x bare GradientTape", ours <= GOAL_SPEED * bare))
     for method, count in (("scorecam", 128), ("occlusion", 16 * 16 + 1)):
-        seconds = _median_seconds(lambda: explain(sample, sample_x, method=method), runs=3)
+        seconds = _median_seconds(lambda method=method: explain(sample, sample_x, method=method), runs=3)
         rows.append(result_row(f"{method} on the sample: masked inputs per second", count / seconds, float("nan"),
                                "stated", None))
     return rows

@@ -69,7 +69,5 @@ def test_default_layer_names_load_and_explain_in_a_fresh_process(tmp_path):
     done = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(path)], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split("\n")[:5] == [
-        f"{method} {layer} (2, 16, 16) True" for method, layer in
-        [("gradcam", "add_1"), ("gradcam++", "add_1"), ("hirescam", "add_1"), ("scorecam", "add_1"), ("occlusion", "input")]
-    ]
+    layers = {"gradcam": "add_1", "gradcam++": "add_1", "hirescam": "add_1", "scorecam": "add_1", "occlusion": "input"}
+    assert done.stdout.split("\n")[:5] == [f"{method} {layer} (2, 16, 16) True" for method, layer in layers.items()]

@@ -55,7 +55,8 @@ def assert_batch_equals_singles(batch, singles):
     assert len(batch) == len(singles)
     for i, single in enumerate(singles):
         item = batch.item(i)
-        assert (item.class_index, item.method, item.layer_name) == (single.class_index, single.method, single.layer_name)
+        expected = (single.class_index, single.method, single.layer_name)
+        assert (item.class_index, item.method, item.layer_name) == expected
         assert item.score == pytest.approx(single.score, rel=TOLERANCE, abs=TOLERANCE)
         np.testing.assert_allclose(item.layer_map, single.layer_map, atol=TOLERANCE)
         np.testing.assert_allclose(item.heatmap, single.heatmap, atol=TOLERANCE)

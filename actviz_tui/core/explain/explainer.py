@@ -40,11 +40,16 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
     if image_index is None:
         raise NotAnImageModelError(f"model {model.name}: a class heatmap needs an image input")
     asked_method = None if method is None else method_entry(method)  # an unknown name fails first
-    row = resolve_cam_layer(model, layer) if asked_method is None or asked_method.target == "layer" else None
-    choice = default_method(model, row) if asked_method is None else MethodChoice(method, "chosen")
+    cam_row: int | None
+    if asked_method is None:
+        cam_row = resolve_cam_layer(model, layer)
+        choice = default_method(model, cam_row)
+    else:
+        cam_row = resolve_cam_layer(model, layer) if asked_method.target == "layer" else None
+        choice = MethodChoice(asked_method.name, "chosen")
     entry = method_entry(choice.method)
     settings = entry.settings(options)
-    row = row if entry.target == "layer" else None
+    row = cam_row if entry.target == "layer" else None
     inputs = [np.asarray(array, dtype=np.float32) for array in model.feed(x)]
     image_info = model.inputs[image_index]
     pictures = to_pictures(inputs[image_index], image_info)

@@ -22,7 +22,7 @@ from actviz_tui.core.model.backend_env import backend_name
 def graph_inputs(graph, inputs: list[np.ndarray]) -> list[np.ndarray]:
     """The model inputs, plus the zero delta of a layer target."""
     arrays = [np.asarray(array, dtype=np.float32) for array in inputs]
-    if graph.delta_shape is not None:
+    if graph.row is not None:
         arrays.append(np.zeros(graph.delta_shape_for(arrays), dtype=np.float32))
     return arrays
 

@@ -28,6 +28,7 @@ or none is needed). Class scores come from the output in numpy
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from actviz_tui.core.analysis.predictions import head_activation
 from actviz_tui.core.explain.class_scores import ClassScores
@@ -39,14 +40,14 @@ SQUASHING = {"softmax", "sigmoid"}
 
 @dataclass
 class ScoreGraph:
-    model: object  # keras.Model, see the module's docstring
+    model: Any  # keras.Model, see the module's docstring
     row: int | None  # the layer target's row; None: no layer target
     wrt: int  # the model input the gradient is taken for: delta's position, else the image input
-    delta_shape: tuple | None  # the layer target's output, model layout, batch axis excluded
+    delta_shape: tuple  # the layer target's output, model layout, batch axis excluded; () without one
     scores: ClassScores
     activation: str | None  # the softmax/sigmoid taken off the output (None: the output is as the model's)
     note: str = ""  # why the scores are not logits, when they are not
-    target_model: object = None  # model inputs -> the target's maps, for sizes the input decides
+    target_model: Any = None  # model inputs -> the target's maps, for sizes the input decides
 
     def delta_shape_for(self, inputs: list) -> tuple:
         """The layer target's shape for these inputs (batch included): free sizes follow the input."""
@@ -64,7 +65,7 @@ def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
 
     head, activation = head_activation(model.keras_model, output)
     target = model.keras_layer(row) if row is not None else None
-    delta_shape = tuple(model.layers[row].output_shape[1:]) if row is not None else None
+    delta_shape = tuple(model.layers[row].output_shape[1:]) if row is not None else ()
     delta = keras.Input(shape=delta_shape, name=_unique("actviz_cam_delta_input")) if row is not None else None
     notes: list[str] = []
     squashing = activation in SQUASHING
@@ -95,7 +96,8 @@ def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
     removed = activation if squashing and notes and not any(notes) else None
     sized = row is not None and None in delta_shape and target_maps
     target_model = keras.Model(traced.inputs[:-1], target_maps[0], name=_unique("actviz_target")) if sized else None
-    return ScoreGraph(graph_model, row, wrt, delta_shape, scores, removed, " ".join(filter(None, notes)), target_model)
+    note = " ".join(filter(None, notes))
+    return ScoreGraph(graph_model, row, wrt, delta_shape, scores, removed, note, target_model)
 
 
 def _pre_activation(layer, args, compute, activation, notes):

@@ -1,6 +1,7 @@
 """Occlusion: how much the class score drops when a square hides each part of the input.
 
-A ``patch`` x ``patch`` square of ``fill`` (0 in the model's input space) slides over each image with ``stride``; each pixel gets the mean drop
+A ``patch`` x ``patch`` square of ``fill`` (0 in the model's input space)
+slides over each image with ``stride``; each pixel gets the mean drop
 of the class score over the placements that covered it. Works on the input
 (no layer). Default patch: about an eighth of the smaller side, half-overlapping."""
 

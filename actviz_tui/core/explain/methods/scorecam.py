@@ -1,7 +1,8 @@
 """Score-CAM (Wang et al.): channels weighted by the score of the input they mask.
 
-Each channel of the target layer, upsampled and scaled to [0, 1], masks the input; the class scores of the masked inputs,
-softmaxed over the channels, weight the channels: ReLU(sum_k w_k A_k).
+Each channel of the target layer, upsampled and scaled to [0, 1], masks the
+input; the class scores of the masked inputs, softmaxed over the channels,
+weight the channels: ReLU(sum_k w_k A_k).
 One forward pass per channel and image, in batches.
 
 ``max_channels``: Faster Score-CAM (tabayashi0117's, tf-keras-vis' ``max_N``):
