@@ -5,6 +5,9 @@ from __future__ import annotations
 import weakref
 
 from textual.app import App
+from textual.widget import Widget
+
+from actviz_tui.ui.widgets.notice_line import Notice
 
 COLOURS_OF = {"256": "256 colours", "standard": "16 colours"}
 
@@ -25,11 +28,14 @@ def colour_notice(color_system: str | None) -> str | None:
 _ANNOUNCED: weakref.WeakSet[App] = weakref.WeakSet()
 
 
-def announce_colours_once(app: App) -> None:
-    """Called as pictures are drawn, so the notice shows with the first one, not behind a slow model load."""
+def announce_colours_once(picture: Widget) -> None:
+    """Called as pictures are drawn, so the notice shows with the first one, not behind a slow
+    model load; ``picture`` posts it to the screen (the explorer's notice line: no toast over
+    the pictures)."""
+    app = picture.app
     if app in _ANNOUNCED:
         return
     _ANNOUNCED.add(app)
     text = colour_notice(app.console.color_system)
     if text:
-        app.notify(text, title="colours", timeout=12)
+        picture.post_message(Notice(text, "colours"))

@@ -15,8 +15,8 @@ import numpy as np
 
 from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, resolve_cam_layer
-from actviz_tui.core.explain.targets import check_class
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, default_method, resolve_cam_layer
+from actviz_tui.core.explain.targets import check_class, output_units
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -54,6 +54,28 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
         "method_reason": result.reason, "cam_cmap": options.get("cmap") or CAM_COLORMAPS[0],
     }
     return Drawn(fig, filename, result.heatmap, meta)
+
+
+def describe(session: FigureSource, request: FigureRequest) -> str:
+    """What the file will show: "class heatmap: Score-CAM of class 6, layer conv2d_3"; the
+    defaults named as what they resolve to ("Grad-CAM (default)", "the top class")."""
+    options = dict(request.options)
+    row = resolve_cam_layer(session, request.layer)
+    method = options.get("method")
+    if method is None:
+        method_text = f"{METHODS[default_method(session, row).method][0]} (default)"
+    else:
+        method_text = METHODS[method][0]
+    index = options.get("class")
+    if index is None:
+        target = "the top class"
+    else:
+        label = (session.unit_labels(output_units(session) or 0) or {}).get(index)
+        target = f"class {index}" + (f" ({label})" if label else "")
+    if method == "occlusion":
+        return f"class heatmap: occlusion of {target}, on the input"
+    layer = session.layers[row].name + (" (default)" if request.layer is None else "")
+    return f"class heatmap: {method_text} of {target}, layer {layer}"
 
 
 def add_arguments(group) -> None:
@@ -94,5 +116,6 @@ KIND = FigureKind(
     label="class heatmap of the top class (default layer and method)",
     plan=plan,
     draw=draw,
+    describe_request=describe,
     option=CliOption("--cam", "class heatmap", add_arguments=add_arguments, requests=requests),
 )

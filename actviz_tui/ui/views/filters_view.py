@@ -11,15 +11,16 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.analysis.filters import LayerFilters
+from actviz_tui.core.pictures.cell_format import index_ranges
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+from actviz_tui.ui.widgets.wrapping_line import WrappingLine
 
 WEIGHTS_CMAP = "coolwarm"  # weights are signed: a diverging map centred on zero
 
@@ -31,7 +32,7 @@ class FiltersView(ExplorerView):
     NEEDS = "weights"
     DEFAULT_CSS = """
     FiltersView { layout: vertical; }
-    FiltersView #filter-norms { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    FiltersView #filter-norms { color: $text-muted; }
     """
     BINDINGS = [
         Binding("pageup", "page(-1)", "Page up", tooltip="filters: previous page of kernels or patches"),
@@ -46,7 +47,7 @@ class FiltersView(ExplorerView):
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="filters-picture")
-        yield Static(id="filter-norms", markup=False)
+        yield WrappingLine(id="filter-norms")
 
     def layer_filters(self, row: int) -> LayerFilters | str:
         if row not in self._filters:
@@ -69,17 +70,17 @@ class FiltersView(ExplorerView):
         if self.session is None:
             return
         filters = self.layer_filters(self.state.layer)
-        picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", Static)
+        picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", WrappingLine)
         if isinstance(filters, str):
             picture.clear(filters)
-            norms_line.update("", layout=False)
+            norms_line.show("")
             self.caption = self.layer_heading()
             return
         width, height = picture.content_size
         if not self.laid_out(width, height):
             return
         index = min(self.state.channel, filters.count - 1)
-        norms_line.update(norms_summary(filters, index), layout=False)
+        norms_line.show(norms_summary(filters, index))
         if filters.matrix is not None:  # not a convolution-like layer
             self.tiles = None
             matrix = filters.matrix
@@ -111,10 +112,11 @@ class FiltersView(ExplorerView):
 
 
 def norms_summary(filters: LayerFilters, index: int) -> str:
-    """One line: this filter's L2 norm, the layer's spread, the all-zero filters."""
+    """One line (wrapped where long): this filter's L2 norm, the layer's spread, every all-zero filter."""
     norms, zero = filters.norms, filters.zero_filters
-    dead = f"all-zero: {', '.join(map(str, zero[:12]))}{' …' if len(zero) > 12 else ''}" if zero else "none all-zero"
+    dead = f"all-zero ({len(zero)}): {index_ranges(zero)}" if zero else "none all-zero"
     return (
         f"L2 {norms[index]:.3g} (filter {index}) · min {norms.min():.3g} #{int(np.argmin(norms))} · "
         f"median {np.median(norms):.3g} · max {norms.max():.3g} #{int(np.argmax(norms))} · {dead}"
     )
+
