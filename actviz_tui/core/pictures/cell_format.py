@@ -113,12 +113,13 @@ def elide_middle(text: str, width: int) -> str:
 
 
 def elide_name(name: str, width: int, neighbours: tuple[str, ...] = ()) -> str:
-    """A layer name in at most ``width`` characters that still reads apart from its ``neighbours``
-    (the rows above and below it).
+    """A layer name in at most ``width`` characters that still reads apart from its
+    ``neighbours`` (the rows around it in the table).
 
     Names of one block share a prefix and differ towards the end (``conv2_block1_concat``,
     ``conv2_block2_concat``), so the prefix goes first: ``…block1_concat``. Only when that
-    tail reads like a neighbour's is the part where they differ shown between two ellipses.
+    tail reads like a neighbour's (the same role in the next block) is the word where they
+    differ kept too, before the tail: ``…k_0…wise_conv``.
     """
     if len(name) <= width:
         return name
@@ -126,13 +127,28 @@ def elide_name(name: str, width: int, neighbours: tuple[str, ...] = ()) -> str:
         return ELLIPSIS[:width]
     keep = width - 1
     tail = name[len(name) - keep:]
-    if all(other[len(other) - keep:] != tail for other in neighbours):
+    alike = [other for other in neighbours if other[len(other) - keep:] == tail]
+    if not alike:
         return ELLIPSIS + tail
-    differs = max(_common_prefix(name, other) for other in neighbours)
-    start = max(0, min(differs - (width - 2) // 2, len(name) - keep))
-    if start == 0:
-        return name[:keep] + ELLIPSIS
-    return ELLIPSIS + name[start:start + width - 2] + ELLIPSIS
+    start, end = _differing_word(name, max(_common_prefix(name, other) for other in alike))
+    middle = name[max(0, start - 2):end]
+    rest = width - len(middle) - 2
+    if rest < 3 or end >= len(name) - rest:  # no room for both: the differing part wins
+        return ELLIPSIS + name[max(0, end - keep):end] if end < len(name) else ELLIPSIS + tail
+    lead = ELLIPSIS if start - 2 > 0 else ""
+    return lead + middle + ELLIPSIS + name[len(name) - rest - (1 - len(lead)):]
+
+
+def _differing_word(name: str, position: int) -> tuple[int, int]:
+    """The run of digits, or of letters, around ``position``: where two names part."""
+    position = min(position, len(name) - 1)
+    digit = name[position].isdigit()
+    start = end = position
+    while start > 0 and name[start - 1].isalnum() and name[start - 1].isdigit() == digit:
+        start -= 1
+    while end < len(name) and name[end].isalnum() and name[end].isdigit() == digit:
+        end += 1
+    return start, end
 
 
 def _common_prefix(a: str, b: str) -> int:

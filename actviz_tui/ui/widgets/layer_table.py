@@ -23,6 +23,7 @@ from actviz_tui.ui.layer_columns import (
 )
 
 INDENT = "  "
+NEAR = 10  # a name reads apart from those of the rows this close to it (about a screen)
 
 
 class LayerTable(DataTable):
@@ -145,7 +146,7 @@ class LayerTable(DataTable):
         selected = keep if keep is not None else self.selected_row
         shown = self.visible_layers()
         self._neighbours = {
-            layer.index: tuple(other.short_name for other in shown[max(0, position - 1):position + 2]
+            layer.index: tuple(other.short_name for other in shown[max(0, position - NEAR):position + NEAR + 1]
                                if other is not layer)
             for position, layer in enumerate(shown)
         }
