@@ -18,10 +18,9 @@ def colour_notice(color_system: str | None) -> str | None:
     if colours is None:
         return None
     drawn = "maps are dithered" if color_system == "256" else "maps lose detail"
-    return (
-        f"This terminal reports {colours}: {drawn}. For full colour, start actviz with "
-        "COLORTERM=truecolor (SSH does not forward it); in tmux also run "
-        "set -as terminal-features ',*:RGB' (tmux < 3.2: terminal-overrides ',*:Tc')."
+    return (  # short: it sits in the notice line (README: Over SSH and tmux has the rest)
+        f"only {colours}: {drawn}. Full colour: COLORTERM=truecolor (SSH drops it); "
+        "in tmux also set -as terminal-features ',*:RGB' (older: ',*:Tc')."
     )
 
 
