@@ -58,8 +58,8 @@ def bindings(views) -> list[BindingType]:
                 tooltip="first layer of the table (Home/End: first/last channel)"),
         Binding("G", "layer_end(1)", "Last layer", show=False, key_display="G", tooltip="last layer of the table"),
         Binding("t", "table_columns", "Columns", show=False,
-                tooltip="layer table: structure (Output, Params) / statistics (mean, %zero, dead) columns, "
-                "when not all fit"),
+                tooltip="layer table: the next page of columns, statistics (mean, %zero, dead) then "
+                "structure (Output, Params), when not all fit (the header says which comes next)"),
     ]
     keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
     routed: dict[str, list[Binding]] = {}  # several views may bind one key (PgDn: grid, across)

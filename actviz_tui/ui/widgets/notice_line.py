@@ -1,5 +1,7 @@
-"""Notices that must not cover the pictures (the preprocessing hint, the terminal's colours,
-errors): whole lines above the status line, until Esc hides them."""
+"""Notices in whole lines above the status line, until Esc hides them: no toast over the pictures.
+
+The preprocessing hint, the terminal's colours and errors are told here.
+"""
 
 from __future__ import annotations
 
