@@ -89,6 +89,8 @@ async def test_convnext_names_keep_their_block_numbers_and_t_reaches_every_colum
         names = shown_names(table)
         assert len(set(names.values())) == len(names), names
         assert table.plan.width_of("Layer") >= 14  # was 4: "c…em", "  …v"
+        next_page = table.plan.next_page[0]
+        assert f"Layer t:{'%zero' if next_page == 'zero' else next_page}" in rendered(table)[0]  # says t shows more
         seen = set(table.plan.keys)
         for _ in table.plan.pages:
             await pilot.press("t")

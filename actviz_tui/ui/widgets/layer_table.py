@@ -107,7 +107,7 @@ class LayerTable(DataTable):
     def _header(self, key: str) -> str:
         """The column's name; Layer's says which key shows the hidden columns, and the next one."""
         header = COLUMN_BY_KEY[key].header
-        hint = f"{header}  t:{COLUMN_BY_KEY[self._plan.next_page[0]].header}" if self._plan.split else header
+        hint = f"{header} t:{COLUMN_BY_KEY[self._plan.next_page[0]].header}" if self._plan.split else header
         if key == "Layer" and self._plan.split and len(hint) <= self._plan.width_of(key):
             return hint
         return header
