@@ -5,6 +5,9 @@ from __future__ import annotations
 import weakref
 
 from textual.app import App
+from textual.widget import Widget
+
+from actviz_tui.ui.widgets.notice_line import Notice
 
 COLOURS_OF = {"256": "256 colours", "standard": "16 colours"}
 
@@ -15,21 +18,23 @@ def colour_notice(color_system: str | None) -> str | None:
     if colours is None:
         return None
     drawn = "maps are dithered" if color_system == "256" else "maps lose detail"
-    return (
-        f"This terminal reports {colours}: {drawn}. For full colour, start actviz with "
-        "COLORTERM=truecolor (SSH does not forward it); in tmux also run "
-        "set -as terminal-features ',*:RGB' (tmux < 3.2: terminal-overrides ',*:Tc')."
+    return (  # short: it sits in the notice line (README: Over SSH and tmux has the rest)
+        f"only {colours}: {drawn}. Full colour: COLORTERM=truecolor (SSH drops it); "
+        "in tmux also set -as terminal-features ',*:RGB' (older: ',*:Tc')."
     )
 
 
 _ANNOUNCED: weakref.WeakSet[App] = weakref.WeakSet()
 
 
-def announce_colours_once(app: App) -> None:
-    """Called as pictures are drawn, so the notice shows with the first one, not behind a slow model load."""
+def announce_colours_once(picture: Widget) -> None:
+    """Called as pictures are drawn, so the notice shows with the first one, not behind a slow
+    model load; ``picture`` posts it to the screen (the explorer's notice line: no toast over
+    the pictures)."""
+    app = picture.app
     if app in _ANNOUNCED:
         return
     _ANNOUNCED.add(app)
     text = colour_notice(app.console.color_system)
     if text:
-        app.notify(text, title="colours", timeout=12)
+        picture.post_message(Notice(text, "colours"))

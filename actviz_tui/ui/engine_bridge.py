@@ -186,8 +186,9 @@ class EngineBridge:
             except CamCancelled:
                 self._stage("class heatmap cancelled")
                 return
-            except ActvizError as error:
-                self._reply(ticket, ClassHeatmapReady(None, str(error)), reply_to)  # the view shows why
+            except Exception as error:  # the view shows why (else its title would say "computing…" for ever)
+                why = str(error) if isinstance(error, ActvizError) else f"{type(error).__name__}: {one_line(error)}"
+                self._reply(ticket, ClassHeatmapReady(None, why), reply_to)
                 raise
             self._stage("ready")
             self._reply(ticket, ClassHeatmapReady(result), reply_to)

@@ -23,6 +23,7 @@ from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.views import ExplorerView
 from actviz_tui.ui.widgets.layer_filter import LayerFilter
 from actviz_tui.ui.widgets.layer_table import LayerTable
+from actviz_tui.ui.widgets.notice_line import Notice, NoticeLine
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,8 +63,8 @@ def bindings(views) -> list[BindingType]:
                 tooltip="first layer of the table (Home/End: first/last channel)"),
         Binding("G", "layer_end(1)", "Last layer", show=False, key_display="G", tooltip="last layer of the table"),
         Binding("t", "table_columns", "Columns", show=False,
-                tooltip="layer table: structure (Output, Params) / statistics (mean, %zero, dead) columns, "
-                "when not all fit"),
+                tooltip="layer table: the next page of columns, statistics (mean, %zero, dead) then "
+                "structure (Output, Params), when not all fit (the header says which comes next)"),
     ]
     keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
     routed: dict[str, list[Binding]] = {}  # several views may bind one key (PgDn: grid, across)
@@ -85,7 +86,8 @@ def bindings(views) -> list[BindingType]:
                 tooltip="filter the layer table by name or type; Esc clears"),
         Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
         Binding("e", "export", "Export", tooltip="export figures (PNG), preset to the marks or the view"),
-        Binding("escape", "cancel_export", "Cancel export", show=False, tooltip="stop a running export"),
+        Binding("escape", "escape", "Cancel export / hide notices", show=False,
+                tooltip="stop a running export; else hide the notices above the status line"),
         Binding("f1,question_mark", "help", "Help", tooltip="every key, in one page"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -115,6 +117,7 @@ class ExplorerActions(_Host):
         def set_state(self, state: ExplorerState) -> None: ...
         def load_image(self, index: int) -> None: ...
         def show_status(self) -> None: ...
+        def announce(self, notice: Notice) -> None: ...
         def editing_text(self) -> bool: ...
 
     def palette_bindings(self) -> list[Binding]:
@@ -140,12 +143,12 @@ class ExplorerActions(_Host):
             return
         views = [view.NAME for view in self.query(ExplorerView)]
         if start.view is not None and start.view not in views:
-            self.notify(f"no view {start.view!r}: the views are {', '.join(views)}", title="--view", severity="error")
+            self.announce(Notice(f"no view {start.view!r}: the views are {', '.join(views)}", "--view", "error"))
             start = replace(start, view=None)
         try:
             self.set_state(start.applied_to(self.state, self.session))
         except ActvizError as error:
-            self.notify(str(error), title="--layer", severity="error", timeout=8)
+            self.announce(Notice(str(error), "--layer", "error"))
             return
         self.query_one("#layers", LayerTable).select_layer(self.state.layer)
 
@@ -286,9 +289,11 @@ class ExplorerActions(_Host):
             self.export_folder = plan.settings.folder
             self.engine.export(self.results, plan.requests, plan.settings)
 
-    def action_cancel_export(self) -> None:
+    def action_escape(self) -> None:
         if self.engine.cancel_export():
             self.status_line.stage = "cancelling the export after the current figure"
+        else:
+            self.query_one("#notices", NoticeLine).hide()
 
     def on_export_progress(self, message: ExportProgress) -> None:
         self.status_line.stage = f"exporting: {message.done}/{message.total} files (Esc cancels)"

@@ -21,7 +21,8 @@ def export_choices(session, state: ExplorerState, shown: FigureRequest) -> list[
         request = shown if kind.name == shown.kind else kind.request(state.layer, channel)
         if _can_draw(session, request):  # e.g. no filters for a layer without weights
             ticked = not marks and kind.name == shown.kind
-            choices.append(ExportChoice(kind.name, kind.describe(layer, channel), (request,), ticked))
+            label = kind.describe(layer, channel, session=session, request=request)
+            choices.append(ExportChoice(kind.name, label, (request,), ticked))
     return choices
 
 

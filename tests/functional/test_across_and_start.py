@@ -65,7 +65,8 @@ async def test_an_unknown_start_layer_is_a_message_and_the_app_keeps_running(mak
     app = make_app(start=ExplorerStart("conv_z", 2, None))
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: ready(app))
-        assert any("conv_z" in str(note.message) for note in app._notifications)
+        notice = app.explorer.query_one("#notices").text  # the notice line, not a toast over the pictures
+        assert notice.startswith("--layer: ") and "conv_z" in notice
         assert app.explorer.state.layer == 0
 
 
@@ -73,8 +74,8 @@ async def test_an_unknown_start_view_names_the_views_and_opens_at_the_layer(make
     app = make_app(start=ExplorerStart("conv_b", None, "heat"))
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: ready(app) and app.explorer.state.layer == 3)
-        messages = [str(note.message) for note in app._notifications]
-        assert any("no view 'heat': the views are channel, grid, across, filters" in m for m in messages)
+        notice = app.explorer.query_one("#notices").text
+        assert "--view: no view 'heat': the views are channel, grid, across, filters" in notice
         assert app.explorer.state.view == "channel"
 
 

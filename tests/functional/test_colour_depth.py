@@ -34,6 +34,10 @@ def toast_texts(app) -> list[str]:
     return [str(toast.render()) for toast in app.screen.query(Toast)]
 
 
+def notice_text(app) -> str:
+    return app.explorer.query_one("#notices").text
+
+
 async def test_256_colour_terminal_gets_palette_colours_and_a_notice(make_app, monkeypatch):
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "256")
     app = make_app()
@@ -46,8 +50,9 @@ async def test_256_colour_terminal_gets_palette_colours_and_a_notice(make_app, m
         for selector in ("#heatmap", "#preview", "#legend"):
             assert picture_colour_types(app.explorer.query_one(selector)) & {ColorType.EIGHT_BIT}, selector
             assert ColorType.TRUECOLOR not in picture_colour_types(app.explorer.query_one(selector)), selector
-        notices = [text for text in toast_texts(app) if "256 colours" in text]
-        assert len(notices) == 1 and "COLORTERM=truecolor" in notices[0] and "terminal-features" in notices[0]
+        notice = notice_text(app)  # in the notice line above the status line, not a toast over the pictures
+        assert notice.count("256 colours") == 1 and "COLORTERM=truecolor" in notice and "terminal-features" in notice
+        assert not any("colours" in text for text in toast_texts(app))
 
 
 async def test_truecolor_terminal_keeps_rgb_and_says_nothing(make_app):
@@ -57,3 +62,4 @@ async def test_truecolor_terminal_keeps_rgb_and_says_nothing(make_app):
         await pilot.pause()
         assert picture_colour_types(app.explorer.query_one("#heatmap")) == {ColorType.TRUECOLOR}
         assert not any("colours" in text for text in toast_texts(app))
+        assert "colours" not in notice_text(app)

@@ -115,7 +115,7 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
         "all layers: one grid per layer", "the input image as the model sees it",
         "conv_a: its learned filters and their norms",
-        "class heatmap of the top class (default layer and method)",
+        "class heatmap: HiResCAM (default) of the top class, layer conv_b (default)",  # the defaults, resolved
     ]
     assert [c.requests for c in choices] == [
         (FigureRequest("channel", layer=CONV_A, channel=4),), (FigureRequest("grid", layer=CONV_A),),

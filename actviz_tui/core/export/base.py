@@ -110,8 +110,10 @@ class FigureKind:
     ``uses`` names the FigureRequest fields the kind reads ("layer",
     "channel", "max_layers"); the dialog fills those from what is on screen.
     ``label`` is the dialog's checkbox text, ``{layer}`` and ``{channel}``
-    filled in. ``option`` is its own ``actviz export`` option; None for the
-    kinds asked for with ``--layer`` (grid, and channel with ``--channel``).
+    filled in; a kind whose request carries more (the class map's class and
+    method) gives ``describe_request(session, request)`` instead. ``option``
+    is its own ``actviz export`` option; None for the kinds asked for with
+    ``--layer`` (grid, and channel with ``--channel``).
     """
 
     name: str
@@ -122,6 +124,7 @@ class FigureKind:
     uses: frozenset[str] = frozenset()
     option: CliOption | None = None
     needs_image: bool = True  # False: drawn from the model alone (its weights)
+    describe_request: Callable[[FigureSource, FigureRequest], str] | None = None
 
     def request(self, layer: int | None = None, channel: int | None = None) -> FigureRequest:
         """A request for this kind, with only the fields the kind uses."""
@@ -131,7 +134,11 @@ class FigureKind:
             channel=channel if "channel" in self.uses else None,
         )
 
-    def describe(self, layer: str = "", channel: int | None = None) -> str:
+    def describe(self, layer: str = "", channel: int | None = None, *, session: FigureSource | None = None,
+                 request: FigureRequest | None = None) -> str:
+        """What a request of this kind writes, in words (the export dialog's label)."""
+        if self.describe_request is not None and session is not None and request is not None:
+            return self.describe_request(session, request)
         return self.label.format(layer=layer, channel=channel)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, resolve_cam_layer
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, default_method, output_units, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -56,6 +56,26 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     return Drawn(fig, filename, result.heatmap, meta)
 
 
+def describe(session: FigureSource, request: FigureRequest) -> str:
+    """What the file will show: "class heatmap: Score-CAM of class 6, layer conv2d_3"; the
+    defaults named as what they resolve to ("Grad-CAM (default)", "the top class")."""
+    options, model = dict(request.options), session.model
+    row = resolve_cam_layer(model, request.layer)
+    name = options.get("method")
+    method = METHODS[default_method(model, row).method if name is None else name]
+    method_text = method.title + (" (default)" if name is None else "")
+    index = options.get("class")
+    if index is None:
+        target = "the top class"
+    else:
+        label = (model.unit_labels(output_units(model) or 0) or {}).get(index)
+        target = f"class {index}" + (f" ({label})" if label else "")
+    if method.target == "input":
+        return f"class heatmap: {method_text} of {target}, on the input"
+    layer = model.layers[row].name + (" (default)" if request.layer is None else "")
+    return f"class heatmap: {method_text} of {target}, layer {layer}"
+
+
 def add_arguments(group) -> None:
     group.add_argument("--cam", nargs="?", const=TOP, default=None, metavar="CLASS",
                        help="class heatmap over the input for class CLASS (default: the top prediction)")
@@ -94,5 +114,6 @@ KIND = FigureKind(
     label="class heatmap of the top class (default layer and method)",
     plan=plan,
     draw=draw,
+    describe_request=describe,
     option=CliOption("--cam", "class heatmap", add_arguments=add_arguments, requests=requests),
 )

@@ -27,7 +27,8 @@ from actviz_tui.core.analysis.predictions import (
 from actviz_tui.core.errors import ImageLoadError, LayerLookupError, NotAnImageModelError
 from actviz_tui.core.inputs.hints import preprocessing_hint
 from actviz_tui.core.inputs.layout import PreparedInput, is_array_file, prepare_array, prepare_image
-from actviz_tui.core.model.graph import InputInfo, LayerInfo, trace_model
+from actviz_tui.core.analysis.receptive_field import ReceptiveField, receptive_fields
+from actviz_tui.core.model.graph import InputInfo, LayerInfo, layer_objects, trace_model
 from actviz_tui.core.model.loading import load_model
 from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.model.runners import ChannelReductions, LayerRunner
@@ -116,6 +117,11 @@ class Model:
             if row is not None:
                 kinds.setdefault(row, output_kind(head_activation(self.keras_model, position)[1]))
         return kinds
+
+    @cached_property
+    def receptive_fields(self) -> tuple[ReceptiveField | None, ...]:
+        """Each row's receptive field in input pixels (None: unknown); see core/analysis/receptive_field."""
+        return tuple(receptive_fields(self.layers, layer_objects(self.keras_model)))
 
     def unit_labels(self, units: int) -> dict[int, str] | None:
         """Names of an output's units: --labels, else ImageNet's for 1000 units."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from actviz_tui.core.errors import ModelLoadError
+from actviz_tui.core.model.recorder import OutputRecorder, is_traceable_model
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class LayerInfo:
     depth: int  # 0 for the model's own layers, 1 inside a nested model, ...
     is_model: bool  # a nested model (its inner layers follow it)
     channels_first: bool = False  # output is (batch, C, ...): activations get moved to channels last
+    inputs: tuple[str, ...] = ()  # names of the rows that feed it (a merge's branches); () = the model's input
 
     @property
     def shape(self) -> tuple:
@@ -99,7 +101,8 @@ def trace_model(model, rewrite=None, extra_inputs=()) -> TracedModel:
         keras.Input(shape=info.shape, dtype=info.dtype, name=info.name)
         for info in input_infos
     ]
-    recorder = _OutputRecorder(rewrite)
+    recorder = OutputRecorder(rewrite)
+    recorder.name_inputs(model, inputs)
     try:
         final = recorder.run(model, inputs if len(inputs) > 1 else inputs[0])
     except Exception as error:
@@ -125,7 +128,7 @@ def _with_channel_order(rows: list[LayerInfo], formats: list[str | None], model_
 
 def _data_format(layer) -> str | None:
     """The layout a layer writes: its data_format, a nested model's last one; None if it has no say."""
-    if _is_traceable_model(layer):
+    if is_traceable_model(layer):
         found = [fmt for inner in layer.layers if (fmt := _data_format(inner))]
         return found[-1] if found else None
     fmt = getattr(layer, "data_format", None)
@@ -154,102 +157,21 @@ def _input_name(tensor, position: int) -> str:
     return name.split(":")[0]
 
 
-class _OutputRecorder:
-    """Calls each layer on the new graph's tensors and remembers its output."""
-
-    def __init__(self, rewrite=None):
-        self.outputs: dict[int, object] = {}
-        self.rewrite = rewrite
-
-    def run(self, model, inputs, nested: bool = False):
-        import keras
-
-        if isinstance(model, keras.Sequential):
-            return self._run_sequential(model, inputs)
-        run_in_place = getattr(model, "_run_through_graph", None)
-        # With a rewrite, the top graph runs in place too: clone_model would refuse
-        # outputs that depend on the rewrite's extra inputs ("not connected").
-        in_place = nested or self.rewrite is not None
-        if _is_functional(model) and in_place and run_in_place is not None:
-            # clone_model would build a Model on these intermediate tensors, and
-            # Keras re-wires that Model's outputs onto a copied Input, cut off
-            # from the outer graph. Run the inner graph in place instead (what
-            # clone_model itself does before it builds the Model). A private Keras
-            # method: without it, or if its signature changes (a TypeError), the
-            # nested model stays one opaque row.
-            recorded = set(self.outputs)
-            try:
-                return run_in_place(
-                    _match_structure(inputs, model), operation_fn=lambda layer: layer, call_fn=self.call
-                )
-            except TypeError:
-                for key in set(self.outputs) - recorded:  # forget a half-run inner graph
-                    del self.outputs[key]
-        if nested:
-            return model(inputs)
-        if _is_functional(model):
-            clone = keras.models.clone_model(
-                model,
-                input_tensors=_match_structure(inputs, model),
-                clone_function=lambda layer: layer,
-                call_function=self.call,
-            )
-            return clone.output
-        return model(inputs)  # a subclassed model: opaque, seen as one layer
-
-    def _run_sequential(self, model, inputs):
-        outputs = inputs
-        for layer in model.layers:
-            outputs = self.call(layer, outputs)
-        return outputs
-
-    def call(self, layer, *args, **kwargs):
-        # kwargs: Keras passes mask=None; transfer learning calls base(x, training=False),
-        # which changes nothing here since activations are always computed with training=False
-        plain_call = len(args) == 1 and all(
-            value is None or (name == "training" and value is False) for name, value in kwargs.items()
-        )
-
-        def compute():
-            if _is_traceable_model(layer) and plain_call:
-                return self.run(layer, args[0], nested=True)
-            return layer(*args, **kwargs)
-
-        outputs = compute() if self.rewrite is None else self.rewrite(layer, args, compute)
-        self.outputs.setdefault(id(layer), outputs)  # shared layers: first call wins
-        return outputs
+def layer_objects(model, prefix: str = "") -> dict[str, object]:
+    """Every layer by its row name ("backbone/conv_a" inside a nested model), in one walk."""
+    found: dict[str, object] = {}
+    for layer in getattr(model, "layers", []):
+        found[f"{prefix}{layer.name}"] = layer
+        if is_traceable_model(layer):
+            found.update(layer_objects(layer, f"{prefix}{layer.name}/"))
+    return found
 
 
-def _is_functional(model) -> bool:
-    import keras
-
-    # Functional models are keras.Function graphs; Sequential and subclassed ones are not.
-    return isinstance(model, keras.Model) and isinstance(model, keras.Function)
-
-
-def _is_traceable_model(layer) -> bool:
-    import keras
-
-    return isinstance(layer, keras.Sequential) or _is_functional(layer)
-
-
-def _match_structure(inputs, model):
-    """Fit our tensors to the structure of ``model.input`` (tensor, list or dict)."""
-    import keras
-
-    expected = model.input
-    flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-    if isinstance(expected, dict):  # model.inputs is in Keras' flattened (sorted-key) order
-        return keras.tree.pack_sequence_as(expected, list(flat))
-    if isinstance(expected, (list, tuple)):
-        return type(expected)(flat)
-    return flat[0]
-
-
-def _table_rows(model, recorder: _OutputRecorder, inputs):
+def _table_rows(model, recorder: OutputRecorder, inputs):
     rows: list[LayerInfo] = []
     outputs: list = []
     formats: list[str | None] = []
+    names: dict[int, str] = {}  # id(layer) -> its row's name
 
     def add_layers(container, prefix: str, depth: int):
         for layer in container.layers:
@@ -257,7 +179,8 @@ def _table_rows(model, recorder: _OutputRecorder, inputs):
             if tensor is None:
                 continue
             name = f"{prefix}{layer.name}"
-            nested = _is_traceable_model(layer)
+            nested = is_traceable_model(layer)
+            names[id(layer)] = name
             rows.append(
                 LayerInfo(
                     index=len(rows),
@@ -267,6 +190,7 @@ def _table_rows(model, recorder: _OutputRecorder, inputs):
                     params=_param_count(layer),
                     depth=depth,
                     is_model=nested,
+                    inputs=recorder.feeding_rows(layer, names),
                 )
             )
             outputs.append(tensor)

@@ -33,9 +33,12 @@ from actviz_tui.ui.messages import (
 )
 from actviz_tui.ui.views import VIEWS, ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+from actviz_tui.ui.widgets.layer_detail import LayerDetail
 from actviz_tui.ui.widgets.layer_filter import LayerFilter
 from actviz_tui.ui.widgets.layer_table import LayerTable
+from actviz_tui.ui.widgets.notice_line import Notice, NoticeLine
 from actviz_tui.ui.widgets.status_line import StatusLine
+from actviz_tui.ui.widgets.wrapping_line import WrappingLine
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 
@@ -83,14 +86,16 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             with Vertical(id="sidebar"):
                 yield LayerFilter(id="layer-filter")
                 yield LayerTable(id="layers")
-                yield Static("input", id="preview-title", markup=False)
+                yield WrappingLine("input", id="preview-title")
                 yield HeatmapView(id="preview")
             with Vertical(id="viewer"):
-                yield Static(id="title", markup=False)
+                yield WrappingLine(id="title")
                 with ContentSwitcher(initial=VIEWS[0].NAME, id="views"):
                     for view in VIEWS:
                         yield view(lambda: self.results).data_bind(ExplorerScreen.state, ExplorerScreen.layer_data)
         yield Static("enlarge the terminal (at least 60x16)", id="too-small")
+        yield NoticeLine(id="notices")
+        yield LayerDetail(id="detail")
         yield self.status_line
         footer = Footer()
         footer.compact = True  # a reactive since Textual 6.0; the keyword argument only since 6.2
@@ -129,6 +134,8 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             self.status_line.cmap = new.cmap
         if old.image != new.image:
             self._show_image_name()
+        if old.layer != new.layer:
+            self.query_one(LayerDetail).show(new.layer)
 
     def set_state(self, state: ExplorerState) -> None:
         self.state = state
@@ -167,11 +174,14 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         self.session, self.status_line.device = message.session, message.device
         self.results = self.session.no_image
         self.query_one(LayerTable).set_layers(self.session.layers)
+        detail = self.query_one(LayerDetail)
+        detail.set_layers(self.session.layers, self.session.receptive_fields)
+        detail.show(self.state.layer)
         self.apply_start(self.start)
         self.status_line.stage = "ready"
         hint = self.session.preprocessing_hint()
         if hint:
-            self.notify(hint, title="preprocessing", severity="warning", timeout=12)
+            self.announce(Notice(hint, "preprocessing", "warning"))
         if not self.image_paths:
             self.query_one("#heatmap", HeatmapView).clear("no image given: press o to open an image or a .npy array")
         else:
@@ -192,8 +202,8 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         assert picture is not None  # an ImageReady always carries an image
         self.query_one("#preview", HeatmapView).show_rgb(display_rgb(picture, message.results.input_bgr))
         shape = "x".join(str(d) for d in picture.shape)
-        self.query_one("#preview-title", Static).update(
-            f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}", layout=False
+        self.query_one("#preview-title", WrappingLine).show(
+            f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}"
         )
         self.state = replace(self.state, image=message.image_index)
         self.select_layer(self.state.layer)
@@ -229,7 +239,12 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     def show_error(self, text: str) -> None:
         self.status_line.error, self.status_line.stage = text, "error"
-        self.notify(text, title="actviz", severity="error", timeout=8)
+        self.announce(Notice(text, "error", "error"))
+
+    @on(Notice)
+    def announce(self, notice: Notice) -> None:
+        """Tell the user something in the notice line above the status line: it covers no picture."""
+        self.query_one(NoticeLine).add(notice)
 
     # ----- table and filter -------------------------------------------------
     @on(DataTable.RowHighlighted, "#layers")
@@ -278,7 +293,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
 
     # ----- heading and status -------------------------------------------------
     def _caption_changed(self) -> None:
-        self.query_one("#title", Static).update(self.current_view.caption, layout=False)
+        self.query_one("#title", WrappingLine).show(self.current_view.caption)
 
     def _show_image_name(self) -> None:
         status, paths = self.status_line, self.image_paths

@@ -13,6 +13,11 @@ from actviz_tui.ui.layer_columns import COLUMNS
 TABLE_KEYS = "| ↑ / ↓ | previous / next layer (in the table) |\n"
 KEY_RULE = "Layers move with ↑ ↓ g G (first/last layer); channels with ← → [ ] Home End (first/last channel) and c.\n"
 FOOTNOTE = """
+Under the views, the selected layer in full: name, Keras type, output shape, parameters, the rows
+that feed it (← a merge's branches) and its receptive field (RF: how many input pixels one position
+of its maps sees; jump: input pixels between neighbouring positions; "whole input" after Flatten or
+global pooling). Notices (preprocessing, colours, errors) show above the status line; Esc hides them.
+
 Mouse: click a table row to pick a layer, click a grid tile to pick a channel.
 Ctrl+P opens the command palette: every action by name.
 """

@@ -152,4 +152,4 @@ class ClassMapView(ExplorerView):
         self.query_one(ColorLegend).set_range(cmap, 0.0, 1.0)
         self._drawn_cmap = cmap
         note = f"  ({result.note})" if result.note else ""
-        self.caption = f"{result.title}  ·  {result.reason}{note}"
+        self.caption = f"{result.title}\n{result.reason}{note}"  # the reason on a line of its own, whole

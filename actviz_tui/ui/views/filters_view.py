@@ -13,15 +13,16 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.analysis.filters import LayerFilters
+from actviz_tui.core.pictures.cell_format import index_ranges
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture, page_source, patches_source, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
+from actviz_tui.ui.widgets.wrapping_line import WrappingLine
 
 WEIGHTS_CMAP = "coolwarm"  # weights are signed: a diverging map centred on zero
 
@@ -33,7 +34,7 @@ class FiltersView(ExplorerView):
     NEEDS = "weights"
     DEFAULT_CSS = """
     FiltersView { layout: vertical; }
-    FiltersView #filter-norms { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    FiltersView #filter-norms { color: $text-muted; }
     """
     BINDINGS = [
         Binding("pageup", "page(-1)", "Page up", tooltip="filters: previous page of kernels or patches"),
@@ -49,7 +50,7 @@ class FiltersView(ExplorerView):
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="filters-picture")
         yield ColorLegend(id="filters-legend")
-        yield Static(id="filter-norms", markup=False)
+        yield WrappingLine(id="filter-norms")
 
     def layer_filters(self, row: int) -> LayerFilters | str:
         if row not in self._filters:
@@ -72,19 +73,19 @@ class FiltersView(ExplorerView):
         if self.session is None:
             return
         filters = self.layer_filters(self.state.layer)
-        picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", Static)
+        picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", WrappingLine)
         legend = self.query_one(ColorLegend)
         if isinstance(filters, str):
             picture.clear(filters)
             legend.display = False
-            norms_line.update("", layout=False)
+            norms_line.show("")
             self.caption = self.layer_heading()
             return
         width, height = picture.content_size
         if not self.laid_out(width, height):
             return
         index = min(self.state.channel, filters.count - 1)
-        norms_line.update(norms_summary(filters, index), layout=False)
+        norms_line.show(norms_summary(filters, index))
         legend.display = not filters.is_rgb  # patches are each stretched to their own range: no one scale
         weights_range = self._draw(filters, index, picture, width, height)
         if weights_range is not None:
@@ -140,10 +141,11 @@ class FiltersView(ExplorerView):
 
 
 def norms_summary(filters: LayerFilters, index: int) -> str:
-    """One line: this filter's L2 norm, the layer's spread, the all-zero filters."""
+    """One line (wrapped where long): this filter's L2 norm, the layer's spread, every all-zero filter."""
     norms, zero = filters.norms, filters.zero_filters
-    dead = f"all-zero: {', '.join(map(str, zero[:12]))}{' …' if len(zero) > 12 else ''}" if zero else "none all-zero"
+    dead = f"all-zero ({len(zero)}): {index_ranges(zero)}" if zero else "none all-zero"
     return (
         f"L2 {norms[index]:.3g} (filter {index}) · min {norms.min():.3g} #{int(np.argmin(norms))} · "
         f"median {np.median(norms):.3g} · max {norms.max():.3g} #{int(np.argmax(norms))} · {dead}"
     )
+

@@ -190,7 +190,7 @@ class HeatmapView(Widget):
     def _build(self, width: int, height: int) -> HalfBlockImage:
         """Half-blocks: the map (or picture) dithered at its own resolution in 256 colours."""
         colours = colour_mode(self)
-        announce_colours_once(self.app)
+        announce_colours_once(self)
         if self._values is not None:
             vmin, vmax = self._range
             return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height, colours=colours)

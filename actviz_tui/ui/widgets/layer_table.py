@@ -1,8 +1,9 @@
 """The layer table: model.summary() columns plus live activation stats.
 
 Column widths follow the table's width (``ui/layer_columns.py``): every
-header and value stays whole; long layer names are elided in the middle and,
-when space is short, ``t`` switches between structure and statistics columns.
+header and value stays whole; long layer names lose the prefix they share with
+the rows around them (``core/pictures/cell_format.elide_name``) and, when space
+is short, ``t`` pages through the statistics and structure columns.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from textual.widgets import DataTable
 
 from actviz_tui.core.analysis.stats import ActivationStats
 from actviz_tui.core.pictures.cell_format import (
-    elide_middle, format_count, format_dead, format_number, format_percent, format_shape, short_type,
+    elide_name, format_count, format_dead, format_number, format_percent, format_shape, short_type,
 )
 from actviz_tui.core.model.graph import LayerInfo
 from actviz_tui.ui.layer_columns import (
-    COLUMN_BY_KEY, COLUMNS, GAP, STATISTICS, ColumnPlan, other_group, plan_columns,
+    COLUMN_BY_KEY, COLUMNS, GAP, ColumnPlan, plan_columns,
 )
 
 INDENT = "  "
+NEAR = 10  # a name reads apart from those of the rows this close to it (about a screen)
 
 
 class LayerTable(DataTable):
@@ -39,8 +41,9 @@ class LayerTable(DataTable):
         self.stats: dict[int, ActivationStats] = {}
         self.marked: set[int] = set()
         self.filter_text = ""
-        self.group = STATISTICS  # the columns shown when not all fit
+        self.page = 0  # the page of columns shown when not all fit
         self.plan: ColumnPlan | None = None
+        self._neighbours: dict[int, tuple[str, ...]] = {}  # row -> the names of the shown rows around it
 
     # ----- data ------------------------------------------------------------
     def set_layers(self, layers: list[LayerInfo]) -> None:
@@ -61,10 +64,10 @@ class LayerTable(DataTable):
         self.rebuild(keep)
 
     def toggle_columns(self) -> bool:
-        """Show the other group of columns; False when all columns fit anyway."""
+        """Show the next page of columns; False when all columns fit anyway."""
         if self.plan is None or not self.plan.split:
             return False
-        self.group = other_group(self.group)
+        self.page = (self.plan.page + 1) % len(self.plan.pages)
         self.relayout()
         return True
 
@@ -90,7 +93,7 @@ class LayerTable(DataTable):
             key: max(len(COLUMN_BY_KEY[key].header), *(len(text) for text in texts))
             for key, texts in self._column_texts().items()
         }
-        plan = plan_columns(natural, self.available_width(), self.group)
+        plan = plan_columns(natural, self.available_width(), self.page)
         if force or plan != self.plan:
             selected = self.selected_row
             self.plan = plan
@@ -102,9 +105,9 @@ class LayerTable(DataTable):
             self.refresh_cells()
 
     def _header(self, key: str) -> str:
-        """The column's name; Layer's says which key shows the hidden columns."""
+        """The column's name; Layer's says which key shows the hidden columns, and the next one."""
         header = COLUMN_BY_KEY[key].header
-        hint = f"{header}  t:{'struct' if self.group == STATISTICS else 'stats'}"
+        hint = f"{header} t:{COLUMN_BY_KEY[self._plan.next_page[0]].header}" if self._plan.split else header
         if key == "Layer" and self._plan.split and len(hint) <= self._plan.width_of(key):
             return hint
         return header
@@ -141,9 +144,15 @@ class LayerTable(DataTable):
         if self.plan is None:
             return
         selected = keep if keep is not None else self.selected_row
+        shown = self.visible_layers()
+        self._neighbours = {
+            layer.index: tuple(other.short_name for other in shown[max(0, position - NEAR):position + NEAR + 1]
+                               if other is not layer)
+            for position, layer in enumerate(shown)
+        }
         with self.prevent(DataTable.RowHighlighted):
             self.clear()
-            for layer in self.visible_layers():
+            for layer in shown:
                 self.add_row(*self._cells(layer), key=str(layer.index))
             if selected is not None:
                 self.select_layer(selected)
@@ -171,7 +180,7 @@ class LayerTable(DataTable):
         mark = "*" if layer.index in self.marked else ""
         indent = INDENT * layer.depth
         room = max(1, self._plan.width_of("Layer") - len(indent) - len(mark))
-        return indent + elide_middle(layer.short_name, room) + mark
+        return indent + elide_name(layer.short_name, room, self._neighbours.get(layer.index, ())) + mark
 
     def _texts(self, layer: LayerInfo) -> dict[str, str]:
         """Every column's text for ``layer``, unelided."""
