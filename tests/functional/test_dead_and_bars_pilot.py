@@ -110,4 +110,4 @@ async def test_filters_view_marks_zero_filters_with_a_real_weight_legend(make_ap
         assert title(app).startswith("conv_d  filter 1/6  ALL ZERO (a dead filter): its kernels 3x3x8")
         kernel = app.explorer.results.keras_layer(CONV_D).get_weights()[0]
         assert legend.vmax == pytest.approx(float(abs(kernel).max())) and legend.vmax > 0.01  # the layer's, not 2e-34
-        assert "all-zero: 1" in app.explorer.query_one("#filter-norms").content
+        assert "all-zero (1): 1" in app.explorer.query_one("#filter-norms").content

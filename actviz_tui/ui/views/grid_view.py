@@ -79,8 +79,10 @@ class GridView(ExplorerView):
         on_picture = event.widget is not None and picture in event.widget.ancestors_with_self
         if self.tiles is None or self.drawn is None or not on_picture:
             return
-        offset = event.get_content_offset(picture)
-        pixel = None if offset is None else picture.picture_pixel(offset.x, offset.y)
+        # From the screen position: a click forwarded from the pixel-tier picture inside carries
+        # offsets relative to that child, which sits lower when the picture is centred.
+        offset = event.screen_offset - picture.content_region.offset
+        pixel = picture.picture_pixel(offset.x, offset.y)
         if pixel is None:
             return
         slot = self.drawn.slot_at(*pixel)
