@@ -165,6 +165,43 @@ async def test_next_image_and_stats_in_table(make_app):
         assert not (app.explorer.activation == first).all()
 
 
+async def test_n_and_p_skip_an_unreadable_image_with_a_message(make_app, tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a png at all")
+    app = make_app(images=(Path("tests/data/ui_rings.png"), broken, RINGS_INVERTED))
+
+    def skipped() -> int:
+        return sum("skipped broken.png: not an image Pillow can read" in str(n.message) for n in app._notifications)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        assert "  |  ui_rings.png (1/3)  |  " in status(app)
+        await pilot.press("n")  # image 2 cannot be read: on to image 3
+        await wait_until(pilot, lambda: app.explorer.state.image == 2 and app.explorer.activation is not None)
+        assert "  |  ui_rings_inverted.png (3/3)  |  " in status(app) and app.explorer.status_line.error == ""
+        assert skipped() == 1
+        await pilot.press("p")  # back past it the other way
+        await wait_until(pilot, lambda: app.explorer.state.image == 0 and app.explorer.activation is not None)
+        assert "  |  ui_rings.png (1/3)  |  " in status(app) and skipped() == 2
+
+
+async def test_an_unreadable_first_image_is_skipped_and_when_none_can_be_read_it_says_why(make_app, tmp_path):
+    broken, empty = tmp_path / "broken.png", tmp_path / "empty.png"
+    broken.write_bytes(b"not a png at all")
+    empty.write_bytes(b"")
+    app = make_app(images=(broken, RINGS_INVERTED))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.explorer.state.image == 1 and app.explorer.activation is not None)
+        assert "  |  ui_rings_inverted.png (2/2)  |  " in status(app)
+    app = make_app(images=(broken, empty))
+    async with app.run_test(size=SIZE) as pilot:  # once round, then the last reason in the status line
+        await wait_until(pilot, lambda: app.explorer.status_line.error != "")
+        assert "image file is empty" in status(app) and "  |  broken.png (1/2)  |  " in status(app)
+        await pilot.press("n")  # tries again, skips, and stops where it began
+        await wait_until(pilot, lambda: "not an image Pillow can read" in app.explorer.status_line.error)
+        assert app.explorer.query_one("#layers").row_count == 7  # still usable
+
+
 async def test_bad_image_shows_message_and_app_stays_usable(make_app, tmp_path):
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"not a png at all")

@@ -25,6 +25,7 @@ from actviz_tui.core.explain.targets import (
     resolve_cam_layer,
 )
 from actviz_tui.core.errors import ActvizError, ClassIndexError, GradientError, NotAnImageModelError
+from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.analysis.predictions import unit_labels
 
 # name -> (title, uses gradients)
@@ -103,7 +104,7 @@ class ClassHeatmaps:
         heatmap = normalised(resize_bilinear(layer_map, height, width, geometry))
         return ClassHeatmap(
             choice.method, choice.reason, None if occluding else row,
-            "input" if occluding else session.layers[row].name, output, index, self._label(index, logits.size),
+            "input" if occluding else session.layers[row].name, output, index, self._label(index, logits.size, output),
             float(logits[index]), probability, normalised(layer_map), heatmap, note,
         )
 
@@ -160,5 +161,6 @@ class ClassHeatmaps:
             return float(shifted[index] / shifted.sum())
         return None
 
-    def _label(self, index: int, units: int) -> str | None:
-        return (unit_labels(self.session.labels, units) or {}).get(index)
+    def _label(self, index: int, units: int, output: int) -> str | None:
+        names = output_classes(self.session.keras_model, self.session.labels, output).names  # binary: 2 classes
+        return (names or unit_labels(self.session.labels, units) or {}).get(index)

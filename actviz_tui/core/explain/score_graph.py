@@ -11,7 +11,9 @@ scores taken before the final softmax/sigmoid.
 - the target layer's output gets ``+ delta``, a zero tensor fed as an extra
   input. The gradient of the score with respect to ``delta`` is the gradient
   with respect to the maps, and every backend can take a gradient with
-  respect to an input (no graph surgery per backend).
+  respect to an input (no graph surgery per backend);
+- a one-unit sigmoid head's logit z becomes two class scores (-z, z): class 0,
+  the negative one, and class 1 (see ``core.analysis.class_names``).
 
 ``ScoreGraph.model``: inputs ``[*model inputs, delta]`` -> ``[maps, logits]``.
 """
@@ -22,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from actviz_tui.core.model.graph import trace_model
-from actviz_tui.core.analysis.predictions import head_activation
+from actviz_tui.core.analysis.class_names import is_binary
+from actviz_tui.core.analysis.predictions import head_activation, output_kind
 
 SQUASHING = {"softmax", "sigmoid"}
 
@@ -54,6 +57,8 @@ def build_score_graph(session, row: int | None, output: int = 0) -> ScoreGraph:
 
     traced = trace_model(session.keras_model, rewrite, extra_inputs=[delta])
     logits = keras.ops.reshape(traced.model_outputs[output], (-1, _size(traced.model_outputs[output])))
+    if is_binary(output_kind(activation), _size(traced.model_outputs[output])):
+        logits = keras.ops.concatenate([-logits, logits], axis=1)  # class 0 scores -z: sigmoid(-z) = 1 - p
     maps = traced.outputs[row] if row is not None else keras.ops.multiply(delta, 0.0)
     return ScoreGraph(keras.Model(traced.inputs, [maps, logits]), target_shape, head.name, activation)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.errors import CamLayerError, ClassIndexError
 
 FLATTENING = {"Flatten", "Reshape"}
@@ -81,10 +82,13 @@ def default_method(session, row: int) -> MethodChoice:
 
 
 def output_units(session, output: int = 0) -> int | None:
-    """The number of classes (units) of model output ``output``, None if unknown."""
+    """The number of classes (units) of model output ``output``, None if unknown
+    (a one-unit sigmoid has two classes: see ``core.analysis.class_names``)."""
     tensors = list(session.keras_model.outputs or [])
     if not tensors:
         return None
+    if output_classes(session.keras_model, None, output).binary:
+        return 2
     units = 1
     for dim in tensors[min(output, len(tensors) - 1)].shape[1:]:
         if dim is None:

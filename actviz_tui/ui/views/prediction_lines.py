@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from actviz_tui.core.analysis.class_names import is_binary
+
 BAR_CELLS = 20
 
 
@@ -12,6 +14,8 @@ def prediction_lines(predictions: list, target: int | None) -> Text:
     text = Text()
     for position, prediction in enumerate(predictions):
         units = f"{prediction.units} unit{'' if prediction.units == 1 else 's'}"
+        if is_binary(prediction.kind, prediction.units):
+            units += ": p for class 1, 1 - p for class 0"
         text.append(f"{prediction.output} ({prediction.kind}, {units})\n", style="bold")
         highest = max((abs(entry.score) for entry in prediction.top), default=1.0) or 1.0
         for entry in prediction.top:
