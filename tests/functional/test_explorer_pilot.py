@@ -274,7 +274,8 @@ async def test_mark_and_export_from_the_explorer(make_app, tmp_path):
         await pilot.press("enter")  # the Export button has the focus
         await wait_until(pilot, lambda: app.explorer.status_line.stage.startswith("exported"))
         written = sorted(p.name for p in (tmp_path / "figs").iterdir())
-        assert written == ["ui_tiny_cnn__conv_a__ch001__channel.png", "ui_tiny_cnn__conv_a__ch003__channel.png"]
+        assert written == ["ui_tiny_cnn__ui_rings__conv_a__ch001__channel.png",
+                           "ui_tiny_cnn__ui_rings__conv_a__ch003__channel.png"]  # the image named too
         with Image.open(tmp_path / "figs" / written[0]) as png:
             assert png.size[0] > 300 and png.size[1] > 300
 
