@@ -61,24 +61,27 @@ def pointing_game(images: int) -> dict[tuple[str, str], float]:
     from PIL import Image
     from make_samples import to_rgb_uint8
 
-    from actviz_tui.core.explain import METHODS, class_heatmap
-    from actviz_tui.core.session.model_session import ModelSession
+    from actviz_tui.core.explain import METHODS, explain
+    from actviz_tui.core.model.engine import Model
 
-    session = ModelSession.open(SAMPLE_MODEL)
+    model = Model.open(SAMPLE_MODEL)
     hits = {(method, radius): 0 for method in METHODS for radius in HIT_RADII_SIGMAS}
     with tempfile.TemporaryDirectory() as folder:
+        places, paths = [], []
         for seed in range(FIRST_SEED, FIRST_SEED + images):
-            gray, (row, col), sigma = opacity_xray(seed)
-            path = Path(folder) / f"xray_{seed}.png"
-            Image.fromarray(to_rgb_uint8(gray)).save(path)
-            session.set_image(path)
-            for method in METHODS:
-                heatmap = class_heatmap(session, method=method).heatmap
-                peak = np.unravel_index(np.argmax(heatmap), heatmap.shape)
-                factor = SIZE / heatmap.shape[0]  # back to the 300x300 picture
-                distance = np.hypot((peak[0] + 0.5) * factor - 0.5 - row, (peak[1] + 0.5) * factor - 0.5 - col)
-                for radius, sigmas in HIT_RADII_SIGMAS.items():
-                    hits[(method, radius)] += bool(distance <= sigmas * sigma)
+            gray, centre, sigma = opacity_xray(seed)
+            paths.append(Path(folder) / f"xray_{seed}.png")
+            Image.fromarray(to_rgb_uint8(gray)).save(paths[-1])
+            places.append((centre, sigma))
+        x = model.prepare(paths)
+    for method in METHODS:  # the whole batch at once
+        heatmaps = explain(model, x, method=method).heatmaps
+        for heatmap, ((row, col), sigma) in zip(heatmaps, places):
+            peak = np.unravel_index(np.argmax(heatmap), heatmap.shape)
+            factor = SIZE / heatmap.shape[0]  # back to the 300x300 picture
+            distance = np.hypot((peak[0] + 0.5) * factor - 0.5 - row, (peak[1] + 0.5) * factor - 0.5 - col)
+            for radius, sigmas in HIT_RADII_SIGMAS.items():
+                hits[(method, radius)] += bool(distance <= sigmas * sigma)
     return {key: count / images for key, count in hits.items()}
 
 
@@ -130,31 +133,25 @@ def speed_rows() -> list[dict]:
     import keras
     import numpy as np
 
-    from actviz_tui.core.explain import class_heatmap, default_cam_layer
-    from actviz_tui.core.session.model_session import ModelSession
+    from actviz_tui.core.explain import default_cam_layer, explain
+    from actviz_tui.core.model.engine import Model
 
     rows = []
-    session = ModelSession.open(SAMPLE_MODEL)
-    session.set_image(REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png")
-    cases = [("sample", session)]
+    sample = Model.open(SAMPLE_MODEL)
+    sample_x = sample.prepare(REPO / "actviz_tui" / "samples" / "images" / "xray_opacity.png")
+    cases = [("sample", sample, sample_x)]
     resnet = keras.Sequential([keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3), classes=1000)])
-    resnet_session = ModelSession(resnet.layers[0])
-    with tempfile.TemporaryDirectory() as folder:
-        from PIL import Image
-
-        image = Path(folder) / "noise.png"
-        Image.fromarray(np.random.default_rng(0).integers(0, 255, (224, 224, 3), dtype=np.uint8)).save(image)
-        resnet_session.set_image(image)
-    cases.append(("ResNet50 224x224", resnet_session))
-    for name, case in cases:
-        row = default_cam_layer(case)
-        layer = case.layers[row].name
-        ours = _median_seconds(lambda: class_heatmap(case, method="gradcam"))
-        bare = _median_seconds(bare_gradcam(case.model, layer, case.probe.input_arrays()[0]))
+    noise = np.random.default_rng(0).uniform(-1, 1, (1, 224, 224, 3)).astype(np.float32)
+    cases.append(("ResNet50 224x224", Model(resnet.layers[0]), noise))
+    for name, model, x in cases:
+        row = default_cam_layer(model)
+        layer = model.layers[row].name
+        ours = _median_seconds(lambda model=model, x=x: explain(model, x, method="gradcam"))
+        bare = _median_seconds(bare_gradcam(model.keras_model, layer, x))
         rows.append(result_row(f"Grad-CAM after the first call, {name} ({layer}), s", ours, bare,
                                f"<= {GOAL_SPEED}x bare GradientTape", ours <= GOAL_SPEED * bare))
     for method, count in (("scorecam", 128), ("occlusion", 16 * 16 + 1)):
-        seconds = _median_seconds(lambda: class_heatmap(session, method=method), runs=3)
+        seconds = _median_seconds(lambda method=method: explain(sample, sample_x, method=method), runs=3)
         rows.append(result_row(f"{method} on the sample: masked inputs per second", count / seconds, float("nan"),
                                "stated", None))
     return rows
@@ -162,10 +159,10 @@ def speed_rows() -> list[dict]:
 
 def run(images: int = IMAGES) -> list[dict]:
     from actviz_tui.core.explain import default_cam_layer, default_method
-    from actviz_tui.core.session.model_session import ModelSession
+    from actviz_tui.core.model.engine import Model
 
-    session = ModelSession.open(SAMPLE_MODEL)
-    default = default_method(session, default_cam_layer(session)).method
+    model = Model.open(SAMPLE_MODEL)
+    default = default_method(model, default_cam_layer(model)).method
     rows = speed_rows()
     _print(rows)
     for (method, radius), rate in pointing_game(images).items():

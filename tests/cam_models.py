@@ -65,3 +65,51 @@ def two_outputs(side: int = 12):
     out_a = keras.layers.Dense(2, name="a")(keras.layers.GlobalAveragePooling2D(name="gap_a")(a))
     out_b = keras.layers.Dense(2, name="b")(keras.layers.GlobalAveragePooling2D(name="gap_b")(b))
     return keras.Model(inputs, [out_a, out_b], name="two_outputs")
+
+
+def segmentation(side: int = 16, classes: int = 3):
+    """Fully convolutional: (side, side, classes) softmax maps, no dense head."""
+    keras = _seed(25)
+    layers = keras.layers
+    inputs = keras.Input((side, side, 3), name="image")
+    x = layers.Conv2D(6, 3, padding="same", activation="relu", name="enc")(inputs)
+    x = layers.MaxPooling2D(name="down")(x)
+    x = layers.Conv2D(8, 3, padding="same", activation="relu", name="mid")(x)
+    x = layers.UpSampling2D(name="up")(x)
+    outputs = layers.Conv2D(classes, 1, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, outputs, name="segmentation")
+
+
+def residual_default_names(side: int = 16):
+    """Residual adds under the names Keras gives in a fresh process ("add", "add_1"):
+    the names an op added to the graph under its default name would take too."""
+    keras = _seed(26)
+    layers = keras.layers
+    inputs = keras.Input((side, side, 3), name="input_layer")
+    x = layers.Conv2D(4, 3, padding="same", activation="relu", name="conv2d")(inputs)
+    for block in range(2):
+        y = layers.Conv2D(4, 3, padding="same", name=f"conv2d_{block + 1}")(x)
+        x = layers.Add(name="add" if block == 0 else f"add_{block}")([x, y])
+    x = layers.GlobalAveragePooling2D(name="global_average_pooling2d")(x)
+    outputs = layers.Dense(3, activation="softmax", name="dense")(x)
+    return keras.Model(inputs, outputs, name="functional")
+
+
+def layout_twins(side: int = 12, classes: int = 3):
+    """The same network (same weights) channels_last and channels_first: (last, first)."""
+    keras = _seed(27)
+    layers = keras.layers
+
+    def build(fmt: str):
+        shape = (side, side, 3) if fmt == "channels_last" else (3, side, side)
+        inputs = keras.Input(shape, name="image")
+        x = layers.Conv2D(4, 3, padding="same", activation="relu", data_format=fmt, name="conv_a")(inputs)
+        x = layers.MaxPooling2D(data_format=fmt, name="pool")(x)
+        x = layers.Conv2D(5, 3, activation="relu", data_format=fmt, name="conv_b")(x)
+        x = layers.GlobalAveragePooling2D(data_format=fmt, name="gap")(x)
+        outputs = layers.Dense(classes, activation="softmax", name="head")(x)
+        return keras.Model(inputs, outputs, name=f"twin_{fmt}")
+
+    last, first = build("channels_last"), build("channels_first")
+    first.set_weights(last.get_weights())  # kernels are (kh, kw, in, out) in both layouts
+    return last, first

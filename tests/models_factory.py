@@ -156,6 +156,31 @@ def grayscale_cnn(side: int = SIDE):
     return keras.Model(inputs, outputs, name="grayscale")
 
 
+def dead_units_cnn(side: int = 16):
+    """Grayscale input; ``conv_g`` (8 filters over one input) with filters 2 and 5 all zero,
+    so its channels 2 and 5 are dead (the others alive); ``conv_d`` with filter 1 at
++-2e-34 (float dust), its channel 1 dead;
+    a 1000-way softmax head of zeros: every class at p = 0.001."""
+    keras = _seed(9)
+    inputs = keras.Input((side, side, 1), name="gray")
+    x = keras.layers.Conv2D(8, 3, activation="relu", name="conv_g")(inputs)
+    x = keras.layers.Conv2D(6, 3, activation="relu", name="conv_d")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    outputs = keras.layers.Dense(1000, activation="softmax", name="classes")(x)
+    model = keras.Model(inputs, outputs, name="dead_units")
+    kernel, bias = model.get_layer("conv_g").get_weights()
+    bias[:] = 0.5  # every other filter alive on any input
+    kernel[..., [2, 5]], bias[[2, 5]] = 0.0, 0.0
+    model.get_layer("conv_g").set_weights([kernel, bias])
+    kernel, bias = model.get_layer("conv_d").get_weights()
+    bias[:] = 0.5
+    kernel[..., 1], bias[1] = np.sign(kernel[..., 1]) * 2e-34, 0.0
+    model.get_layer("conv_d").set_weights([kernel, bias])
+    head = model.get_layer("classes")
+    head.set_weights([np.zeros_like(w) for w in head.get_weights()])
+    return model
+
+
 def free_size_cnn():
     """``keras.Input((None, None, 3))`` + GlobalAveragePooling: any image size."""
     keras = _seed(9)

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
     parser.add_argument("images", nargs="*", type=Path, help="input image(s); n/p switch between them")
     add_start_options(parser)
+    add_display_options(parser)
     add_model_options(parser)
     return parser
 
@@ -41,6 +42,18 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
                        help="the view on show: channel (default), grid, across, filters, cam (the class map)")
 
 
+def add_display_options(parser: argparse.ArgumentParser) -> None:
+    from actviz_tui.ui.graphics_tier import TIERS
+
+    display = parser.add_argument_group("display")
+    display.add_argument(
+        "--graphics", choices=TIERS, default="auto",
+        help="how pictures are drawn: real pixels with the Kitty graphics protocol or Sixel, or half-block "
+        "characters (2 pixels per cell, any terminal). auto (default): the pixel protocol the terminal "
+        "answers for (inside tmux only with allow-passthrough on), else half-blocks",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.model.loading import check_model_file
 
@@ -50,12 +63,15 @@ def run(args: argparse.Namespace) -> int:
         print("actviz: error: the explorer needs a terminal (stdout is not one); for text or files "
               "use 'actviz summary MODEL IMAGE' or 'actviz export MODEL IMAGE ...'", file=sys.stderr)
         return 2
+    from actviz_tui.ui.graphics_tier import choose_tier
+
+    graphics = choose_tier(args.graphics)  # asks the terminal: before Textual reads stdin
     from actviz_tui.ui.app import ActvizApp
     from actviz_tui.ui.explorer_start import ExplorerStart
 
     start = ExplorerStart(args.layer, args.channel, args.view)
     log, log_size = _log_and_size() if args.verbose else (None, 0)
-    app = ActvizApp(model_path, images, session_options(args), start=start)
+    app = ActvizApp(model_path, images, session_options(args), start=start, graphics=graphics)
     app.run()
     if log is not None:
         _print_log_tail(log, log_size)

@@ -24,6 +24,7 @@ LayerRef = str | int
 
 class ExplainableModel(Protocol):
     keras_model: Any
+    traced: Any  # graph.TracedModel: the model outputs' shapes and rows (class scores, default CAM layer)
     layers: tuple[LayerInfo, ...]
     inputs: tuple[InputInfo, ...]
     labels: dict[int, str] | None
@@ -46,6 +47,9 @@ class ExplainableModel(Protocol):
 
 
 class FigureSource(Protocol):
+    @property
+    def model(self) -> ExplainableModel: ...
+
     @property
     def name(self) -> str: ...
 

@@ -22,13 +22,17 @@ class ActvizApp(App[None]):
     CSS_PATH = "actviz.tcss"
     BINDINGS = [Binding("q", "quit", "Quit")]
 
-    def __init__(self, model_path: Path, image_paths: list[Path], options=None, *, session=None, start=None) -> None:
+    def __init__(
+        self, model_path: Path, image_paths: list[Path], options=None, *, session=None, start=None,
+        graphics: str = "halfblock",
+    ) -> None:
         super().__init__()
         self.model_path = Path(model_path)
         self.image_paths = [Path(p) for p in image_paths]
         self.options = options
         self.injected_session = session
         self.start = start  # an ExplorerStart: where to open (--layer, --channel, --view)
+        self.graphics = graphics  # how pictures are drawn: graphics_tier.choose_tier's answer
         self.explorer: ExplorerScreen | None = None  # once open
 
     def compose(self) -> ComposeResult:

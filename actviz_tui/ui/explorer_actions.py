@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding, BindingType
 
+from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import ExportSettings
 from actviz_tui.ui.export_choices import export_choices
@@ -53,6 +54,10 @@ def bindings(views) -> list[BindingType]:
         Binding("home", "first_channel", "First channel", show=False, priority=True),
         Binding("end", "last_channel", "Last channel", show=False, priority=True),
         Binding("c", "ask_channel", "Go to channel", tooltip="type a channel number"),
+        Binding("d", "dead_channel(1)", "Next dead channel", show=False,
+                tooltip="the layer's next dead channel (all 0, or ~0 next to the layer's span); D the one before"),
+        Binding("D", "dead_channel(-1)", "Previous dead channel", show=False, key_display="D",
+                tooltip="the layer's previous dead channel"),
         Binding("g", "layer_end(0)", "First layer", show=False,
                 tooltip="first layer of the table (Home/End: first/last channel)"),
         Binding("G", "layer_end(1)", "Last layer", show=False, key_display="G", tooltip="last layer of the table"),
@@ -120,7 +125,7 @@ class ExplorerActions(_Host):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if not self.query("ExplorerView"):
             return action not in ("view_key", "export")  # asked before the views are mounted
-        if action == "toggle_mark" and self.activation is None:
+        if action in ("toggle_mark", "dead_channel") and self.activation is None:
             return None  # shown, but disabled until activations exist
         if action == "export" and not self.can_export():
             return None
@@ -153,6 +158,17 @@ class ExplorerActions(_Host):
 
     def action_last_channel(self) -> None:
         self.set_state(self.state.with_channel(self.state.channels - 1))
+
+    def action_dead_channel(self, direction: int) -> None:
+        if self.activation is None or self.session is None:
+            return
+        dead, name = dead_channels(self.activation), self.session.layers[self.state.layer].name
+        if not dead:
+            self.notify(f"no dead channel in {name}", timeout=3)
+            return
+        self.set_state(self.state.step_among(dead, direction))
+        where = f"{dead.index(self.state.channel) + 1} of {len(dead)}"
+        self.status_line.stage = f"dead channel {self.state.channel}: {where} in {name}"
 
     def action_layer_end(self, last: int) -> None:
         table = self.query_one("#layers", LayerTable)

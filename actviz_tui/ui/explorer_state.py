@@ -50,6 +50,15 @@ class ExplorerState:
     def step_channel(self, delta: int) -> "ExplorerState":
         return self.with_channel(self.channel + delta)
 
+    def step_among(self, chosen: tuple[int, ...], direction: int) -> "ExplorerState":
+        """The next (``direction`` 1) or previous (-1) channel of ``chosen`` (ascending)
+        after the current one, wrapping around; unchanged when ``chosen`` is empty."""
+        if not chosen:
+            return self
+        if direction > 0:
+            return self.with_channel(next((c for c in chosen if c > self.channel), chosen[0]))
+        return self.with_channel(next((c for c in reversed(chosen) if c < self.channel), chosen[-1]))
+
     def with_layer(self, layer: int, channels: int) -> "ExplorerState":
         """A new layer shows the chosen channel where it has it, else its last one;
         the across window centres on it again, the filters start on their first page."""

@@ -20,6 +20,12 @@ class GridLayout:
     tile_w: int
     tile_h: int
     gap: int = GAP_PX
+    scale: int = 1  # pixels per half-block pixel: labels and frames grow with it
+
+    def zoomed(self, factor: int) -> GridLayout:
+        """The same pages and tiles, ``factor`` times as many pixels each way (for real-pixel terminals)."""
+        return GridLayout(self.cols, self.rows, self.tile_w * factor, self.tile_h * factor,
+                          self.gap * factor, self.scale * factor)
 
     @property
     def per_page(self) -> int:

@@ -1,12 +1,13 @@
-"""Ordered dithering of RGB pictures onto the xterm 256-colour palette.
+"""The xterm 256-colour palette in OKLab: for any colour, the two palette colours to mix and how.
 
 Terminals without truecolor (tmux's default TERM, most SSH sessions, where
 COLORTERM is not forwarded) offer a 6x6x6 colour cube (indices 16-231) and 24
 greys (232-255). Mapping each pixel to its nearest entry bands a colormap into
-about ten flat steps; here each channel is instead rounded up or down between
-its two neighbouring palette levels by an ordered threshold matrix, so that a
-few cells averaged together follow the original colours (what chafa and timg
-do). Indices 0-15 are never used: their colours depend on the terminal's theme.
+about ten flat steps; instead each colour is drawn with its nearest palette
+colour in OKLab (a perceptual space) and one partner, in the proportion whose
+mix lands nearest to it (``colour_mixes``); ``ui.palette_dither`` decides
+which pixels get which. Indices 0-15 are never used: their colours depend on
+the terminal's theme.
 """
 
 from __future__ import annotations
@@ -16,13 +17,8 @@ import functools
 import numpy as np
 
 CUBE_LEVELS = np.array([0, 95, 135, 175, 215, 255])
-# Every grey on offer, the grey ramp and the cube's diagonal, for finer steps on grey pixels.
-_GREYS = {level: 232 + k for k, level in enumerate(range(8, 239, 10))}
-_GREYS.update({level: 16 + 43 * k for k, level in enumerate(CUBE_LEVELS)})
-GREY_LEVELS = np.array(sorted(_GREYS))
-GREY_INDICES = np.array([_GREYS[level] for level in GREY_LEVELS])
-NEUTRAL_SPREAD = 6  # max - min channel at or below which a pixel is drawn from the greys
-MATRIX_SIZE = 16
+GREY_LEVELS = np.arange(8, 239, 10)
+FIRST_INDEX = 16
 
 
 def palette_rgb() -> np.ndarray:
@@ -30,58 +26,138 @@ def palette_rgb() -> np.ndarray:
     table = np.zeros((256, 3), dtype=np.uint8)
     red, green, blue = np.meshgrid(CUBE_LEVELS, CUBE_LEVELS, CUBE_LEVELS, indexing="ij")
     table[16:232] = np.stack([red.ravel(), green.ravel(), blue.ravel()], axis=1)
-    table[232:] = np.repeat(np.arange(8, 239, 10)[:, None], 3, axis=1)
+    table[232:] = np.repeat(GREY_LEVELS[:, None], 3, axis=1)
     return table
 
 
-BAYER_4 = np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]])
+_SRGB_TO_LINEAR = np.where(
+    np.arange(256) / 255 <= 0.04045, np.arange(256) / 255 / 12.92, ((np.arange(256) / 255 + 0.055) / 1.055) ** 2.4
+)
+_LINEAR_TO_LMS = np.array(
+    [[0.4122214708, 0.5363325363, 0.0514459929],
+     [0.2119034982, 0.6806995451, 0.1073969566],
+     [0.0883024619, 0.2817188376, 0.6299787005]]
+)
+_LMS_TO_OKLAB = np.array(
+    [[0.2104542553, 0.7936177850, -0.0040720468],
+     [1.9779984951, -2.4285922050, 0.4505937099],
+     [0.0259040371, 0.7827717662, -0.8086757660]]
+)
+
+
+def oklab(rgb: np.ndarray) -> np.ndarray:
+    """(..., 3) float64 OKLab (L in [0, 1]) of (..., 3) uint8 sRGB colours."""
+    linear = _SRGB_TO_LINEAR[np.asarray(rgb, dtype=np.uint8)]
+    return np.cbrt(linear @ _LINEAR_TO_LMS.T) @ _LMS_TO_OKLAB.T
+
+
+CONTRAST_PENALTY = 0.05  # weighs a pair's own distance: a mix of far-apart colours is a visible texture
+MAX_PARTNER_DISTANCE = 0.25  # in OKLab: a partner further off shows as stray dots (red in a navy area)
+_CHUNK = 4096  # colours a pass: K x 240 arrays stay a few MB
 
 
 @functools.cache
-def threshold_matrix() -> np.ndarray:
-    """(16, 16) thresholds in (0, 1): Bayer's 4x4 pattern in every 4x4 block, its
-    columns rotated by one from each band of 4 rows to the next, so that every
-    column holds one threshold from each sixteenth of the range (plus a fine
-    offset growing along x). A column of cells averaged over a few rows then
-    tracks a horizontal ramp, where plain Bayer columns would jump about."""
-    y, x = np.mgrid[0:MATRIX_SIZE, 0:MATRIX_SIZE]
-    coarse = BAYER_4[y % 4, (x + y // 4) % 4]
-    return ((MATRIX_SIZE * coarse + x + 0.5) / MATRIX_SIZE**2).astype(np.float32)
+def _palette_tables() -> tuple[np.ndarray, ...]:
+    """float32 tables of indices 16-255: OKLab (240, 3), squared norms (240,),
+    dot products and squared distances between entries (240, 240), and which
+    pairs are too far apart to mix (each entry with itself too)."""
+    lab = oklab(palette_rgb()[FIRST_INDEX:]).astype(np.float32)
+    norms = (lab**2).sum(axis=1)
+    dots = _dots(lab, lab)
+    spans = norms[:, None] - 2 * dots + norms[None, :]
+    too_far = (spans > MAX_PARTNER_DISTANCE**2) | np.eye(len(lab), dtype=bool)
+    np.fill_diagonal(spans, 1.0)  # no pair: keeps the division below finite
+    return lab, norms, dots, spans, too_far
 
 
-@functools.lru_cache(maxsize=16)
-def _thresholds(height: int, width: int) -> np.ndarray:
-    reps = (-(-height // MATRIX_SIZE), -(-width // MATRIX_SIZE))
-    return np.tile(threshold_matrix(), reps)[:height, :width]
+def _dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(K, 3) . (P, 3) -> (K, P), by broadcasting: no BLAS, whose threads stall on a busy machine."""
+    return a[:, :1] * b[:, 0] + a[:, 1:2] * b[:, 1] + a[:, 2:] * b[:, 2]
 
 
-def _interval_table(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each byte value: the palette level just below it and how far it is towards the next one."""
-    values = np.arange(256)
-    lower = np.clip(np.searchsorted(levels, values, side="right") - 1, 0, len(levels) - 2)
-    fraction = (values - levels[lower]) / (levels[lower + 1] - levels[lower])
-    return lower.astype(np.int16), fraction.astype(np.float32)
+def colour_mixes(colours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For (K, 3) uint8 colours: the nearest palette index, the partner it is mixed
+    with, and the partner's share (0-1).
+
+    The partner is the palette colour, within MAX_PARTNER_DISTANCE of the
+    nearest, whose mix with the nearest lands closest to the colour in OKLab,
+    plus CONTRAST_PENALTY x the pair's squared distance x share x (1 - share).
+    """
+    parts = [_mixes(colours[start : start + _CHUNK]) for start in range(0, len(colours), _CHUNK)]
+    if not parts:
+        return np.zeros(0, dtype=np.int16), np.zeros(0, dtype=np.int16), np.zeros(0, dtype=np.float32)
+    first, second, share = (np.concatenate(arrays) for arrays in zip(*parts))
+    return first, second, share
 
 
-_CUBE_LOWER, _CUBE_FRACTION = _interval_table(CUBE_LEVELS)
-_GREY_LOWER, _GREY_FRACTION = _interval_table(GREY_LEVELS)
+def _mixes(colours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lab = oklab(colours).astype(np.float32)
+    palette, norms, dots, spans, too_far = _palette_tables()
+    rows = np.arange(len(lab))
+    products = _dots(lab, palette)
+    first = (norms - 2 * products).argmin(axis=1)
+    offset = lab - palette[first]  # from the nearest palette colour to the colour
+    # For every partner P (K x 240): offset . (P - nearest), and |P - nearest|^2.
+    along = products - dots[first] - (offset * palette[first]).sum(axis=1, keepdims=True)
+    span = spans[first]
+    share = np.clip(along / span, 0.0, 1.0)
+    miss = (offset**2).sum(axis=1, keepdims=True) - 2 * share * along + share**2 * span
+    cost = miss + CONTRAST_PENALTY * span * share * (1 - share)
+    cost[too_far[first]] = np.inf
+    second = cost.argmin(axis=1)
+    share = np.where(np.isfinite(cost[rows, second]), share[rows, second], 0.0)  # no partner near enough
+    return (first + FIRST_INDEX).astype(np.int16), (second + FIRST_INDEX).astype(np.int16), share
 
 
-def dither_indices(rgb: np.ndarray) -> np.ndarray:
-    """(H, W) xterm palette indices (16-255) for an (H, W, 3) uint8 picture."""
-    threshold = _thresholds(rgb.shape[0], rgb.shape[1])
-    steps = _CUBE_LOWER[rgb] + (_CUBE_FRACTION[rgb] > threshold[..., None])
-    indices = 16 + 36 * steps[..., 0] + 6 * steps[..., 1] + steps[..., 2]
-    spread = rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2)
-    neutral = spread <= NEUTRAL_SPREAD
-    if neutral.any():
-        grey = (rgb.sum(axis=2, dtype=np.uint16) // 3)[neutral]
-        grey_steps = _GREY_LOWER[grey] + (_GREY_FRACTION[grey] > threshold[neutral])
-        indices[neutral] = GREY_INDICES[grey_steps]
-    return indices
+class MixMemo:
+    """``colour_mixes`` (and OKLab) of the colours seen so far, by packed 0xRRGGBB:
+    a colormap has 256 colours, worked out once, not on every frame."""
+
+    def __init__(self, limit: int = 1 << 18) -> None:
+        self.limit = limit
+        self.clear()
+
+    def clear(self) -> None:
+        self.keys = np.zeros(0, dtype=np.uint32)
+        self.tables: tuple[np.ndarray, ...] = (
+            np.zeros(0, np.int16), np.zeros(0, np.int16), np.zeros(0, np.float32), np.zeros((0, 3), np.float32),
+        )
+
+    def lookup(self, packed: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(first, second, share, OKLab) for sorted unique packed colours."""
+        found = self._positions(packed)
+        if not found.all():
+            self._add(packed[~found])
+            found = self._positions(packed)
+        positions = np.searchsorted(self.keys, packed)
+        return tuple(table[positions] for table in self.tables)
+
+    def _positions(self, packed: np.ndarray) -> np.ndarray:
+        positions = np.minimum(np.searchsorted(self.keys, packed), max(len(self.keys) - 1, 0))
+        return self.keys[positions] == packed if len(self.keys) else np.zeros(len(packed), dtype=bool)
+
+    def _add(self, packed: np.ndarray) -> None:
+        if len(self.keys) + len(packed) > self.limit:
+            self.clear()
+        colours = unpacked(packed)
+        added = (*colour_mixes(colours), oklab(colours).astype(np.float32))
+        keys = np.concatenate([self.keys, packed])
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.tables = tuple(np.concatenate([old, new])[order] for old, new in zip(self.tables, added))
+
+
+def packed(rgb: np.ndarray) -> np.ndarray:
+    """(...) uint32 0xRRGGBB of (..., 3) uint8 colours."""
+    rgb = rgb.astype(np.uint32)
+    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def unpacked(values: np.ndarray) -> np.ndarray:
+    return np.stack([(values >> 16) & 0xFF, (values >> 8) & 0xFF, values & 0xFF], axis=-1).astype(np.uint8)
 
 
 def nearest_index(rgb: tuple[int, int, int]) -> int:
-    """The palette index closest to one colour (for flat fills such as padding)."""
-    distances = ((palette_rgb()[16:].astype(int) - np.asarray(rgb)) ** 2).sum(axis=1)
-    return 16 + int(distances.argmin())
+    """The palette index closest (in OKLab) to one colour (for flat fills such as padding)."""
+    first, _second, _share = colour_mixes(np.array([rgb], dtype=np.uint8))
+    return int(first[0])

@@ -118,6 +118,8 @@ def test_json_with_image(runs, files):
         assert stats["minimum"] <= stats["mean"] <= stats["maximum"]
         assert 0.0 <= stats["zero_fraction"] <= 1.0
         assert 0 <= stats["dead_channels"] <= stats["channels"]
+        assert len(stats["dead_channel_indices"]) == stats["dead_channels"]
+        assert all(0 <= index < stats["channels"] for index in stats["dead_channel_indices"])
     assert layers["image"]["stats"]["minimum"] >= 0.0 and layers["image"]["stats"]["maximum"] <= 1.0
     assert layers["left"]["stats"]["minimum"] >= 0.0  # relu
     assert layers["head"]["stats"]["channels"] == 3
@@ -200,6 +202,8 @@ def test_default_is_the_bundled_sample(runs):
     assert data["input_shape"] == [None, 150, 150, 3]
     assert data["model"] == str(SAMPLE) and data["image"] == str(SAMPLE_IMAGE)
     assert len(data["layers"]) >= 8 and all("stats" in layer for layer in data["layers"])
+    conv = data["layers"][0]["stats"]  # conv2d: 2 of its 32 channels dead on the sample image, named
+    assert (conv["dead_channels"], conv["channels"], conv["dead_channel_indices"]) == (2, 32, [2, 3])
     last = data["layers"][-1]["stats"]
     assert 0.0 <= last["minimum"] <= 1.0  # a sigmoid probability
     # one sigmoid unit: class 1 (positive) with p, class 0 (negative) with 1 - p

@@ -406,8 +406,11 @@ async def test_the_model_output_is_drawn_as_labelled_bars(make_app):
         await wait_until(pilot, lambda: app.explorer.activation is not None and app.explorer.state.layer == 6)
         view = app.explorer.query_one("ChannelView")
         assert view.has_class("-bars") and not app.explorer.query_one("#heatmap").display
-        bars = str(app.explorer.query_one("#unit-bars").render())
-        assert bars.startswith("▶    0 unit 0") and "█" in bars
+        heading, bar = str(app.explorer.query_one("#unit-bars").render()).splitlines()
+        assert heading == "sigmoid, 1 unit: p for class 1, 1 - p for class 0 · bars: probability on [0, 1]"
+        score = app.explorer.activation[0]
+        cells = bar.count("█") + bar.count("·")  # the bar and the rest of [0, 1]
+        assert bar.startswith("▶    0 positive") and cells >= 10 and bar.count("█") == round(cells * score)
         await pilot.press("g")  # an image layer: the heatmap again
         await wait_until(pilot, lambda: app.explorer.state.layer == 0 and app.explorer.activation is not None)
         assert not view.has_class("-bars")
@@ -421,4 +424,4 @@ def test_wide_outputs_list_their_top_units_and_the_selected_one():
     values = np.arange(1000, dtype=float)
     assert shown_units(values, 3, 5) == [999, 998, 997, 996, 3]
     text = unit_bars_text(values, 999, {999: "toilet tissue"}, 4, 80).plain
-    assert text.splitlines()[0].startswith("▶  999 toilet tissue")
+    assert text.splitlines()[1].startswith("▶  999 toilet tissue")

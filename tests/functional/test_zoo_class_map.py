@@ -24,7 +24,7 @@ ONEDNN_OFF = os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
 
 
 def title(app) -> str:
-    return app.explorer.query_one("#title").text
+    return app.explorer.query_one("#title").content
 
 
 def shown(app) -> bool:

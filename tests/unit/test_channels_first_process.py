@@ -14,6 +14,8 @@ FILES = (
     "tests/unit/test_channels_first.py",
     "tests/functional/test_field_models_pilot.py",
     "tests/unit/test_zoo_trace.py",  # its channels_first zoo model
+    "tests/unit/test_class_heatmaps_layouts.py",
+    "tests/unit/test_zoo_explain.py",  # class heatmaps of the channels_first zoo model
 )
 
 

@@ -28,15 +28,14 @@ CASES = [  # model, image, method
 SCRIPT = """
 import json, sys
 import numpy as np
-from actviz_tui.core.explain import class_heatmap
-from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.core.explain import explain
+from actviz_tui.core.model.engine import Model
 from actviz_tui.core.inputs.samples import sample_path
 
 arrays, scores = {}, []
 for position, (model, image, method) in enumerate(json.loads(sys.argv[2])):
-    session = ModelSession.open(sample_path(model))
-    session.set_image(sample_path(image))
-    result = class_heatmap(session, method=method)
+    model = Model.open(sample_path(model))
+    result = explain(model, model.prepare(sample_path(image)), method=method).item(0)
     arrays[str(position)] = result.layer_map
     scores.append([result.method, result.layer_name, result.class_index, result.score])
 np.savez(sys.argv[1] + ".npz", **arrays)
@@ -56,15 +55,14 @@ def run_on(backend: str, out: Path):
 def test_backend_heatmaps_equal_tensorflow(backend, tmp_path):
     if importlib.util.find_spec(backend) is None:
         pytest.skip(f"{backend} is not installed")
-    from actviz_tui.core.explain import class_heatmap
-    from actviz_tui.core.session.model_session import ModelSession
+    from actviz_tui.core.explain import explain
+    from actviz_tui.core.model.engine import Model
     from actviz_tui.core.inputs.samples import sample_path
 
     arrays, scores = run_on(backend, tmp_path / backend)
     for position, (model, image, method) in enumerate(CASES):
-        session = ModelSession.open(sample_path(model))
-        session.set_image(sample_path(image))
-        expected = class_heatmap(session, method=method)
+        model = Model.open(sample_path(model))
+        expected = explain(model, model.prepare(sample_path(image)), method=method).item(0)
         name, layer, index, score = scores[position]
         assert (name, layer, index) == (expected.method, expected.layer_name, expected.class_index)
         assert score == pytest.approx(expected.score, rel=1e-4)

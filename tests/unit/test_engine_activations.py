@@ -233,7 +233,10 @@ def test_activation_stats_values():
     assert stats.mean == pytest.approx(values.mean())
     assert stats.zero_fraction == pytest.approx(5 / 12)  # channel 1 (4) + one in channel 0
     assert stats.dead_channels == 1 and stats.channels == 3
-    assert set(stats.as_dict()) == {"minimum", "maximum", "mean", "zero_fraction", "dead_channels", "channels"}
+    assert set(stats.as_dict()) == {
+        "minimum", "maximum", "mean", "zero_fraction", "dead_channels", "channels", "dead_channel_indices",
+    }
+    assert stats.as_dict()["dead_channel_indices"] == [1]
     vector = activation_stats(np.array([0.0, 2.0], np.float32))
     assert vector.channels == 2 and vector.dead_channels == 1
     empty = activation_stats(np.zeros((0, 3), np.float32))

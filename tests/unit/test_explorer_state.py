@@ -57,3 +57,13 @@ def test_an_image_walk_skips_forward_or_back_and_stops_once_round():
     first = ImageWalk(step=1, start=0, shown=None)  # the first image, nothing on show yet
     assert [first.after(failed, 3) for failed in (0, 1, 2)] == [1, 2, None]
     assert ImageWalk(1, 0, None).after(0, 1) is None  # one image: nothing to skip to
+
+
+def test_step_among_goes_to_the_next_or_previous_chosen_channel_wrapping():
+    state = ExplorerState(channel=4, channels=32)
+    assert state.step_among((2, 3, 17), 1).channel == 17
+    assert state.step_among((2, 3, 17), -1).channel == 3
+    assert state.step_among((2, 3), 1).channel == 2  # past the last: around to the first
+    assert state.step_among((17, 20), -1).channel == 20  # before the first: around to the last
+    assert state.step_among((4,), 1).channel == 4  # the only one: stays
+    assert state.step_among((), 1) is state

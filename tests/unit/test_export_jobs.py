@@ -373,6 +373,8 @@ def test_grid_data_is_the_layer_and_lists_each_channel_range(session, tmp_path):
     assert len(sidecar["panel_ranges"]) == 6
     assert sidecar["panel_ranges"][2] == pytest.approx([float(layer[..., 2].min()), float(layer[..., 2].max())])
     assert sidecar["shape"] == [22, 22, 6]
+    dead = [c for c in range(6) if not np.any(layer[..., c])]  # a ReLU layer: dead = all exactly 0 here
+    assert sidecar["dead_channels"] == dead
 
 
 def test_dense_layer_data(session, tmp_path):

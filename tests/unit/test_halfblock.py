@@ -8,7 +8,7 @@ from rich.segment import Segment
 
 from actviz_tui.core.pictures.colormap import lut
 from actviz_tui.ui.widgets.halfblock import UPPER_HALF, HalfBlockImage
-from actviz_tui.ui.widgets.heatmap_view import fit_rgb
+from actviz_tui.ui.widgets.halfblock import fit_rgb
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
 WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (128, 128, 128)

@@ -50,6 +50,11 @@ CASES = {
         "import actviz_tui.commands.explore, actviz_tui.ui.explorer_start, actviz_tui.core.model.loading",
         ("numpy", "keras", "tensorflow", "jax", "torch", "h5py"),
     ),
+    "--graphics halfblock leaves textual-image (and its terminal queries) alone": (
+        "from actviz_tui.ui.graphics_tier import choose_tier; assert choose_tier('halfblock') == 'halfblock'\n"
+        "import actviz_tui.ui.widgets.heatmap_view",
+        ("textual_image",),
+    ),
     # cli.main parses first and sets the backend's environment after (channels_first).
     "every command's parser is built before the backend is imported": (
         "from actviz_tui.commands.table import SUBCOMMANDS, command_module\n"

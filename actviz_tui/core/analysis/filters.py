@@ -3,7 +3,8 @@
 Pure numpy over ``layer.get_weights()``. Convolution-like kernels become a
 stack ``(height, width, inputs, filters)``: one output filter is its kernels
 across its input channels. A first convolution over RGB also reads as colour
-patches. Dense (and any other) weights become one 2-D matrix.
+patches, one over a single channel (grayscale, depthwise) as one tile per
+filter. Dense (and any other) weights become one 2-D matrix.
 """
 
 from __future__ import annotations
@@ -37,8 +38,39 @@ class LayerFilters:
         return self.stack is not None and self.stack.shape[2] == 3
 
     @property
+    def is_single_input(self) -> bool:
+        """A convolution over one input channel: each filter is one kernel, all shown as tiles."""
+        return self.stack is not None and self.stack.shape[2] == 1
+
+    @property
+    def filters_as_tiles(self) -> bool:
+        """Every filter is one picture (colour patch or single kernel), so all are shown at once."""
+        return self.is_rgb or self.is_single_input
+
+    def single_kernels(self) -> np.ndarray:
+        """(h, w, filters): each filter's one kernel, for a single-input convolution."""
+        assert self.stack is not None and self.is_single_input, "a convolution over one input only"
+        return self.stack[:, :, 0, :]
+
+    @property
     def zero_filters(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(self.norms <= ZERO_NORM)]
+
+    def is_zero(self, index: int) -> bool:
+        return bool(self.norms[index] <= ZERO_NORM)
+
+    def colour_range(self, values: np.ndarray) -> tuple[float, float]:
+        """(-m, m) to colour ``values``, weights of this layer, by: m = their max |w|; for
+        all-zero weights the layer's (a +-2e-34 scale would dress float dust up as a
+        kernel), and +-1 when the whole layer is zero."""
+        weights = self.stack if self.stack is not None else self.matrix
+        for candidate in (values, weights):
+            finite = np.abs(np.asarray(candidate, dtype=np.float64))
+            finite = finite[np.isfinite(finite)]
+            most = float(finite.max()) if finite.size else 0.0
+            if most > ZERO_NORM:
+                return -most, most
+        return -1.0, 1.0
 
     def kernels_of(self, index: int) -> np.ndarray:
         """(h, w, inputs): filter ``index``'s kernel for each input channel."""

@@ -9,7 +9,8 @@ For the views and the CLI:
 - ``OutputPrediction.kind``: "softmax" (a softmax output: class probabilities),
   "sigmoid" (independent probabilities; one unit: classes 1 (p) and 0 (1 - p),
   see ``class_names``) or
-  "values" (a linear output: regression values or raw logits).
+  "values" (a linear output: regression values or raw logits); ``low`` and
+  ``high``: the finite range of all its class scores (not only the top ones).
 - ``head_activation(model, output=0)``: the output layer and the name of its
   final activation, found inside nested models too (the class heatmaps use it
   to take the class score before that activation).
@@ -57,6 +58,8 @@ class OutputPrediction:
     kind: str  # "softmax" | "sigmoid" | "values"
     top: tuple[ScoredClass, ...]
     units: int  # the output's size
+    low: float = 0.0  # the lowest and highest finite score over all units (what a bar of "values" spans)
+    high: float = 0.0
 
     def as_dict(self) -> dict:
         return {"output": self.output, "kind": self.kind, "top": [entry.as_dict() for entry in self.top]}
@@ -85,7 +88,9 @@ def top_classes(values: np.ndarray, output: str, kind: str, labels, top: int = T
     entries = tuple(
         ScoredClass(int(index), (labels or {}).get(int(index)), float(values[index])) for index in order
     )
-    return OutputPrediction(output, kind, entries, int(values.size if units is None else units))
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    return OutputPrediction(output, kind, entries, int(values.size if units is None else units), low, high)
 
 
 def output_kind(activation: str | None) -> str:

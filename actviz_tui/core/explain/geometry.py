@@ -19,14 +19,15 @@ SHAPE_KEEPING = (
 )
 
 
-def cell_geometry(session, row: int) -> tuple[Axis, Axis] | None:
+def cell_geometry(model, row: int) -> tuple[Axis, Axis] | None:
+    """``model``: the engine's Model; None unless a plain Sequential chain leads to ``row``."""
     import keras
 
-    model = session.keras_model
-    if not isinstance(model, keras.Sequential) or session.layers[row].depth != 0:
+    sequential = model.keras_model
+    if not isinstance(sequential, keras.Sequential) or model.layers[row].depth != 0:
         return None
     axes = [(0.0, 1.0), (0.0, 1.0)]
-    for info, layer in zip(session.layers[: row + 1], model.layers):
+    for info, layer in zip(model.layers[: row + 1], sequential.layers):
         if info.type in SHAPE_KEEPING or info.type == "InputLayer":
             continue
         window = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)

@@ -1,14 +1,15 @@
-"""The gradient of one class score with respect to the target layer's maps,
-from the Keras backend's own autodiff: TensorFlow ``GradientTape``, JAX
-``jax.value_and_grad``, PyTorch ``autograd``.
+"""A score graph's forward pass, or forward and backward pass, over a batch.
 
-``maps_and_gradients(graph, inputs, class_index) -> (maps, gradients, logits, index)``:
-maps and gradients (H, W, C) of the first sample (gradients None where the
-score does not depend on the layer), the logits (units,) as numpy, and the
-class used: ``class_index``, or with None the top logit, picked between the
-forward and the backward pass (one pass each, no extra forward pass).
-The gradient is taken with respect to the ``delta`` input of the score graph
-(see score_graph), which equals the gradient with respect to the maps.
+The backward pass uses the Keras backend's own autodiff: TensorFlow
+``GradientTape``, JAX ``jax.vjp``, PyTorch ``autograd``.
+
+``forward_backward(graph, inputs, seed_for)`` runs the batch forward, asks
+``seed_for(output)`` for the backward pass's starting gradient (the classes
+are picked from the output there, between the two passes), and returns the
+maps, the raw output and the gradient with respect to the graph's ``wrt``
+input (the delta at a layer, or the image input), in the model's layout. In
+inference mode the samples of a batch do not interact, so the gradient of
+sum_i score[i, class_i] holds each sample's own gradient.
 """
 
 from __future__ import annotations
@@ -18,54 +19,76 @@ import numpy as np
 from actviz_tui.core.model.backend_env import backend_name
 
 
-def maps_and_gradients(graph, inputs: list[np.ndarray], class_index: int):
+def graph_inputs(graph, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """The model inputs, plus the zero delta of a layer target."""
+    arrays = [np.asarray(array, dtype=np.float32) for array in inputs]
+    if graph.row is not None:
+        arrays.append(np.zeros(graph.delta_shape_for(arrays), dtype=np.float32))
+    return arrays
+
+
+def forward(graph, inputs: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray]:
+    """(maps or None, raw output) as numpy."""
     import keras
 
-    delta = np.zeros((1, *graph.maps_shape), dtype=np.float32)
+    outputs = _as_list(graph.model(graph_inputs(graph, inputs), training=False))
+    arrays = [keras.ops.convert_to_numpy(tensor) for tensor in outputs]
+    return (arrays[0] if len(arrays) == 2 else None), arrays[-1]
+
+
+def forward_backward(graph, inputs: list[np.ndarray], seed_for):
+    """(maps or None, raw output, gradient at ``graph.wrt`` or None when not connected)."""
+    import keras
+
     compute = {"tensorflow": _tensorflow, "jax": _jax, "torch": _torch}[backend_name()]
-    tensors = [keras.ops.convert_to_tensor(array) for array in inputs]  # Keras refuses arrays mixed with tensors
-    maps, gradients, logits, index = compute(graph.model, tensors, delta, class_index)
-    return maps[0], None if gradients is None else gradients[0], logits[0], index
+    tensors = [keras.ops.convert_to_tensor(array) for array in graph_inputs(graph, inputs)]
+    return compute(graph.model, tensors, graph.wrt, seed_for)
 
 
-def _chosen(class_index, logits) -> int:
-    return int(np.argmax(np.asarray(logits)[0])) if class_index is None else class_index
+def _as_list(outputs) -> list:
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
 
-def _tensorflow(model, inputs, delta, class_index):
+def _split(outputs):
+    outputs = _as_list(outputs)
+    return (outputs[0] if len(outputs) == 2 else None), outputs[-1]
+
+
+def _tensorflow(model, tensors, wrt, seed_for):
     import tensorflow as tf
 
-    delta = tf.constant(delta)
     with tf.GradientTape() as tape:
-        tape.watch(delta)
-        maps, logits = model([*inputs, delta], training=False)
-        index = _chosen(class_index, logits)
-        score = logits[:, index]
-    gradients = tape.gradient(score, delta)
-    return maps.numpy(), None if gradients is None else gradients.numpy(), logits.numpy(), index
+        tape.watch(tensors[wrt])
+        maps, output = _split(model(tensors, training=False))
+    seed = tf.constant(seed_for(output.numpy()))
+    gradient = tape.gradient(output, tensors[wrt], output_gradients=seed)
+    return None if maps is None else maps.numpy(), output.numpy(), None if gradient is None else gradient.numpy()
 
 
-def _jax(model, inputs, delta, class_index):
+def _jax(model, tensors, wrt, seed_for):
     import jax
 
-    def forward(delta_value):
-        return model([*inputs, delta_value], training=False)
+    def run(value):
+        return model([*tensors[:wrt], value, *tensors[wrt + 1:]], training=False)
 
-    outputs, backward = jax.vjp(forward, jax.numpy.asarray(delta))
-    maps, logits = outputs
-    index = _chosen(class_index, logits)
-    one_hot = jax.numpy.zeros_like(logits).at[0, index].set(1.0)
-    (gradients,) = backward(type(outputs)([jax.numpy.zeros_like(maps), one_hot]))  # the model's list
-    return np.asarray(maps), np.asarray(gradients), np.asarray(logits), index
+    outputs, backward = jax.vjp(run, tensors[wrt])
+    maps, output = _split(outputs)
+    seed = jax.numpy.asarray(seed_for(np.asarray(output)))
+    if isinstance(outputs, (list, tuple)):
+        cotangent = type(outputs)([*(jax.numpy.zeros_like(t) for t in outputs[:-1]), seed])  # the model's list
+    else:
+        cotangent = seed
+    (gradient,) = backward(cotangent)
+    return None if maps is None else np.asarray(maps), np.asarray(output), np.asarray(gradient)
 
 
-def _torch(model, inputs, delta, class_index):
-    import keras
+def _torch(model, tensors, wrt, seed_for):
+    import torch
 
-    delta = keras.ops.convert_to_tensor(delta)
-    delta.requires_grad_(True)
-    maps, logits = model([*inputs, delta], training=False)
-    index = _chosen(class_index, logits.detach().cpu().numpy())
-    logits[0, index].backward()
-    gradients = None if delta.grad is None else delta.grad.detach().cpu().numpy()
-    return maps.detach().cpu().numpy(), gradients, logits.detach().cpu().numpy(), index
+    tensors[wrt].requires_grad_(True)
+    maps, output = _split(model(tensors, training=False))
+    raw = output.detach().cpu().numpy()
+    output.backward(torch.as_tensor(seed_for(raw), device=output.device))
+    gradient = tensors[wrt].grad
+    return (None if maps is None else maps.detach().cpu().numpy(), raw,
+            None if gradient is None else gradient.detach().cpu().numpy())

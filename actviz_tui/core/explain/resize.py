@@ -48,3 +48,16 @@ def _blend(array: np.ndarray, weights, axis: int) -> np.ndarray:
     shape[axis] = -1
     fraction = fraction.reshape(shape)
     return np.take(array, low, axis=axis) * (1 - fraction) + np.take(array, high, axis=axis) * fraction
+
+
+def normalised_each(stack: np.ndarray) -> np.ndarray:
+    """``normalised`` for each map of an (N, h, w) stack."""
+    stack = np.nan_to_num(np.asarray(stack, dtype=np.float64), nan=0.0)
+    peaks = stack.reshape(len(stack), -1).max(axis=1) if stack.size else np.zeros(len(stack))
+    scale = np.where(peaks > 0, peaks, 1.0).reshape(-1, *([1] * (stack.ndim - 1)))
+    return np.where(peaks.reshape(scale.shape) > 0, stack / scale, 0.0).astype(np.float32)
+
+
+def resize_stack(stack: np.ndarray, height: int, width: int, geometry=None) -> np.ndarray:
+    """(N, h, w) -> (N, height, width), each map as ``resize_bilinear``."""
+    return np.moveaxis(resize_bilinear(np.moveaxis(stack, 0, -1), height, width, geometry), -1, 0)

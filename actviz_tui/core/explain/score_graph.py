@@ -1,21 +1,28 @@
-"""The model re-traced for class heatmaps: the target layer's maps and the class
-scores taken before the final softmax/sigmoid.
+"""The model re-traced for class heatmaps, the user's model left untouched.
 
-``layer_graph.trace_model`` re-runs every layer object on fresh inputs; here its
-``rewrite`` hook changes two layers on the way:
+It gives the target's maps and the raw output taken before the final
+softmax/sigmoid.
 
-- the head layer (the one whose activation is the model's last softmax or
-  sigmoid) runs without that activation, so the outputs are logits: a
-  saturated sigmoid (1.0 in float32) has an exactly zero gradient, and
-  Grad-CAM on it is blank;
-- the target layer's output gets ``+ delta``, a zero tensor fed as an extra
-  input. The gradient of the score with respect to ``delta`` is the gradient
-  with respect to the maps, and every backend can take a gradient with
-  respect to an input (no graph surgery per backend);
-- a one-unit sigmoid head's logit z becomes two class scores (-z, z): class 0,
-  the negative one, and class 1 (see ``core.analysis.class_names``).
+``graph.trace_model`` re-runs every layer object on fresh inputs; its
+``rewrite`` hook changes two things on the way, each a new layer under a name
+of its own (``actviz_...``: a default name such as "add" would collide with
+the user's layers, as in ResNet, Xception or ConvNeXt):
 
-``ScoreGraph.model``: inputs ``[*model inputs, delta]`` -> ``[maps, logits]``.
+- the head layer (whose activation is the model's last softmax or sigmoid)
+  is replaced by a clone with a linear activation and the same weights
+  (tf-keras-vis' ``ReplaceToLinear``: the user's layer is never modified), so
+  the output holds logits: a saturated sigmoid (1.0 in float32) has an
+  exactly zero gradient, and Grad-CAM on it is blank. A bare Softmax or
+  Activation head is skipped;
+- a layer target's output gets ``+ delta``, a zero tensor fed as an extra
+  input. The gradient with respect to ``delta`` is the gradient with
+  respect to the maps, and every backend can take a gradient with respect to
+  an input (no graph surgery per backend).
+
+``ScoreGraph.model``: ``[*model inputs, delta] -> [maps, output]`` for a layer
+target, ``[*model inputs] -> [output]`` without one (the input is the target,
+or none is needed). Class scores come from the output in numpy
+(``class_scores``): the graph holds no reduction.
 """
 
 from __future__ import annotations
@@ -23,98 +30,118 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from actviz_tui.core.analysis.predictions import head_activation
+from actviz_tui.core.explain.class_scores import ClassScores
+from actviz_tui.core.explain.targets import output_scores
 from actviz_tui.core.model.graph import trace_model
-from actviz_tui.core.analysis.class_names import is_binary
-from actviz_tui.core.analysis.predictions import head_activation, output_kind
 
 SQUASHING = {"softmax", "sigmoid"}
 
 
 @dataclass
 class ScoreGraph:
-    model: Any  # keras.Model: [*inputs, delta] -> [maps, logits]
-    maps_shape: tuple  # (H, W, C) of the target layer
-    head: str  # the head layer's name
-    activation: str | None  # its final activation, removed for the score
+    model: Any  # keras.Model, see the module's docstring
+    row: int | None  # the layer target's row; None: no layer target
+    wrt: int  # the model input the gradient is taken for: delta's position, else the image input
+    delta_shape: tuple  # the layer target's output, model layout, batch axis excluded; () without one
+    scores: ClassScores
+    activation: str | None  # the softmax/sigmoid taken off the output (None: the output is as the model's)
+    note: str = ""  # why the scores are not logits, when they are not
+    target_model: Any = None  # model inputs -> the target's maps, for sizes the input decides
+
+    def delta_shape_for(self, inputs: list) -> tuple:
+        """The layer target's shape for these inputs (batch included): free sizes follow the input."""
+        if None not in self.delta_shape:
+            return (len(inputs[0]), *self.delta_shape)
+        import keras
+
+        specs = [keras.KerasTensor(array.shape, dtype="float32") for array in inputs]
+        return tuple(self.target_model.compute_output_spec(specs).shape)
 
 
-def build_score_graph(session, row: int | None, output: int = 0) -> ScoreGraph:
-    """The score model for target row ``row`` (None: logits only, for occlusion)."""
+def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
+    """Score graph of ``model`` (an engine Model) for layer ``row`` (None: the input)."""
     import keras
 
-    head, activation = head_activation(session.keras_model, output)
-    target_shape = tuple(session.layers[row].output_shape[1:]) if row is not None else (1,)
-    delta = keras.Input(shape=target_shape, name="actviz_cam_delta")
-    target = _row_layer(session, row) if row is not None else None
+    head, activation = head_activation(model.keras_model, output)
+    target = model.keras_layer(row) if row is not None else None
+    delta_shape = tuple(model.layers[row].output_shape[1:]) if row is not None else ()
+    delta = keras.Input(shape=delta_shape, name=_unique("actviz_cam_delta_input")) if row is not None else None
+    notes: list[str] = []
+    squashing = activation in SQUASHING
+
+    target_maps = []
 
     def rewrite(layer, args, compute):
-        if layer is head and activation in SQUASHING:
-            return _without_activation(layer, args[0])
-        outputs = compute()
-        if target is not None and layer is target:
-            return keras.ops.add(outputs, delta)
+        if layer is head and squashing:
+            outputs = _pre_activation(layer, args, compute, activation, notes)
+        else:
+            outputs = compute()
+        if layer is target:
+            target_maps.append(outputs)
+            outputs = _add_delta_layer()([outputs, delta])
         return outputs
 
-    traced = trace_model(session.keras_model, rewrite, extra_inputs=[delta])
-    logits = keras.ops.reshape(traced.model_outputs[output], (-1, _size(traced.model_outputs[output])))
-    if is_binary(output_kind(activation), _size(traced.model_outputs[output])):
-        logits = keras.ops.concatenate([-logits, logits], axis=1)  # class 0 scores -z: sigmoid(-z) = 1 - p
-    maps = traced.outputs[row] if row is not None else keras.ops.multiply(delta, 0.0)
-    return ScoreGraph(keras.Model(traced.inputs, [maps, logits]), target_shape, head.name, activation)
+    traced = trace_model(model.keras_model, rewrite, extra_inputs=[delta] if delta is not None else [])
+    if squashing and not notes:  # _pre_activation never ran: an opaque nested model holds the head
+        notes.append(f"scores are the model's {activation} outputs, not logits (its head {head.name} is out of reach)")
+    raw = traced.model_outputs[output]
+    scores = output_scores(model, output)
+    if row is None:
+        graph_model = keras.Model(traced.inputs, [raw], name=_unique("actviz_scores"))
+        wrt = model.image_input_index if model.image_input_index is not None else 0
+    else:
+        graph_model = keras.Model(traced.inputs, [traced.outputs[row], raw], name=_unique("actviz_scores"))
+        wrt = len(traced.inputs) - 1
+    removed = activation if squashing and notes and not any(notes) else None
+    sized = row is not None and None in delta_shape and target_maps
+    target_model = keras.Model(traced.inputs[:-1], target_maps[0], name=_unique("actviz_target")) if sized else None
+    note = " ".join(filter(None, notes))
+    return ScoreGraph(graph_model, row, wrt, delta_shape, scores, removed, note, target_model)
 
 
-def _row_layer(session, row: int):
-    """The layer object of a table row (rows are named by path: "base/conv")."""
-    container = session.keras_model
-    for part in session.layers[row].name.split("/"):
-        container = container.get_layer(part)
-    return container
-
-
-def _size(tensor) -> int:
-    size = 1
-    for dim in tensor.shape[1:]:
-        size *= dim
-    return size
-
-
-def _without_activation(layer, inputs):
+def _pre_activation(layer, args, compute, activation, notes):
+    """The head's output before its softmax/sigmoid: a linear clone of the layer."""
     import keras
 
+    notes.append("")  # the head was reached
     if isinstance(layer, (keras.layers.Softmax, keras.layers.Activation)):
-        return inputs
-    return _PreActivation(layer)(inputs)
+        return args[0]
+    try:
+        config = layer.get_config()
+        if "activation" not in config:
+            raise ValueError("no activation in its config")
+        config.update(activation="linear", name=_unique(f"actviz_logits_{layer.name}"))
+        clone = type(layer).from_config(config)
+        outputs = clone(args[0])
+        clone.set_weights(layer.get_weights())
+        return outputs
+    except (TypeError, ValueError, KeyError, NotImplementedError) as error:
+        notes.append(f"scores are the model's {activation} outputs, not logits "
+                     f"(cannot take the activation off layer {layer.name}: {error})")
+        return compute()
 
 
-def _pre_activation_class():
+def _unique(prefix: str) -> str:
     import keras
 
-    class PreActivation(keras.layers.Layer):
-        """Runs a layer (Dense, Conv) with its activation set to linear for the call.
-
-        The swap happens each time the graph runs; callers hold the session's
-        lock, so no other computation sees the layer without its activation."""
-
-        def __init__(self, wrapped, **kwargs):
-            super().__init__(name=f"{wrapped.name}_logits", **kwargs)
-            self.wrapped = wrapped
-
-        def call(self, inputs):
-            activation = self.wrapped.activation
-            self.wrapped.activation = keras.activations.linear
-            try:
-                return self.wrapped.call(inputs)
-            finally:
-                self.wrapped.activation = activation
-
-    return PreActivation
+    return f"{prefix}_{keras.backend.get_uid(prefix)}"
 
 
-def _PreActivation(layer):
-    global _PRE_ACTIVATION
-    if _PRE_ACTIVATION is None:
-        _PRE_ACTIVATION = _pre_activation_class()
-    return _PRE_ACTIVATION(layer)
+def _add_delta_layer():
+    global _ADD_DELTA
+    if _ADD_DELTA is None:
+        import keras
+
+        class AddDelta(keras.layers.Layer):
+            """maps + delta: one node under a name no user layer has."""
+
+            def call(self, inputs):
+                maps, delta = inputs
+                return maps + delta
+
+        _ADD_DELTA = AddDelta
+    return _ADD_DELTA(name=_unique("actviz_cam_delta"))
 
 
-_PRE_ACTIVATION = None
+_ADD_DELTA = None

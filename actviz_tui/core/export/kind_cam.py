@@ -1,12 +1,13 @@
 """``cam``: a class heatmap over the input (Grad-CAM, Grad-CAM++, HiResCAM,
-Score-CAM or occlusion; see ``core.class_heatmaps``).
+Score-CAM or occlusion; see ``core.explain``).
 
 ``actviz export MODEL IMAGE --cam [CLASS] [--cam-layer NAME_OR_INDEX]
 [--cam-method METHOD] [--cam-cmap jet|turbo|inferno]``. The request's
 ``layer`` is the CAM layer (None: the default one); its ``options`` hold
-"class" (None: the top prediction; an index, or a name resolved by ``plan``), "method" (None: the architecture's
-default) and "cmap". The ``.npy`` is the heatmap at the model input's
-resolution, H x W float32 in [0, 1].
+"class" (None: the top prediction; an index, or a name resolved by
+``plan``), "method" (None: the architecture's default) and "cmap". The
+``.npy`` is the heatmap at the model input's resolution, H x W float32 in
+[0, 1].
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ import numpy as np
 from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.analysis.class_names import output_classes
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, resolve_cam_layer
-from actviz_tui.core.explain.targets import check_class
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -33,10 +33,11 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
         raise ActvizError(f"unknown class heatmap method {method!r}; one of {', '.join(METHODS)}")
     if options.get("cmap", CAM_COLORMAPS[0]) not in CAM_COLORMAPS:
         raise ActvizError(f"a class heatmap is drawn with {', '.join(CAM_COLORMAPS)}, not {options['cmap']!r}")
-    row = resolve_cam_layer(session, request.layer)  # CamLayerError, LayerLookupError
+    model = session.model  # session: one image's ImageResults
+    row = resolve_cam_layer(model, request.layer)  # CamLayerError, LayerLookupError
     if isinstance(options.get("class"), str):  # a name (or an index as typed): --cam happy
-        options["class"] = output_classes(session.keras_model, session.labels).index(options["class"])
-    check_class(session, options.get("class"))  # ClassIndexError
+        options["class"] = output_classes(model.keras_model, model.labels).index(options["class"])
+    check_class(model, options.get("class"))  # ClassIndexError
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
 

@@ -31,7 +31,7 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     filters = session.filters(row)
     title = DASH.join((session.name, filters.name, f"{filters.layer_type} weights"))
     fig = figures.filters_figure(filters, index, title=title)
-    channel = index if filters.stack is not None and not filters.is_rgb else None
+    channel = index if filters.stack is not None and not filters.filters_as_tiles else None
     meta = {
         "kernel_shape": list(filters.kernel.shape),
         "norms": [float(n) for n in filters.norms],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.pictures.display_maps import channel_stack, has_spatial_maps
@@ -42,12 +43,14 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
         vmin, vmax = figures.display_range(act, cmap)
         return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax})
     maps = channel_stack(act)
-    fig = figures.layer_figure(maps, title=title, cmap=cmap, scale=settings.scale)
+    dead = dead_channels(maps)
+    fig = figures.layer_grid_figure(maps, title=title, cmap=cmap, scale=settings.scale, dead=dead)
     if settings.scale == "layer":
         vmin, vmax = figures.display_range(maps, cmap)
-        return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax})
+        return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax, "dead_channels": list(dead)})
     # Each tile coloured from its own min (bottom colour) to its own max (top).
-    return Drawn(fig, filename, act, {"vmin": None, "vmax": None, "panel_ranges": _channel_ranges(maps)})
+    meta = {"vmin": None, "vmax": None, "panel_ranges": _channel_ranges(maps), "dead_channels": list(dead)}
+    return Drawn(fig, filename, act, meta)
 
 
 def _channel_ranges(maps) -> list[list[float | None]]:

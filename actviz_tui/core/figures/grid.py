@@ -1,4 +1,4 @@
-"""A whole (H, W, C) layer as one mosaic of numbered channel tiles.
+"""A whole (H, W, C) layer as one mosaic of numbered channel tiles, dead ones hatched red.
 
 The axes are placed by hand (no layout engine, so one draw pass) and the tiles
 are sized so that, at the default dpi, one activation is one PNG pixel.
@@ -6,11 +6,14 @@ are sized so that, at the default dpi, one activation is one PNG pixel.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
+from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.figures.canvas import DEFAULT_DPI, as_array, display_range, named_colormap, new_figure, wrap
 from actviz_tui.core.pictures.mosaic import grid_shape, mosaic, tile_origin
 from actviz_tui.core.pictures.value_ranges import check_scale
@@ -29,6 +32,8 @@ COLORBAR_GAP_IN, COLORBAR_WIDTH_IN, MIN_COLORBAR_HEIGHT_IN = 0.15, 0.18, 1.6
 MIN_GRID_FIGURE_WIDTH_IN = 6.0
 MAX_SHORT_GRID_TILE_IN = 3.0
 LABEL_EVERY_TILE_UP_TO = 1024
+DEAD_COLOUR = "#d62728"  # the filters figure's all-zero red
+DEAD_LISTED = 16  # dead channel numbers named in the subtitle
 
 SCALE_NOTES = {
     "channel": "each channel scaled to its own min\u2013max (colours not comparable across channels)",
@@ -45,12 +50,15 @@ def layer_grid_figure(
     max_cols: int | None = None,
     vmin: float | None = None,
     vmax: float | None = None,
+    dead: Sequence[int] | None = None,
 ) -> Figure:
     """Every channel of a (H, W, C) layer as one mosaic drawn by one ``imshow``.
 
     Channels are numbered in their tiles' corners. ``scale="channel"`` scales
     each tile to its own min-max; ``scale="layer"`` shares one scale (and a
-    colorbar in real values; ``vmin``/``vmax`` override it).
+    colorbar in real values; ``vmin``/``vmax`` override it). The ``dead``
+    channels (default: ``stats.dead_channels`` of ``maps``) are hatched red and
+    named in the subtitle: flat, they would pass for quiet live ones.
     """
     maps = as_array(maps, ndim=3, what="layer activation")
     check_scale(scale)
@@ -71,10 +79,35 @@ def layer_grid_figure(
         image, cmap=named_colormap(cmap), vmin=low, vmax=high, interpolation="nearest", aspect="auto"
     )
     ax.set_axis_off()
+    dead = dead_channels(maps) if dead is None else tuple(dead)
+    hatch_tiles(ax, dead, cols, height, width, pad)
     _label_tiles(ax, channels, cols, height, width, pad, tile_in=inch_per_px * max(height, width))
     _grid_colorbar(fig, drawn, cax, scale)
-    _grid_titles(fig, title, f"{channels} channels \u00b7 {height}\u00d7{width} \u00b7 {SCALE_NOTES[scale]}")
+    note = f"{channels} channels \u00b7 {height}\u00d7{width} \u00b7 {SCALE_NOTES[scale]}"
+    _grid_titles(fig, title, note + dead_note(dead))
     return fig
+
+
+def dead_note(dead: Sequence[int]) -> str:
+    """`` · 2 dead (hatched red): 5, 17`` or nothing."""
+    if not dead:
+        return ""
+    named = ", ".join(map(str, dead[:DEAD_LISTED])) + (" \u2026" if len(dead) > DEAD_LISTED else "")
+    return f" \u00b7 {len(dead)} dead (hatched red): {named}"
+
+
+def hatch_tiles(ax, indices: Sequence[int], cols: int, height: int, width: int, pad: int) -> None:
+    """Hatch tiles ``indices`` of a ``mosaic`` (its cols, tile size and pad) red, one collection."""
+    boxes = []
+    for index in indices:
+        y, x = tile_origin(index, cols, height, width, pad)
+        top, left, bottom, right = y - 0.5, x - 0.5, y + height - 0.5, x + width - 0.5
+        boxes.append([(left, top), (right, top), (right, bottom), (left, bottom)])
+    if boxes:
+        ax.add_collection(
+            PolyCollection(boxes, facecolors="none", edgecolors=DEAD_COLOUR, hatch="///", linewidths=1.0),
+            autolim=False,
+        )
 
 
 def _grid_tile_inches(height: int, width: int, rows: int, cols: int) -> float:

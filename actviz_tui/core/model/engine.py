@@ -109,6 +109,15 @@ class Model:
         rows = {id(tensor): row for row, tensor in enumerate(self.traced.outputs)}
         return [rows.get(id(tensor)) for tensor in self.traced.model_outputs]
 
+    @cached_property
+    def output_kinds(self) -> dict[int, str]:
+        """Table row -> what each model output holds: "softmax", "sigmoid" (probabilities) or "values"."""
+        kinds: dict[int, str] = {}
+        for position, row in enumerate(self._output_row_list):
+            if row is not None:
+                kinds.setdefault(row, output_kind(head_activation(self.keras_model, position)[1]))
+        return kinds
+
     def unit_labels(self, units: int) -> dict[int, str] | None:
         """Names of an output's units: --labels, else ImageNet's for 1000 units."""
         return self.labels or default_labels(units)

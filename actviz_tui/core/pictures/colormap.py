@@ -70,6 +70,14 @@ def _nearest_indices(n_in: int, n_out: int) -> np.ndarray:
     return indices
 
 
+def repeated_cells(n_in: int, n_out: int) -> np.ndarray:
+    """Along an axis that ``resample_area`` grows (n_out >= n_in): the input cell
+    each output cell repeats (read-only)."""
+    if n_out < n_in:
+        raise ValueError(f"an axis of {n_in} cells shrinks to {n_out}: its cells are averages, not repeats")
+    return _nearest_indices(n_in, n_out)
+
+
 @functools.lru_cache(maxsize=256)
 def _bin_edges(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
     """For shrinking an axis: each output bin edge as (input cell, fraction into it)."""

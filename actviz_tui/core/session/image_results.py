@@ -21,7 +21,8 @@ from actviz_tui.core.session.activation_cache import ActivationCache
 # What an ImageResults answers straight from its model (they do not depend on the image).
 MODEL_FACTS = frozenset({
     "keras_model", "layers", "inputs", "name", "options", "labels", "total_params", "find_layer", "keras_layer",
-    "filters", "unit_labels", "output_rows", "input_description", "preprocessing_hint", "image_input_index",
+    "filters", "unit_labels", "output_rows", "output_kinds", "input_description", "preprocessing_hint",
+    "image_input_index",
 })
 
 

@@ -93,7 +93,9 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
                         yield view(lambda: self.results).data_bind(ExplorerScreen.state, ExplorerScreen.layer_data)
         yield Static("enlarge the terminal (at least 60x16)", id="too-small")
         yield self.status_line
-        yield Footer(compact=True)
+        footer = Footer()
+        footer.compact = True  # a reactive since Textual 6.0; the keyword argument only since 6.2
+        yield footer
 
     def on_mount(self) -> None:
         for view in self.query(ExplorerView):

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.export import FIGURE_KINDS, FigureRequest
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
@@ -92,6 +93,7 @@ class ExplorerView(Widget):
         self._session = session_getter  # the ModelSession arrives after the view exists
         self._waiting_for_layout = False  # a repaint found its picture not laid out yet
         self._layer_extent: tuple = (None, (None, None))  # (array, its finite range)
+        self._layer_dead: tuple = (None, frozenset())  # (array, its dead channels)
 
     @property
     def session(self):
@@ -156,6 +158,14 @@ class ExplorerView(Widget):
             extent = finite_range(layer)
             self._layer_extent = (layer, extent)
         return extent
+
+    def layer_dead(self, layer: np.ndarray) -> frozenset[int]:
+        """The layer's dead channels (``stats.dead_channels``), found once per layer."""
+        scanned, dead = self._layer_dead
+        if scanned is not layer:
+            dead = frozenset(dead_channels(layer))
+            self._layer_dead = (layer, dead)
+        return dead
 
     def layer_heading(self) -> str:
         info = self.session.layers[self.state.layer]

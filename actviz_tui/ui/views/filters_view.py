@@ -1,9 +1,11 @@
 """View 4: the selected layer's learned filters (weights), no image needed.
 
-A first convolution over RGB shows one colour patch per filter; deeper
-convolutions show the selected filter's kernels across its input channels;
-Dense and other weights show as one matrix. A line under the picture gives
-the per-filter L2 norms and names the all-zero filters.
+A first convolution over RGB shows one colour patch per filter, one over a
+single channel (grayscale, depthwise) one tile per filter; deeper convolutions
+show the selected filter's kernels across its input channels; Dense and other
+weights show as one matrix. A colour bar gives the real weights; all-zero
+filters are hatched and said so; a line under it all gives the per-filter L2
+norms and names the all-zero filters.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from actviz_tui.core.pictures import colormap
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.analysis.filters import LayerFilters
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
-from actviz_tui.ui.grid_picture import grid_picture, rgb_grid_picture
+from actviz_tui.ui.grid_picture import grid_picture, page_source, patches_source, rgb_grid_picture
 from actviz_tui.ui.views.base import ExplorerView
+from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
 WEIGHTS_CMAP = "coolwarm"  # weights are signed: a diverging map centred on zero
@@ -26,7 +28,7 @@ WEIGHTS_CMAP = "coolwarm"  # weights are signed: a diverging map centred on zero
 
 class FiltersView(ExplorerView):
     NAME, KEY, LABEL = "filters", "4", "Filters"
-    HELP = "view: the layer's learned filters (weights) and their L2 norms"
+    HELP = "view: the layer's learned filters (weights, with their colour bar), L2 norms, all-zero ones hatched"
     EXPORT_KIND = "filters"
     NEEDS = "weights"
     DEFAULT_CSS = """
@@ -46,6 +48,7 @@ class FiltersView(ExplorerView):
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="filters-picture")
+        yield ColorLegend(id="filters-legend")
         yield Static(id="filter-norms", markup=False)
 
     def layer_filters(self, row: int) -> LayerFilters | str:
@@ -58,8 +61,8 @@ class FiltersView(ExplorerView):
 
     def action_page(self, delta: int) -> None:
         filters = self.layer_filters(self.state.layer)
-        if self.tiles is not None and not isinstance(filters, str) and filters.is_rgb:
-            # the patches are the filters themselves: a page moves the selected filter
+        if self.tiles is not None and not isinstance(filters, str) and filters.filters_as_tiles:
+            # the tiles are the filters themselves: a page moves the selected filter
             self.post_message(self.ChannelChosen(self.state.channel + delta * self.tiles.per_page))
             return
         page = (self.state.filters_page % self.pages + delta) % self.pages
@@ -70,8 +73,10 @@ class FiltersView(ExplorerView):
             return
         filters = self.layer_filters(self.state.layer)
         picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", Static)
+        legend = self.query_one(ColorLegend)
         if isinstance(filters, str):
             picture.clear(filters)
+            legend.display = False
             norms_line.update("", layout=False)
             self.caption = self.layer_heading()
             return
@@ -80,34 +85,58 @@ class FiltersView(ExplorerView):
             return
         index = min(self.state.channel, filters.count - 1)
         norms_line.update(norms_summary(filters, index), layout=False)
-        if filters.matrix is not None:  # not a convolution-like layer
-            self.tiles = None
-            matrix = filters.matrix
-            picture.show_values(matrix, WEIGHTS_CMAP, *colormap.value_range(matrix, symmetric=True))
-        elif filters.is_rgb:
-            patches = filters.rgb_patches()
-            self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
-            picture.show_rgb(rgb_grid_picture(patches, self.tiles, self.tiles.page_of(index), index))
-        else:
-            kernels = filters.kernels_of(index)
-            self.tiles = plan_grid(kernels.shape[2], kernels.shape[0], kernels.shape[1], height * 2, width)
-            self.pages = -(-kernels.shape[2] // self.tiles.per_page)
-            page = self.state.filters_page % self.pages  # a page planned for a larger pane may be past the end
-            # one scale, centred on 0
-            picture.show_rgb(grid_picture(kernels, self.tiles, page, -1, WEIGHTS_CMAP, "layer"))
+        legend.display = not filters.is_rgb  # patches are each stretched to their own range: no one scale
+        weights_range = self._draw(filters, index, picture, width, height)
+        if weights_range is not None:
+            legend.set_range(WEIGHTS_CMAP, *weights_range)
         self.caption = f"{filters.name}  {self._what(filters, index)}"  # after planning: its page numbers
 
-    def _what(self, filters: LayerFilters, index: int) -> str:
-        if filters.stack is None:
-            return f"weights {filters.shape_text()} ({filters.layer_type}), unit {index} marked by its norm"
+    def _draw(self, filters: LayerFilters, index: int, picture: HeatmapView, width: int, height: int):
+        """Draw the weights; their colour range (None for colour patches)."""
+        zero = frozenset(filters.zero_filters)
+        if filters.matrix is not None:  # not a convolution-like layer
+            self.tiles = None
+            weights_range = filters.colour_range(filters.matrix)
+            picture.show_values(filters.matrix, WEIGHTS_CMAP, *weights_range)
+            return weights_range
         if filters.is_rgb:
-            return f"{filters.count} filters {filters.shape_text()} as RGB patches, filter {index} framed"
+            patches = filters.rgb_patches()
+            self.tiles = plan_grid(filters.count, patches.shape[1], patches.shape[2], height * 2, width)
+            zoomed = self.tiles.zoomed(picture.zoom)
+            page_rgb = rgb_grid_picture(patches, zoomed, self.tiles.page_of(index), index, zero)
+            picture.show_rgb(page_rgb, patches_source(zoomed, patches.shape[1], patches.shape[2]))
+            return None
+        if filters.is_single_input:  # one kernel per filter: every filter as a tile, the selected framed
+            kernels, selected, dead = filters.single_kernels(), index, zero
+        else:  # the selected filter's kernels, one per input; all hatched if the filter is all zero
+            kernels, selected = filters.kernels_of(index), -1
+            dead = frozenset(range(kernels.shape[2])) if filters.is_zero(index) else frozenset()
+        self.tiles = plan_grid(kernels.shape[2], kernels.shape[0], kernels.shape[1], height * 2, width)
+        self.pages = -(-kernels.shape[2] // self.tiles.per_page)
+        page = self.tiles.page_of(index) if filters.is_single_input else self.state.filters_page % self.pages
+        weights_range = filters.colour_range(kernels)  # one scale, centred on 0 (the layer's for a zero filter)
+        zoomed = self.tiles.zoomed(picture.zoom)
+        page_rgb = grid_picture(kernels, zoomed, page, selected, WEIGHTS_CMAP, "layer", weights_range, dead=dead)
+        picture.show_rgb(page_rgb, page_source(zoomed, kernels.shape[0], kernels.shape[1]))
+        return weights_range
+
+    def _what(self, filters: LayerFilters, index: int) -> str:
+        zero = "  ALL ZERO (a dead filter)" if filters.is_zero(index) else ""
+        if filters.stack is None:
+            return f"weights {filters.shape_text()} ({filters.layer_type}), unit {index} marked by its norm{zero}"
+        if filters.filters_as_tiles:
+            drawn = "as RGB patches" if filters.is_rgb else "over one input"
+            pages = ""
+            if self.tiles is not None and self.tiles.per_page < filters.count:
+                count = -(-filters.count // self.tiles.per_page)
+                pages = f", page {self.tiles.page_of(index) + 1}/{count} (PgUp/PgDn)"
+            return f"{filters.count} filters {filters.shape_text()} {drawn}, filter {index} framed{zero}{pages}"
         inputs = filters.stack.shape[2]
         shown = ""
         if self.tiles is not None and self.tiles.per_page < inputs:
             first = self.state.filters_page % self.pages * self.tiles.per_page
             shown = f", inputs {first}-{min(first + self.tiles.per_page, inputs) - 1} (PgUp/PgDn)"
-        return f"filter {index}/{filters.count}: its kernels {filters.shape_text()} over {inputs} inputs{shown}"
+        return f"filter {index}/{filters.count}{zero}: its kernels {filters.shape_text()} over {inputs} inputs{shown}"
 
 
 def norms_summary(filters: LayerFilters, index: int) -> str:

@@ -1,4 +1,4 @@
-"""View 2: every channel of the layer as a grid of tiles, paged when they don't fit."""
+"""View 2: every channel of the layer as a grid of tiles, paged when they don't fit; dead ones hatched."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from textual.events import Click
 
 from actviz_tui.core.pictures.display_maps import channel_map, channel_stack, describe_picture, has_spatial_maps
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
-from actviz_tui.ui.grid_picture import grid_picture
+from actviz_tui.ui.grid_picture import grid_picture, page_source
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
 
 class GridView(ExplorerView):
     NAME, KEY, LABEL = "grid", "2", "Grid"
-    HELP = "view: every channel of the layer as tiles (paged); ← → [ ] move the selection"
+    HELP = "view: every channel of the layer as tiles (paged), dead ones hatched; ← → [ ] move the selection"
     EXPORT_KIND = "grid"
     BINDINGS = [
         Binding("pageup", "page(-1)", "Page up", tooltip="grid: previous page of channels"),
@@ -24,7 +24,8 @@ class GridView(ExplorerView):
 
     def __init__(self, session_getter) -> None:
         super().__init__(session_getter)
-        self.tiles: GridLayout | None = None
+        self.tiles: GridLayout | None = None  # in half-block pixels (pages, the keys)
+        self.drawn: GridLayout | None = None  # the same, zoomed to the picture's pixels
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="grid-picture")
@@ -59,26 +60,30 @@ class GridView(ExplorerView):
         layout = self.tiles = plan_grid(stack.shape[2], stack.shape[0], stack.shape[1], height * 2, width)
         page = layout.page_of(state.channel)
         marked = state.marked_channels(state.layer)
-        extent = self.layer_extent(activation)
-        picture.show_rgb(grid_picture(stack, layout, page, state.channel, state.cmap, state.scale, extent, marked))
+        extent, dead = self.layer_extent(activation), self.layer_dead(activation)
+        self.drawn = layout.zoomed(picture.zoom)
+        page_rgb = grid_picture(stack, self.drawn, page, state.channel, state.cmap, state.scale, extent, marked, dead)
+        picture.show_rgb(page_rgb, page_source(self.drawn, stack.shape[0], stack.shape[1]))
         first = page * layout.per_page
         last = min(first + layout.per_page, stack.shape[2])
         pages = -(-stack.shape[2] // layout.per_page)
         self.caption = (
             f"{name}  channels {first}-{last - 1} of {stack.shape[2]}  page {page + 1}/{pages}  "
-            f"selected {state.channel}  {state.scale} scale"
+            f"selected {state.channel}{' (dead)' if state.channel in dead else ''}  "
+            f"{f'{len(dead)} dead hatched  ' if dead else ''}{state.scale} scale"
         )
 
     def on_click(self, event: Click) -> None:
         picture = self.query_one(HeatmapView)
-        if self.tiles is None or event.widget is not picture:
+        # In a pixel tier the click lands on the picture widget inside the HeatmapView.
+        on_picture = event.widget is not None and picture in event.widget.ancestors_with_self
+        if self.tiles is None or self.drawn is None or not on_picture:
             return
         offset = event.get_content_offset(picture)
-        if offset is None:
+        pixel = None if offset is None else picture.picture_pixel(offset.x, offset.y)
+        if pixel is None:
             return
-        left, top = picture.picture_offset()
-        x, y = offset.x - left, (offset.y - top) * 2
-        slot = self.tiles.slot_at(y, x) if x >= 0 and y >= 0 else None
+        slot = self.drawn.slot_at(*pixel)
         first = self.tiles.page_of(self.state.channel) * self.tiles.per_page
         if slot is not None and first + slot < self.state.channels:
             self.post_message(self.ChannelChosen(first + slot))

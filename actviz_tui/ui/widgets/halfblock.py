@@ -8,8 +8,10 @@ keys, with horizontal runs of identical cells merged into one Segment, so
 repainting is cheap and writes few bytes.
 
 With ``colours="256"`` (terminals without truecolor) the picture is first
-dithered onto the xterm palette and cells carry palette indices, emitted as
-``Color.from_ansi`` so Rich does not re-map them to its own nearest colour.
+dithered onto the xterm palette (``ui.palette_dither``, keyed to the picture's
+``SourceGrid`` when it has one: a map pixel drawn large stays one colour) and
+cells carry palette indices, emitted as ``Color.from_ansi`` so Rich does not
+re-map them to its own nearest colour.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from rich.style import Style
 from rich_pixels import Renderer
 
 from actviz_tui.core.pictures import colormap
-from actviz_tui.ui import xterm_palette
+from actviz_tui.ui import palette_dither, xterm_palette
+from actviz_tui.ui.source_grid import SourceGrid
 
 UPPER_HALF = "\u2580"  # "▀": foreground paints the top pixel, background the bottom
 RGB = tuple[int, int, int]
@@ -63,27 +66,35 @@ class HalfBlockRenderer(Renderer):
             image = image.resize(resize)
         return self.render_segments(np.asarray(image.convert("RGB")))
 
-    def render_segments(self, rgb: np.ndarray) -> list[Segment]:
+    def render_segments(self, rgb: np.ndarray, source: SourceGrid | None = None) -> list[Segment]:
+        """``source``: which source pixel each pixel shows (256 colours dither by it)."""
         rgb = _checked_rgb(rgb)
         if self.colours == "256":
             pad = None if self.background is None else xterm_palette.nearest_index(self.background)
-            return _build_segments(xterm_palette.dither_indices(rgb), pad, _CACHES["256"])
+            rows, cols = (None, None) if source is None else _checked_source(source, rgb)
+            return _build_segments(palette_dither.dither_indices(rgb, rows, cols), pad, _CACHES["256"])
         pad = None if self.background is None else _pack(self.background)
         return _build_segments(_packed_rgb(rgb), pad, _CACHES["truecolor"])
 
-    def render_rows(self, rgb: np.ndarray) -> list[list[Segment]]:
+    def render_rows(self, rgb: np.ndarray, source: SourceGrid | None = None) -> list[list[Segment]]:
         """The segments of each terminal row, without newlines (for Textual's line API)."""
-        return _split_rows(self.render_segments(rgb))
+        return _split_rows(self.render_segments(rgb, source))
 
 
 class HalfBlockImage:
-    """A picture drawn by HalfBlockRenderer: W cells by ceil(H / 2) rows; a Rich renderable."""
+    """A picture drawn by HalfBlockRenderer: W cells by ceil(H / 2) rows; a Rich renderable.
 
-    def __init__(self, rgb: np.ndarray, *, background: RGB | None = (0, 0, 0), colours: str = "truecolor") -> None:
+    ``source``: which source pixel each pixel shows (None: each its own).
+    """
+
+    def __init__(
+        self, rgb: np.ndarray, *, background: RGB | None = (0, 0, 0), colours: str = "truecolor",
+        source: SourceGrid | None = None,
+    ) -> None:
         rgb = _checked_rgb(rgb)
         self.width: int = rgb.shape[1]
         self.height: int = (rgb.shape[0] + 1) // 2
-        self._segments = HalfBlockRenderer(background=background, colours=colours).render_segments(rgb)
+        self._segments = HalfBlockRenderer(background=background, colours=colours).render_segments(rgb, source)
 
     @classmethod
     def from_values(
@@ -92,7 +103,19 @@ class HalfBlockImage:
     ) -> "HalfBlockImage":
         """Colour a 2-D map and fit it, aspect kept, into a cells_w x cells_h box."""
         rgb = fitted_map_rgb(values2d, cmap, vmin, vmax, cells_w, cells_h)
-        return cls(rgb, background=background, colours=colours)
+        source = SourceGrid.resampled_map(*np.shape(values2d), *rgb.shape[:2])
+        return cls(rgb, background=background, colours=colours, source=source)
+
+    @classmethod
+    def from_rgb(
+        cls, rgb: np.ndarray, cells_w: int, cells_h: int, *, source: SourceGrid | None = None,
+        background: RGB | None = (0, 0, 0), colours: str = "truecolor",
+    ) -> "HalfBlockImage":
+        """Fit an RGB picture, aspect kept, into a cells_w x cells_h box (``fit_rgb``);
+        ``source``: which map pixel each of its pixels shows (None: each its own)."""
+        fitted = fit_rgb(rgb, cells_w, cells_h * 2)
+        source = (source or SourceGrid.pixels(*rgb.shape[:2])).resampled(*fitted.shape[:2])
+        return cls(fitted, background=background, colours=colours, source=source)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return self._segments  # every row, each ended by Segment.line()
@@ -112,6 +135,18 @@ def fitted_map_rgb(values2d: np.ndarray, cmap: str, vmin: float, vmax: float, ce
     return colormap.to_rgb(colormap.resample_area(values2d, px_h, px_w), cmap, vmin, vmax)
 
 
+def fit_rgb(rgb: np.ndarray, max_w: int, max_h: int) -> np.ndarray:
+    """Resize an RGB image into a pixel box, aspect kept (area averaging).
+
+    Not Pillow's BOX filter: it weighs whole pixels, so a non-integer ratio aliases
+    (a fine checkerboard shrunk 150 -> 80 stays 0/255 there, an even grey here)."""
+    out_h, out_w = colormap.fit_shape(rgb.shape[0], rgb.shape[1], max_h, max_w)
+    if (out_h, out_w) == rgb.shape[:2]:
+        return rgb
+    planes = [colormap.resample_area(rgb[:, :, c], out_h, out_w) for c in range(3)]
+    return np.clip(np.stack(planes, axis=2) + 0.5, 0, 255).astype(np.uint8)
+
+
 def _split_rows(segments: list[Segment]) -> list[list[Segment]]:
     starts = [0] + [i + 1 for i, segment in enumerate(segments) if segment.text == "\n"]
     return [segments[start : end - 1] for start, end in zip(starts, starts[1:])]
@@ -124,6 +159,12 @@ def _checked_rgb(rgb: np.ndarray) -> np.ndarray:
     if rgb.dtype != np.uint8:
         raise TypeError(f"expected uint8 pixels, got {rgb.dtype}")
     return rgb
+
+
+def _checked_source(source: SourceGrid, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if source.shape != rgb.shape[:2]:
+        raise ValueError(f"source grid {source.shape} does not match the picture's {rgb.shape[:2]}")
+    return source.rows, source.cols
 
 
 def _build_segments(colours: np.ndarray, pad_colour: int | None, cache: "_StyleCache") -> list[Segment]:

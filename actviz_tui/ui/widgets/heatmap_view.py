@@ -1,20 +1,26 @@
-"""A widget that draws a 2-D map (or an RGB image) with the half-block renderer."""
+"""A widget that draws a 2-D map (or an RGB image): half-blocks, or real pixels in a pixel tier."""
 
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
+from textual.app import ComposeResult
 from textual.strip import Strip
 from textual.widget import Widget
 
-from actviz_tui.core.pictures import colormap
 from actviz_tui.ui.colour_notice import announce_colours_once
-from actviz_tui.ui.widgets.halfblock import HalfBlockImage
+from actviz_tui.ui.graphics_tier import HALFBLOCK, PIXEL_TIERS, drawable_tier
+from actviz_tui.ui.source_grid import SourceGrid
+from actviz_tui.ui.widgets.halfblock import HalfBlockImage, fit_rgb, fitted_map_rgb
+
+if TYPE_CHECKING:
+    from actviz_tui.ui.widgets.pixel_picture import PixelPicture
 
 
 class HeatmapView(Widget):
@@ -23,6 +29,10 @@ class HeatmapView(Widget):
     The picture is built lazily at paint time, so a burst of key presses
     renders once, for the final selection. Rows go to Textual as ready-made
     strips (the line API), centred in the box, skipping Rich's line splitting.
+
+    In a pixel tier (the app's ``graphics``: kitty or sixel) the picture is
+    built at the terminal's pixel size and shown by a textual-image widget
+    inside this one, once the frame that found it stale has been drawn.
     """
 
     DEFAULT_CSS = """
@@ -33,13 +43,27 @@ class HeatmapView(Widget):
         super().__init__(id=id, classes=classes)
         self._values: np.ndarray | None = None
         self._rgb: np.ndarray | None = None
+        self._source: SourceGrid | None = None  # which source pixel each pixel of _rgb shows
         self._cmap = "viridis"
         self._range = (0.0, 1.0)
         self._picture_key: tuple | None = None
         self._version = 0  # bumped on every new picture: ids of freed arrays get reused
         self._picture: HalfBlockImage | None = None
         self._strips: list[Strip] = []
+        self._pixels: PixelPicture | None = None  # set in a pixel tier
         self.placeholder = ""
+
+    def compose(self) -> ComposeResult:
+        tier = drawable_tier(getattr(self.app, "graphics", HALFBLOCK), self.app.console.color_system)
+        if tier in PIXEL_TIERS:
+            from actviz_tui.ui.widgets.pixel_picture import PixelPicture
+
+            self._pixels = PixelPicture(tier)
+            yield self._pixels.widget
+
+    def on_unmount(self) -> None:
+        if self._pixels is not None:
+            self._pixels.release()
 
     def show_values(self, values: np.ndarray, cmap: str, vmin: float, vmax: float) -> None:
         self._version += 1
@@ -47,10 +71,11 @@ class HeatmapView(Widget):
         self._cmap, self._range = cmap, (vmin, vmax)
         self.refresh()
 
-    def show_rgb(self, rgb: np.ndarray) -> None:
-        """An RGB picture (input preview, channel grid); fitted like a map."""
+    def show_rgb(self, rgb: np.ndarray, source: SourceGrid | None = None) -> None:
+        """An RGB picture (input preview, channel grid); fitted like a map.
+        ``source``: which map pixel each of its pixels shows (None: each its own)."""
         self._version += 1
-        self._values, self._rgb = None, rgb
+        self._values, self._rgb, self._source = None, rgb, source
         self.refresh()
 
     def clear(self, placeholder: str = "") -> None:
@@ -62,8 +87,19 @@ class HeatmapView(Widget):
     @property
     def picture_size(self) -> tuple[int, int]:
         """(cells wide, rows high) of the current picture, (0, 0) if none."""
+        if self._pixels is not None:
+            return self._pixels.cells
         picture = self._picture
         return (picture.width, picture.height) if picture else (0, 0)
+
+    @property
+    def zoom(self) -> int:
+        """How many times finer than half-blocks a picture can be drawn here, both ways
+        (1 with half-blocks: a cell is 1 x 2 pixels)."""
+        if self._pixels is None:
+            return 1
+        cell_w, cell_h = self._pixels.cell
+        return max(1, min(cell_w, cell_h // 2))
 
     def picture_offset(self) -> tuple[int, int]:
         """(x, y) cell where the centred picture starts in the content box."""
@@ -71,11 +107,29 @@ class HeatmapView(Widget):
         picture_w, picture_h = self.picture_size
         return (max((width - picture_w) // 2, 0), max((height - picture_h) // 2, 0))
 
+    def picture_pixel(self, x: int, y: int) -> tuple[int, int] | None:
+        """(y, x) in the RGB picture given to ``show_rgb`` under content cell (x, y),
+        None off the picture (a half-block cell: its top pixel; a pixel-tier cell: its middle)."""
+        left, top = self.picture_offset()
+        column, row = x - left, y - top
+        if self._rgb is None or not (0 <= column < self.picture_size[0] and 0 <= row < self.picture_size[1]):
+            return None
+        if self._pixels is not None:
+            (shown_y, shown_x), shown_shape = self._pixels.pixel_under(column, row), self._pixels.source_shape
+        else:
+            shown_y, shown_x, shown_shape = row * 2, column, (self.picture_size[1] * 2, self.picture_size[0])
+        source_h, source_w = self._rgb.shape[:2]
+        if not (0 <= shown_y < shown_shape[0] and 0 <= shown_x < shown_shape[1]):
+            return None
+        return shown_y * source_h // shown_shape[0], shown_x * source_w // shown_shape[1]
+
     def get_line_filters(self) -> list[LineFilter]:
         return without_ansi_conversion(super().get_line_filters())
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
+        if self._pixels is not None and self._has_picture():
+            return Strip.blank(width, self.rich_style)  # the picture widget lies over it
         if self._picture is None:
             text = wrapped(self.placeholder, width)
             line = text[y] if y < len(text) else ""
@@ -83,6 +137,9 @@ class HeatmapView(Widget):
         return self._strips[y] if y < len(self._strips) else Strip.blank(width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self._pixels is not None:
+            self._pixels_wanted()
+            return super().render_lines(crop)
         if self._current_picture() is None or self.styles.gutter:
             return super().render_lines(crop)  # placeholder text, or a styled box
         return self._picture_lines(crop)
@@ -98,9 +155,29 @@ class HeatmapView(Widget):
             lines = [line.crop(*crop.column_span) for line in lines]
         return lines
 
+    def _has_picture(self) -> bool:
+        return self._values is not None or self._rgb is not None
+
+    def _pixels_wanted(self) -> None:
+        """A pixel tier: (re)build the picture after this frame if it or the box changed."""
+        key = (self._version, *self.content_size)
+        if key != self._picture_key:
+            self._picture_key = key
+            self.call_after_refresh(self._show_pixels, key)
+
+    def _show_pixels(self, key: tuple) -> None:
+        pixels, (width, height) = self._pixels, self.content_size
+        if pixels is None or key != self._picture_key:
+            return  # a newer picture or box came meanwhile: its own call draws it
+        if width < 1 or height < 1 or not self._has_picture():
+            pixels.hide()
+            return
+        rgb = self._fitted_rgb(*pixels.pixel_box(width, height))
+        pixels.show(rgb, width, height, self.background_colors[1].rgb)
+
     def _current_picture(self) -> HalfBlockImage | None:
         width, height = self.content_size
-        if width < 1 or height < 1 or (self._values is None and self._rgb is None):
+        if width < 1 or height < 1 or not self._has_picture():
             self._picture = None
             return None
         key = (self._version, width, height)
@@ -111,13 +188,22 @@ class HeatmapView(Widget):
         return self._picture
 
     def _build(self, width: int, height: int) -> HalfBlockImage:
+        """Half-blocks: the map (or picture) dithered at its own resolution in 256 colours."""
         colours = colour_mode(self)
         announce_colours_once(self.app)
         if self._values is not None:
             vmin, vmax = self._range
             return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height, colours=colours)
         assert self._rgb is not None  # _current_picture builds only with values or a picture
-        return HalfBlockImage(fit_rgb(self._rgb, width, height * 2), colours=colours)
+        return HalfBlockImage.from_rgb(self._rgb, width, height, colours=colours, source=self._source)
+
+    def _fitted_rgb(self, pixels_w: int, pixels_h: int) -> np.ndarray:
+        """A pixel tier: the map coloured, or the RGB picture, fitted into a pixel box (aspect kept)."""
+        if self._values is not None:
+            vmin, vmax = self._range
+            return fitted_map_rgb(self._values, self._cmap, vmin, vmax, pixels_w, pixels_h // 2)
+        assert self._rgb is not None  # built only with values or a picture
+        return fit_rgb(self._rgb, pixels_w, pixels_h)
 
 
 def colour_mode(widget: Widget) -> str:
@@ -146,15 +232,3 @@ def centred_strips(picture: HalfBlockImage, width: int, height: int, background:
     pad_right = [Segment(" " * right, background)] if right else []
     body = [Strip(pad_left + row + pad_right, left + picture.width + right) for row in picture.rows()]
     return [Strip.blank(width, background)] * top + body
-
-
-def fit_rgb(rgb: np.ndarray, max_w: int, max_h: int) -> np.ndarray:
-    """Resize an RGB image into a pixel box, aspect kept (area averaging).
-
-    Not Pillow's BOX filter: it weighs whole pixels, so a non-integer ratio aliases
-    (a fine checkerboard shrunk 150 -> 80 stays 0/255 there, an even grey here)."""
-    out_h, out_w = colormap.fit_shape(rgb.shape[0], rgb.shape[1], max_h, max_w)
-    if (out_h, out_w) == rgb.shape[:2]:
-        return rgb
-    planes = [colormap.resample_area(rgb[:, :, c], out_h, out_w) for c in range(3)]
-    return np.clip(np.stack(planes, axis=2) + 0.5, 0, 255).astype(np.uint8)

@@ -1,7 +1,10 @@
 """A model output drawn as labelled horizontal bars, the selected unit marked.
 
 When every unit fits, they are listed in order; otherwise the highest ones,
-always with the selected unit among them.
+always with the selected unit among them. The bars share the output's scale
+(``ui.output_bars``): probabilities on [0, 1], other values on their own range
+with zero marked; the first line says which (and, for one sigmoid unit, that
+it is p for class 1 and 1 - p for class 0).
 """
 
 from __future__ import annotations
@@ -9,6 +12,9 @@ from __future__ import annotations
 import numpy as np
 from rich.text import Text
 from textual.widgets import Static
+
+from actviz_tui.core.analysis.class_names import is_binary
+from actviz_tui.ui.output_bars import BarScale
 
 LABEL_CELLS = 24
 
@@ -18,9 +24,10 @@ class UnitBars(Static):
 
     _shown: tuple | None = None
 
-    def show(self, values: np.ndarray, selected: int, labels: dict[int, str] | None) -> None:
-        self._shown = (values, selected, labels)
-        self.update(unit_bars_text(values, selected, labels, max(self.size.height, 3), max(self.size.width, 40)))
+    def show(self, values: np.ndarray, selected: int, labels: dict[int, str] | None, kind: str = "values") -> None:
+        self._shown = (values, selected, labels, kind)
+        rows, width = max(self.size.height, 3), max(self.size.width, 40)
+        self.update(unit_bars_text(values, selected, labels, rows, width, kind))
 
     def on_resize(self) -> None:  # first laid out (it was hidden) or the terminal changed
         if self._shown is not None:
@@ -35,19 +42,24 @@ def shown_units(values: np.ndarray, selected: int, rows: int) -> list[int]:
     return top if selected in top else top + [selected]
 
 
-def unit_bars_text(values: np.ndarray, selected: int, labels, rows: int, width: int) -> Text:
+def unit_bars_text(values: np.ndarray, selected: int, labels, rows: int, width: int, kind: str = "values") -> Text:
+    """A heading naming the scale, then one line per shown unit (``rows`` lines in all)."""
     values = np.asarray(values, dtype=np.float64).ravel()
-    units = shown_units(values, selected, rows)
-    span = max(float(np.max(np.abs(values[units]))), 1e-12)
+    scale = BarScale.of_values(kind, values)
+    shown = shown_units(values, selected, max(rows - 1, 1))
     bar_cells = max(width - LABEL_CELLS - 20, 5)
-    text = Text()
-    for index in units:
+    units = f"{values.size} unit{'' if values.size == 1 else 's'}"
+    if is_binary(kind, values.size):
+        units += ": p for class 1, 1 - p for class 0"
+    text = Text(f"{kind}, {units} · {scale.describe()}\n", style="dim")
+    for index in shown:
         name = (labels or {}).get(index) or f"unit {index}"
         marked = index == selected
         text.append("▶ " if marked else "  ", style="bold yellow")
         label = f"{index:>4} {name[:LABEL_CELLS]:<{LABEL_CELLS}} {values[index]:>10.4g} "
         text.append(label, style="bold" if marked else "")
-        text.append("█" * max(1, round(bar_cells * abs(values[index]) / span)) + "\n",
-                    style="yellow" if marked else ("red" if values[index] < 0 else "cyan"))
+        scale.append_bar(text, values[index], bar_cells, "yellow" if marked else "cyan",
+                         "yellow" if marked else "red")
+        text.append("\n")
     text.rstrip()
     return text

@@ -1,0 +1,105 @@
+"""What a method's ``compute`` gets, and the runs of perturbed copies of the input.
+
+``MethodInput``: the batch, the classes, the target's maps and gradients, and
+``runs`` to score perturbed copies of the pictures.
+
+``runs.scores(owners, build)``: ``owners[j]`` is the image the j-th perturbed
+picture belongs to (its other inputs and its class are that image's);
+``build(indices) -> (k, H, W, C)`` makes pictures ``indices`` on demand, so
+memory holds one batch at a time, of at most ``BATCH_BYTES`` of pictures.
+``runs.gradients(owners, build)`` does the same with a backward pass and
+also returns each picture's gradient at the method's target (for
+integrated gradients, SmoothGrad...). Both call ``progress(done, total)``
+after each batch and raise ``CamCancelled`` when ``should_stop()`` is true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.explain.gradients import forward, forward_backward
+from actviz_tui.core.explain.pictures import channels_last, to_model_layout, to_pictures
+
+BATCH_BYTES = 64 * 1024 * 1024
+MAX_BATCH = 64
+
+
+class CamCancelled(ActvizError):
+    """should_stop() asked a running explanation (Score-CAM, occlusion...) to stop."""
+
+
+def batch_size_for(picture: np.ndarray) -> int:
+    return int(max(1, min(MAX_BATCH, BATCH_BYTES // max(picture.nbytes, 1))))
+
+
+class PerturbedRuns:
+    """Runs the score graph over pictures derived from the batch's images."""
+
+    def __init__(self, graph, inputs, image_index, image_info, classes, target_channels_first,
+                 progress=None, should_stop=None):
+        self.graph, self.inputs, self.image_index, self.image_info = graph, inputs, image_index, image_info
+        self.classes = np.asarray(classes)
+        self.target_channels_first = target_channels_first
+        self.progress, self.should_stop = progress, should_stop
+
+    def scores(self, owners, build) -> np.ndarray:
+        """(k,): each perturbed picture's score for its image's class."""
+        found = [self._scores(output, chunk) for chunk, (_, output) in self._batches(owners, build, self._forward)]
+        return np.concatenate(found) if found else np.zeros(0)
+
+    def gradients(self, owners, build) -> tuple[np.ndarray, np.ndarray]:
+        """(k,) scores and (k, h, w, C) gradients at the target, channels last."""
+        scores, gradients = [], []
+        for chunk, (output, gradient) in self._batches(owners, build, self._forward_backward):
+            scores.append(self._scores(output, chunk))
+            gradients.append(self.target_layout(gradient))
+        return np.concatenate(scores), np.concatenate(gradients)
+
+    def target_layout(self, array: np.ndarray) -> np.ndarray:
+        """A gradient or maps at the target, as (N, h, w, C)."""
+        if self.graph.row is None:
+            return to_pictures(array, self.image_info)
+        return channels_last(array, self.target_channels_first)
+
+    def _forward(self, inputs, chunk):
+        return forward(self.graph, inputs)
+
+    def _forward_backward(self, inputs, chunk):
+        seed = lambda raw: self.graph.scores.seed(raw.shape, self.classes[chunk])  # noqa: E731
+        _, output, gradient = forward_backward(self.graph, inputs, seed)
+        return output, gradient
+
+    def _scores(self, output, chunk) -> np.ndarray:
+        return self.graph.scores.scores(output)[np.arange(len(chunk)), self.classes[chunk]]
+
+    def _batches(self, owners, build, run):
+        """Yields (owners of the batch, run's result) batch by batch."""
+        owners = np.asarray(owners, dtype=int)
+        total = len(owners)
+        size = batch_size_for(self.inputs[self.image_index][0])
+        for start in range(0, total, size):
+            if self.should_stop is not None and self.should_stop():
+                raise CamCancelled(f"explanation cancelled after {start} of {total} perturbed inputs")
+            indices = np.arange(start, min(start + size, total))
+            chunk = owners[indices]
+            yield chunk, run(self._model_inputs(build(indices), chunk), chunk)
+            if self.progress is not None:
+                self.progress(int(indices[-1]) + 1, total)
+
+    def _model_inputs(self, pictures: np.ndarray, chunk: np.ndarray) -> list[np.ndarray]:
+        image = to_model_layout(np.asarray(pictures, dtype=np.float32), self.image_info)
+        return [image if i == self.image_index else array[chunk] for i, array in enumerate(self.inputs)]
+
+
+@dataclass
+class MethodInput:
+    pictures: np.ndarray  # (N, H, W, C) float32: the image input, channels last
+    classes: np.ndarray  # (N,) int: each image's class
+    base_scores: np.ndarray  # (N,) float64: each image's score for its class
+    maps: np.ndarray  # (N, h, w, C) float64: the target layer's maps (an input target: the pictures)
+    gradients: np.ndarray | None  # like maps: d score / d maps (methods with gradients), else None
+    target_name: str  # the layer's name, "input" for the input
+    runs: PerturbedRuns
