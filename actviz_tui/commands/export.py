@@ -1,7 +1,9 @@
 """``actviz export``: write figures headless, one written path per line on stdout.
 
 A progress bar goes to stderr only when stderr is a terminal; piped or
-redirected, stderr stays silent unless something fails.
+redirected, stderr stays silent unless something fails. Among several images
+(or a folder), one that cannot be read is skipped with one line on stderr, and
+the exit code is 1 at the end.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.export import ExportSettings, export_figures
+    from actviz_tui.core.export.many_images import export_images
+    from actviz_tui.core.inputs.image_files import expand_inputs
 
     settings = ExportSettings(
         folder=args.out,
@@ -31,25 +35,44 @@ def run(args: argparse.Namespace) -> int:
         with_data=args.with_data,
     )
     written: list[Path] = []
+    skipped: list[str] = []
+    inputs = expand_inputs(args.images)
+    several = len(args.images) > 1 or any(path.is_dir() for path in args.images)
     try:
         with progress_reporter(sys.stderr.isatty()) as report:
+
+            def skip(path: Path, message: str) -> None:
+                skipped.append(message)
+                report.warn(skip_line(path, message))
+
+            for problem in inputs.problems:
+                skipped.append(problem)
+                report.warn(f"actviz: skipped: {problem}")
             report.status(f"loading {args.model.name}")
             model_session = open_session(args, args.model)
-            session = model_session.no_image if args.image is None else model_session.image(args.image)
-            requests = figure_requests(session, args)
+            requests = figure_requests(model_session.no_image, args)
             report.status("computing activations")
 
             def progress(done: int, total: int, path: Path) -> None:
                 written.append(path)
                 report(done, total, path)
 
-            export_figures(session, requests, settings, progress)
+            if args.images:
+                export_images(model_session, inputs.paths, requests, settings, progress, skip if several else None)
+            else:  # figures of the model alone (filters); the others say they need an image
+                export_figures(model_session.no_image, requests, settings, progress)
     finally:
         # Whatever was written is listed, even when a later file failed.
         for path in written:
             print(path)
         sys.stdout.flush()
-    return 0
+    return 1 if skipped else 0
+
+
+def skip_line(path: Path, message: str) -> str:
+    """``actviz: skipped: <why>``, naming the file when the message does not."""
+    named = str(path) in message or path.name in message
+    return f"actviz: skipped: {message}" if named else f"actviz: skipped {path}: {message}"
 
 
 def figure_requests(session, args: argparse.Namespace) -> list:
@@ -99,6 +122,9 @@ class _Silent:
     def status(self, text: str) -> None:
         pass
 
+    def warn(self, line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     def __call__(self, done: int, total: int, path: Path) -> None:
         pass
 
@@ -110,14 +136,18 @@ class _Bar:
     def status(self, text: str) -> None:
         self.bar.update(self.task, description=text)
 
+    def warn(self, line: str) -> None:
+        self.bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
     def __call__(self, done: int, total: int, path: Path) -> None:
         self.bar.update(self.task, completed=done, total=total, description=Path(path).name)
 
 
 @contextmanager
 def progress_reporter(show: bool):
-    """Yields ``report(done, total, path)`` (and ``report.status(text)``): a rich
-    progress bar on stderr when ``show`` is true, else silent (nothing on stderr)."""
+    """Yields ``report(done, total, path)`` (and ``report.status(text)``, and
+    ``report.warn(line)`` for a line on stderr): a rich progress bar on stderr when
+    ``show`` is true, else silent (nothing on stderr but the warnings)."""
     if not show:
         yield _Silent()
         return

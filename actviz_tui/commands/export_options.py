@@ -96,9 +96,15 @@ def export_parser() -> argparse.ArgumentParser:
 
     parser = ExportParser(
         prog="actviz export",
-        description="Write activation figures as PNG files (one path per line on stdout).",
+        description="Write activation figures as PNG files (one path per line on stdout).\n\n"
+        "Several images, and folders of them, go in one run: the model loads once and the\n"
+        "activations are computed in batches; every file name carries the image's name.\n"
+        "An image that cannot be read among several is skipped with one message on\n"
+        "stderr, the others are exported, and the exit code is then 1.",
         epilog="examples:\n"
         "  actviz export model.h5 x.png --layer conv2d_1 --channel 29\n"
+        "  actviz export model.h5 scans/ extra.png --all-layers --out figs\n"
+        "  actviz export model.h5 x.png --cam opacity --labels classes.txt\n"
         "  actviz export model.h5 x.png --layer conv2d_1 --channel 4 29 --layer conv2d_2 --all-channels\n"
         "  actviz export model.h5 x.png --layer 4 --scale layer --out figs\n"
         "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data\n"
@@ -107,7 +113,11 @@ def export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=VersionAction)
     parser.add_argument("model", type=Path, help=".keras or .h5 model")
-    parser.add_argument("image", type=Path, nargs="?", help="input image (not needed for --filters alone)")
+    parser.add_argument(
+        "images", type=Path, nargs="*", metavar="IMAGE",
+        help="input images or .npy arrays, or folders of them: every image file (.png, .jpg, .jpeg, .bmp, .gif, "
+        ".tif, .tiff, .webp, ...) and .npy inside, subfolders too, in sorted order (none needed for --filters alone)",
+    )
     figures = parser.add_argument_group("figures (at least one)")
     parser.set_defaults(layer_groups=[], stray_channels=False)
     figures.add_argument(

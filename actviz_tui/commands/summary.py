@@ -71,7 +71,7 @@ def summary_dict(session: ImageResults, note: str | None = None, predictions=())
         "input_shape": [None, *session.inputs[0].shape] if session.inputs else None,
         "inputs": [{"name": i.name, "shape": [None, *i.shape]} for i in session.inputs],
         "image": str(session.image_path) if session.image_path else None,
-        "preprocessing": session.options.preprocessing,
+        "preprocessing": session.preprocessing,
         "backend": backend_name(),
         "device": compute_device(),
         "layers": layers,
@@ -119,7 +119,7 @@ def print_summary(session: ImageResults, note: str | None = None, predictions=()
     shapes = ", ".join(format_shape((None, *i.shape)) for i in session.inputs)
     console.print(f"Input: {shapes}  ({session.input_description()})", markup=False)
     if session.image_path:
-        console.print(f"Image: {session.image_path}  (preprocessing: {session.options.preprocessing})", markup=False)
+        console.print(f"Image: {session.image_path}  (preprocessing: {session.preprocessing})", markup=False)
     for prediction in predictions:
         console.print(f"Prediction: {prediction.describe()}", markup=False)
     if note:

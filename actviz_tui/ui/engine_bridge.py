@@ -29,7 +29,7 @@ from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui.messages import (
-    ActivationReady, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageReady, LayersReady,
+    ActivationReady, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageFailed, ImageReady, LayersReady,
     PredictionsReady, SessionReady, StageChanged, StatsReady,
 )
 
@@ -126,7 +126,12 @@ class EngineBridge:
 
         def job(worker: Worker) -> None:
             self._stage(f"reading {path.name}")
-            self._reply(ticket, ImageReady(index, session.image(path)))
+            try:
+                results = session.image(path)
+            except ActvizError as error:  # the screen decides: skip to the next image, or say why
+                self._reply(ticket, ImageFailed(index, path, str(error)))
+                return
+            self._reply(ticket, ImageReady(index, results))
 
         return self._run(job, group="image", failure=f"cannot use image {path.name}", says_what_failed=True,
                          ticket=ticket)

@@ -98,3 +98,18 @@ class LayerData:
 
     row: int
     array: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ImageWalk:
+    """A move through the image list (n, p, or the first image at start): an image
+    that cannot be read is skipped for the next one the same way, once round at most."""
+
+    step: int  # +1 (n) or -1 (p)
+    start: int  # the first image tried
+    shown: int | None  # the image on show (reached again: every other one failed); None before the first
+
+    def after(self, failed: int, count: int) -> int | None:
+        """The image to try after ``failed``; None when the walk is back where it began."""
+        following = (failed + self.step) % count
+        return None if following in (self.start, self.shown) else following

@@ -40,6 +40,15 @@ class ImageReady(Message):
 
 
 @dataclass
+class ImageFailed(Message):
+    """An image could not be read (missing, not an image, wrong shape): the screen skips it or says why."""
+
+    image_index: int
+    path: Path
+    error: str
+
+
+@dataclass
 class ActivationReady(Message):
     row: int
     activation: np.ndarray

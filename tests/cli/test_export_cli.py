@@ -142,10 +142,21 @@ def test_filters_option_takes_layers_and_no_image():
     from actviz_tui.core.export import FigureRequest
 
     args = build_parser().parse_args(["model.keras", "--filters", "conv_b", "1"])
-    assert args.image is None
+    assert args.images == []
     assert figure_requests(FakeSession(), args) == [
         FigureRequest("filters", layer=3), FigureRequest("filters", layer=1),
     ]
+
+
+def test_several_images_and_folders_are_taken_and_the_help_says_what_a_skip_does():
+    args = build_parser().parse_args(["model.keras", "a.png", "scans/", "b.npy", "--input-image"])
+    assert args.images == [Path("a.png"), Path("scans"), Path("b.npy")]
+    text = " ".join(build_parser().format_help().split())
+    assert "folders of them" in text and "subfolders too, in sorted order" in text
+    assert "cannot be read among several is skipped with one message on stderr" in text
+    assert "the exit code is then 1" in text
+    assert "file names start with the layer's table row" in text  # --all-layers
+    assert "an index or a name from --labels" in text  # --cam
 
 
 def test_progress_reporter_is_silent_without_a_terminal(capsys):
@@ -166,6 +177,18 @@ def folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("export_cli")
     (folder / "file.txt").write_text("a file, not a folder")
     (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    scans = folder / "scans"
+    (scans / "sub").mkdir(parents=True)
+    (scans / "a.png").write_bytes(RINGS.read_bytes())
+    (scans / "sub" / "b.png").write_bytes((REPO / "tests" / "data" / "ui_rings_inverted.png").read_bytes())
+    (scans / "broken.jpg").write_bytes(b"not a jpeg")
+    (scans / "notes.txt").write_text("not an input")
+    (folder / "labels.txt").write_text("rings\n")
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(RINGS) as image:
+        np.save(folder / "rings.npy", np.asarray(image.convert("RGB").resize((24, 24)), dtype=np.float32) / 255)
     return folder
 
 
@@ -194,6 +217,12 @@ def runs(folder):
                "--cam-cmap", "turbo", "--dpi", "40", "--out", folder / "cam2")
     runs.start("cam_class", TINY, RINGS, "--cam", "40", "--out", folder / "bad4")
     runs.start("cam_layer", TINY, RINGS, "--cam", "--cam-layer", "dense_a", "--out", folder / "bad5")
+    runs.start("many", TINY, folder / "scans", RINGS, folder / "missing.png", "--layer", "conv_b", "--channel", "1",
+               "--all-layers", "--filters", "conv_a", "--dpi", "30", "--out", folder / "many")
+    runs.start("cam_name", TINY, RINGS, "--cam", "not rings", "--labels", folder / "labels.txt", "--with-data",
+               "--dpi", "30", "--out", folder / "cam_name")
+    runs.start("cam_unknown", TINY, RINGS, "--cam", "ring", "--labels", folder / "labels.txt", "--out", folder / "bad6")
+    runs.start("npy", TINY, folder / "rings.npy", "--input-image", "--with-data", "--dpi", "30", "--out", folder / "npy")
     yield runs
     runs.close()
 
@@ -217,16 +246,16 @@ def test_export_prints_one_written_path_per_line(runs, folder):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # no progress bar when stderr is not a terminal, no TensorFlow noise
     paths = [Path(line) for line in done.stdout.splitlines()]
-    stem = "ui_tiny_cnn__"
+    stem = "ui_tiny_cnn__ui_rings__"  # the model's name, the image's
     pngs = [p.name for p in paths if p.suffix == ".png"]
     assert pngs == [  # in FIGURE_KINDS order
         f"{stem}conv_a__ch001__channel.png",
         f"{stem}conv_a__ch005__channel.png",
         f"{stem}dense_a__grid.png",  # --channel binds to the --layer before it only
         f"{stem}ch002__across-layers.png",
-        f"{stem}conv_a__grid.png",
-        f"{stem}pool_a__grid.png",
-        f"{stem}conv_b__grid.png",
+        f"001__{stem}conv_a__grid.png",  # --all-layers: the table row first
+        f"002__{stem}pool_a__grid.png",
+        f"003__{stem}conv_b__grid.png",
         f"{stem}input.png",
     ]
     assert len(paths) == 3 * len(pngs)  # --with-data: .npy and .json after each PNG
@@ -286,7 +315,8 @@ def test_one_run_writes_each_figure_once(runs, folder):
     done = runs["twice"]
     assert done.returncode == 0, done.stderr
     names = [Path(line).name for line in done.stdout.splitlines()]
-    assert names == ["ui_tiny_cnn__conv_b__grid.png", "ui_tiny_cnn__conv_a__grid.png", "ui_tiny_cnn__pool_a__grid.png"]
+    assert names == ["003__ui_tiny_cnn__ui_rings__conv_b__grid.png", "001__ui_tiny_cnn__ui_rings__conv_a__grid.png",
+                     "002__ui_tiny_cnn__ui_rings__pool_a__grid.png"]  # conv_b's once, numbered like the others
     assert sorted(os.listdir(folder / "twice")) == sorted(names)
 
 
@@ -300,14 +330,14 @@ def test_cam_writes_the_overlay_and_the_heatmap_at_input_resolution(runs, folder
     done = runs["cam"]
     assert done.returncode == 0, done.stderr
     names = [Path(line).name for line in done.stdout.splitlines()]
-    stem = "chest_xray_cnn__max_pooling2d_3__hirescam-class0"  # the Flatten + Dense head: HiResCAM
+    stem = "chest_xray_cnn__xray_opacity__max_pooling2d_3__hirescam-class1"  # Flatten + Dense head: HiResCAM
     assert names == [f"{stem}.png", f"{stem}.npy", f"{stem}.json"]
     heatmap = np.load(folder / "cam" / f"{stem}.npy")
     assert heatmap.shape == (150, 150) and heatmap.dtype == np.float32
     assert heatmap.min() >= 0 and heatmap.max() == pytest.approx(1.0)
     sidecar = json.loads((folder / "cam" / f"{stem}.json").read_text())
     assert (sidecar["class"], sidecar["label"], sidecar["layer"], sidecar["method"]) == (
-        0, None, "max_pooling2d_3", "hirescam")
+        1, "positive", "max_pooling2d_3", "hirescam")  # one sigmoid unit: class 1 is the positive one
     assert sidecar["score"] > 0 and sidecar["probability"] > 0.99
 
 
@@ -315,7 +345,7 @@ def test_cam_writes_the_overlay_and_the_heatmap_at_input_resolution(runs, folder
 def test_cam_method_and_class_can_be_chosen(runs, folder):
     done = runs["cam_method"]
     assert done.returncode == 0, done.stderr
-    assert [Path(line).name for line in done.stdout.splitlines()] == ["ui_tiny_cnn__occlusion-class0.png"]
+    assert [Path(line).name for line in done.stdout.splitlines()] == ["ui_tiny_cnn__ui_rings__occlusion-class0.png"]
 
 
 @pytest.mark.slow
@@ -328,3 +358,43 @@ def test_cam_class_out_of_range(runs, folder):
 def test_cam_layer_without_spatial_maps(runs, folder):
     assert_one_error_line(runs["cam_layer"], "layer dense_a", "has no spatial maps")
     assert not (folder / "bad5").exists()
+
+
+@pytest.mark.slow
+def test_several_images_and_a_folder_in_one_run_skip_the_unreadable_and_exit_1(runs, folder):
+    done = runs["many"]
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [  # one line per unreadable input, nothing else
+        f"actviz: skipped: not an image Pillow can read: {folder / 'scans' / 'broken.jpg'}",
+        f"actviz: skipped: image not found: {folder / 'missing.png'}",
+    ]
+    names = [Path(line).name for line in done.stdout.splitlines()]
+    per_image = [
+        [f"ui_tiny_cnn__{image}__conv_b__ch001__channel.png"]
+        + [f"{row:03d}__ui_tiny_cnn__{image}__{layer}__grid.png" for row, layer in ((1, "conv_a"), (2, "pool_a"), (3, "conv_b"))]
+        for image in ("a", "b", "ui_rings")  # scans/a.png, scans/sub/b.png (sorted), then ui_rings.png
+    ]
+    assert names == [*per_image[0], *per_image[1], *per_image[2], "ui_tiny_cnn__conv_a__filters.png"]
+    assert sorted(os.listdir(folder / "many")) == sorted(names)
+    assert sorted(names)[:3] == [f"001__ui_tiny_cnn__{image}__conv_a__grid.png" for image in ("a", "b", "ui_rings")]
+
+
+@pytest.mark.slow
+def test_cam_takes_a_class_name_and_a_sigmoid_has_its_negative_class(runs, folder):
+    done = runs["cam_name"]
+    assert done.returncode == 0, done.stderr
+    stem = "ui_tiny_cnn__ui_rings__conv_b__hirescam-class0"
+    assert [Path(line).name for line in done.stdout.splitlines()] == [f"{stem}.png", f"{stem}.npy", f"{stem}.json"]
+    sidecar = json.loads((folder / "cam_name" / f"{stem}.json").read_text())
+    assert (sidecar["class"], sidecar["label"]) == (0, "not rings")
+    assert sidecar["probability"] == pytest.approx(1 - 0.50829, abs=1e-4)  # the model gives the rings p = 0.508
+    assert_one_error_line(runs["cam_unknown"], "no class named 'ring'; close: rings, not rings")
+    assert not (folder / "bad6").exists()
+
+
+@pytest.mark.slow
+def test_an_array_input_is_labelled_not_preprocessed(runs, folder):
+    done = runs["npy"]
+    assert done.returncode == 0, done.stderr
+    sidecar = json.loads((folder / "npy" / "ui_tiny_cnn__rings__input.json").read_text())
+    assert sidecar["preprocessing"] == "none (array)" and sidecar["image"] == str(folder / "rings.npy")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.cli_runs import CliRuns, user_environment
@@ -34,7 +35,9 @@ def files(tmp_path_factory, rgb_image):
     mf.dense_mlp().save(mlp)
     labels = folder / "labels.json"
     labels.write_text('["cat", "dog", "bird"]')
-    return {"model": model, "mlp": mlp, "image": rgb_image, "folder": folder, "labels": labels}
+    features = folder / "features.npy"
+    np.save(features, np.linspace(-3, 3, 10, dtype=np.float32))
+    return {"model": model, "mlp": mlp, "image": rgb_image, "folder": folder, "labels": labels, "npy": features}
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +54,8 @@ def runs(files, deep_model_keras):
     runs.start("missing_model", files["folder"] / "missing.keras")
     runs.start("missing_image", model, files["folder"] / "missing.png")
     runs.start("not_an_image", mlp, image)
+    runs.start("npy_json", mlp, files["npy"], "--json")
+    runs.start("npy_table", mlp, files["npy"])
     runs.start("usage", "--no-such-option")
     runs.start("bad_size", model, "--size", "big")
     runs.start("verbose", model, "--verbose", "--json", "--preprocess", "none")
@@ -201,5 +206,17 @@ def test_default_is_the_bundled_sample(runs):
     assert (conv["dead_channels"], conv["channels"], conv["dead_channel_indices"]) == (2, 32, [2, 3])
     last = data["layers"][-1]["stats"]
     assert 0.0 <= last["minimum"] <= 1.0  # a sigmoid probability
-    assert data["predictions"] == [{"output": "dense_1", "kind": "sigmoid",
-                                    "top": [{"index": 0, "label": None, "score": last["maximum"]}]}]
+    # one sigmoid unit: class 1 (positive) with p, class 0 (negative) with 1 - p
+    p = last["maximum"]
+    assert data["predictions"] == [{"output": "dense_1", "kind": "sigmoid", "top": [
+        {"index": 1, "label": "positive", "score": p}, {"index": 0, "label": "negative", "score": 1 - p}]}]
+
+
+def test_an_array_input_is_not_said_to_be_rescaled(runs, files):
+    done = runs["npy_json"]
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert data["image"] == str(files["npy"]) and data["preprocessing"] == "none (array)"
+    done = runs["npy_table"]
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"Image: {files['npy']}  (preprocessing: none (array))" in done.stdout

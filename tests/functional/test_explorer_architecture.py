@@ -84,4 +84,4 @@ async def test_browsing_stays_live_during_an_export_and_esc_cancels_it(make_app,
         release.set()
         await wait_until(pilot, lambda: explorer.status_line.stage.startswith("export cancelled"))
         assert explorer.status_line.stage == "export cancelled after 1 file(s)"
-        assert [p.name for p in tmp_path.iterdir()] == ["ui_tiny_cnn__image__ch000__channel.png"]
+        assert [p.name for p in tmp_path.iterdir()] == ["ui_tiny_cnn__ui_rings__image__ch000__channel.png"]

@@ -165,6 +165,43 @@ async def test_next_image_and_stats_in_table(make_app):
         assert not (app.explorer.activation == first).all()
 
 
+async def test_n_and_p_skip_an_unreadable_image_with_a_message(make_app, tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a png at all")
+    app = make_app(images=(Path("tests/data/ui_rings.png"), broken, RINGS_INVERTED))
+
+    def skipped() -> int:
+        return sum("skipped broken.png: not an image Pillow can read" in str(n.message) for n in app._notifications)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        assert "  |  ui_rings.png (1/3)  |  " in status(app)
+        await pilot.press("n")  # image 2 cannot be read: on to image 3
+        await wait_until(pilot, lambda: app.explorer.state.image == 2 and app.explorer.activation is not None)
+        assert "  |  ui_rings_inverted.png (3/3)  |  " in status(app) and app.explorer.status_line.error == ""
+        assert skipped() == 1
+        await pilot.press("p")  # back past it the other way
+        await wait_until(pilot, lambda: app.explorer.state.image == 0 and app.explorer.activation is not None)
+        assert "  |  ui_rings.png (1/3)  |  " in status(app) and skipped() == 2
+
+
+async def test_an_unreadable_first_image_is_skipped_and_when_none_can_be_read_it_says_why(make_app, tmp_path):
+    broken, empty = tmp_path / "broken.png", tmp_path / "empty.png"
+    broken.write_bytes(b"not a png at all")
+    empty.write_bytes(b"")
+    app = make_app(images=(broken, RINGS_INVERTED))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.explorer.state.image == 1 and app.explorer.activation is not None)
+        assert "  |  ui_rings_inverted.png (2/2)  |  " in status(app)
+    app = make_app(images=(broken, empty))
+    async with app.run_test(size=SIZE) as pilot:  # once round, then the last reason in the status line
+        await wait_until(pilot, lambda: app.explorer.status_line.error != "")
+        assert "image file is empty" in status(app) and "  |  broken.png (1/2)  |  " in status(app)
+        await pilot.press("n")  # tries again, skips, and stops where it began
+        await wait_until(pilot, lambda: "not an image Pillow can read" in app.explorer.status_line.error)
+        assert app.explorer.query_one("#layers").row_count == 7  # still usable
+
+
 async def test_bad_image_shows_message_and_app_stays_usable(make_app, tmp_path):
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"not a png at all")
@@ -237,7 +274,8 @@ async def test_mark_and_export_from_the_explorer(make_app, tmp_path):
         await pilot.press("enter")  # the Export button has the focus
         await wait_until(pilot, lambda: app.explorer.status_line.stage.startswith("exported"))
         written = sorted(p.name for p in (tmp_path / "figs").iterdir())
-        assert written == ["ui_tiny_cnn__conv_a__ch001__channel.png", "ui_tiny_cnn__conv_a__ch003__channel.png"]
+        assert written == ["ui_tiny_cnn__ui_rings__conv_a__ch001__channel.png",
+                           "ui_tiny_cnn__ui_rings__conv_a__ch003__channel.png"]  # the image named too
         with Image.open(tmp_path / "figs" / written[0]) as png:
             assert png.size[0] > 300 and png.size[1] > 300
 
@@ -369,10 +407,10 @@ async def test_the_model_output_is_drawn_as_labelled_bars(make_app):
         view = app.explorer.query_one("ChannelView")
         assert view.has_class("-bars") and not app.explorer.query_one("#heatmap").display
         heading, bar = str(app.explorer.query_one("#unit-bars").render()).splitlines()
-        assert heading == "sigmoid, 1 unit · bars: probability on [0, 1]"
+        assert heading == "sigmoid, 1 unit: p for class 1, 1 - p for class 0 · bars: probability on [0, 1]"
         score = app.explorer.activation[0]
         cells = bar.count("█") + bar.count("·")  # the bar and the rest of [0, 1]
-        assert bar.startswith("▶    0 unit 0") and cells >= 10 and bar.count("█") == round(cells * score)
+        assert bar.startswith("▶    0 positive") and cells >= 10 and bar.count("█") == round(cells * score)
         await pilot.press("g")  # an image layer: the heatmap again
         await wait_until(pilot, lambda: app.explorer.state.layer == 0 and app.explorer.activation is not None)
         assert not view.has_class("-bars")

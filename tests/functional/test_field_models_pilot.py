@@ -51,7 +51,7 @@ async def test_mlp_with_an_npy_input_shows_its_units(make_app, field_files):
     app = make_app(field_files["mlp"], [field_files["mlp_npy"]])
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
-        assert preview_title(app).startswith("input 3x4")  # 10 values as a block
+        assert preview_title(app).startswith("input 3x4 (none (array))")  # 10 values as a block, as they are
         assert app.explorer.query_one("#preview").picture_size[0] > 0
         await select_row(pilot, app, 1)  # hidden: 8 units
         assert "hidden  unit 0/8 = " in title(app)

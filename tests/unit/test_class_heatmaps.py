@@ -93,18 +93,37 @@ def sample_reference(sample):
 
 def test_sample_defaults_to_hirescam_at_the_last_pooling_layer(sample):
     result = sample.heatmap()
-    assert (result.method, result.layer_name, result.class_index) == ("hirescam", "max_pooling2d_3", 0)
-    assert "Flatten" in result.reason
+    # one sigmoid unit, p ~ 1 for the opacity image: the top class is 1, the positive one
+    assert (result.method, result.layer_name, result.class_index) == ("hirescam", "max_pooling2d_3", 1)
+    assert result.label == "positive" and "Flatten" in result.reason
     assert result.heatmap.shape == (150, 150) and result.heatmap.dtype == np.float32
     assert result.heatmap.min() >= 0 and result.heatmap.max() == pytest.approx(1.0)
 
 
 def test_sample_gradcam_equals_the_keras_io_recipe_on_the_logit(sample, sample_reference):
     maps, gradients, logit = sample_reference
-    result = sample.heatmap(method="gradcam")
+    result = sample.heatmap(method="gradcam")  # the recipe's class: the one unit, class 1 (positive)
+    assert result.class_index == 1
     assert result.score == pytest.approx(logit, rel=1e-5)
     assert result.probability == pytest.approx(1 / (1 + np.exp(-logit)))
     np.testing.assert_allclose(result.layer_map, keras_io_gradcam(maps, gradients), atol=TOLERANCE)
+
+
+def test_sample_negative_class_is_the_recipe_on_the_negated_logit(sample, xray_clear_png):
+    clear = sample.model.prepare(xray_clear_png)  # the model calls it negative: class 0 is its top class
+    row = default_cam_layer(sample.model)
+    maps, gradients, logit = split_reference(sample.model.keras_model.layers, clear, row, 0)
+    result = Case(sample.model, clear).heatmap(method="gradcam")
+    assert (result.class_index, result.label) == (0, "negative") and logit < 0
+    assert result.score == pytest.approx(-logit, rel=1e-5)
+    assert result.probability == pytest.approx(1 - 1 / (1 + np.exp(-logit)), rel=1e-5)
+    np.testing.assert_allclose(result.layer_map, keras_io_gradcam(maps, -gradients), atol=TOLERANCE)
+
+
+def test_sample_negative_class_of_a_positive_image_is_blank(sample):
+    result = sample.heatmap(method="gradcam", class_index=0)  # p ~ 1: nothing speaks for 1 - p
+    assert (result.class_index, result.label) == (0, "negative") and result.score < 0
+    assert not np.any(result.layer_map) and "the heatmap is blank" in result.note
 
 
 def test_sample_sigmoid_gradient_is_zero_so_the_logit_is_needed(sample):
@@ -233,8 +252,8 @@ def test_occlusion_can_be_cancelled(rgb_image):
 
 
 def test_class_index_out_of_range(sample):
-    with pytest.raises(ClassIndexError, match=r"no class 1: the output has 1 unit\(s\) \(0-0\)"):
-        sample.heatmap(class_index=1)
+    with pytest.raises(ClassIndexError, match=r"no class 2: the output has 2 classes \(0-1\)"):
+        sample.heatmap(class_index=2)  # one sigmoid unit: classes 0 and 1
 
 
 def test_layer_without_spatial_maps(sample):

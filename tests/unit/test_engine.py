@@ -226,9 +226,17 @@ def test_predict_on_the_three_models_equals_their_outputs(cases, case):
     (output,) = model.outputs(x)
     top = model.predict(x, top=5)
     assert len(top) == 3
-    for image, (entry,) in enumerate(top):  # one unit: one entry, the unit's value
-        assert (entry.index, entry.label) == (0, None)
-        close(entry.score, output[image, 0])
+    sigmoid = model.predictions(x)[0][0].kind == "sigmoid"
+    assert sigmoid == (case != "two_inputs")
+    for image, entries in enumerate(top):
+        value = output[image, 0]
+        if sigmoid:  # one sigmoid unit: two classes, 1 with p and 0 with 1 - p, best first
+            assert sorted((entry.index, entry.label) for entry in entries) == [(0, "negative"), (1, "positive")]
+            close([entry.score for entry in sorted(entries)], [1 - value, value])
+        else:  # one unit: one entry, the unit's value
+            ((index, label, score),) = entries
+            assert (index, label) == (0, None)
+            close(score, value)
 
 
 def test_a_fully_convolutional_output_scores_each_class_by_its_mean():

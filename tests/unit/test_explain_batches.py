@@ -11,7 +11,7 @@ import tensorflow as tf
 import cam_models
 from actviz_tui.core.errors import ClassIndexError
 from actviz_tui.core.explain import METHODS, check_class, default_cam_layer, explain, output_units
-from actviz_tui.core.explain.class_scores import CHANNEL_TARGET, UNIT_TARGET
+from actviz_tui.core.explain.class_scores import BINARY_TARGET, CHANNEL_TARGET, UNIT_TARGET, ClassScores
 from actviz_tui.core.model.engine import Model
 
 TOLERANCE = 1e-5
@@ -146,11 +146,42 @@ def test_head_as_target_layer_gives_its_logit_maps(segmentation):
     assert result.layer == "classes" and np.isfinite(result.heatmaps).all() and result.heatmaps.max() == 1.0
 
 
-def test_classifier_target_is_the_logit(sample_pair):
-    model, x = sample_pair
-    result = explain(model, x)
+def test_classifier_target_is_the_logit():
+    mobilenet = Model(cam_models.mobilenet_in_sequential())
+    result = explain(mobilenet, noise_batch((64, 64, 3), 1, seed=6), "gradcam")
     assert result.target == UNIT_TARGET and UNIT_TARGET not in result.item(0).title
+
+
+def test_one_sigmoid_unit_is_two_classes_scored_by_the_logit_and_its_negation(sample_pair):
+    model, x = sample_pair  # opacity (p ~ 1), clear (p ~ 0)
+    assert output_units(model) == 2
+    check_class(model, 1)
+    with pytest.raises(ClassIndexError, match=r"no class 2: the output has 2 classes \(0-1\)"):
+        check_class(model, 2)
+    result = explain(model, x)
+    assert result.target == BINARY_TARGET and BINARY_TARGET not in result.item(0).title
     assert result.method == "hirescam" and result.notes == ("", "")
+    assert result.classes.tolist() == [1, 0] and result.labels == ("positive", "negative")
+    p = model.keras_model(x, training=False).numpy()[:, 0]
+    np.testing.assert_allclose(result.probabilities, [p[0], 1 - p[1]], rtol=1e-5)
+    clear_logit = np.log(p[1] / (1 - p[1]))  # p[0] is 1.0 in float32: no logit from it
+    assert result.scores[1] == pytest.approx(-clear_logit, rel=1e-3)  # class 0 scores -z
+    assert result.item(0).title.startswith("HiResCAM — max_pooling2d_3 — class 1 positive p=1.0000")
+    both = explain(model, x[:1].repeat(2, axis=0), "gradcam", classes=[1, 0])
+    assert both.scores[1] == pytest.approx(-both.scores[0], rel=1e-6)
+
+
+def test_binary_class_scores_probabilities_and_seed():
+    scores = ClassScores.for_shape((None, 1), activation="sigmoid")
+    assert scores.binary and scores.target == BINARY_TARGET
+    assert not ClassScores.for_shape((None, 1), activation="linear").binary
+    assert not ClassScores.for_shape((None, 2), activation="sigmoid").binary
+    z = np.array([[2.0], [-1.0]])
+    np.testing.assert_allclose(scores.scores(z), [[-2.0, 2.0], [1.0, -1.0]])
+    p = 1 / (1 + np.exp(-z[:, 0]))
+    np.testing.assert_allclose(scores.probabilities(z, "sigmoid"), np.stack([1 - p, p], axis=1))
+    assert scores.probabilities(z, None) is None  # the head kept its sigmoid: no probabilities
+    np.testing.assert_array_equal(scores.seed((2, 1), np.array([1, 0])), [[1.0], [-1.0]])
 
 
 def test_a_blank_map_says_why():

@@ -47,6 +47,18 @@ def test_class_map_settings_live_in_the_state():
     assert state.with_layer(4, 8).cam == state.cam  # the table's selection does not change them
 
 
+def test_an_image_walk_skips_forward_or_back_and_stops_once_round():
+    from actviz_tui.ui.explorer_state import ImageWalk
+
+    forward = ImageWalk(step=1, start=2, shown=1)  # n from image 1 of 0-4
+    assert [forward.after(failed, 5) for failed in (2, 3, 4, 0)] == [3, 4, 0, None]  # back at the shown one
+    back = ImageWalk(step=-1, start=0, shown=1)
+    assert [back.after(failed, 3) for failed in (0, 2)] == [2, None]
+    first = ImageWalk(step=1, start=0, shown=None)  # the first image, nothing on show yet
+    assert [first.after(failed, 3) for failed in (0, 1, 2)] == [1, 2, None]
+    assert ImageWalk(1, 0, None).after(0, 1) is None  # one image: nothing to skip to
+
+
 def test_step_among_goes_to_the_next_or_previous_chosen_channel_wrapping():
     state = ExplorerState(channel=4, channels=32)
     assert state.step_among((2, 3, 17), 1).channel == 17

@@ -281,3 +281,12 @@ def test_written_files_get_the_ordinary_mode(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_figure_names_carry_the_image_and_all_layers_names_the_table_row_first():
+    from actviz_tui.core.export.names import layer_number
+
+    assert figure_filename("m", "grid", "conv", image="scan 01") == "m__scan_01__conv__grid.png"
+    assert figure_filename("m", "grid", "conv", image="x", number="007") == "007__m__x__conv__grid.png"
+    assert [layer_number(row, rows) for row, rows in ((7, 20), (7, 1000), (1234, 1500), (0, 1))] == [
+        "007", "007", "1234", "000"]

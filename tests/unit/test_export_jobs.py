@@ -78,19 +78,20 @@ def first_run(flags: np.ndarray) -> tuple[int, int]:
 @pytest.mark.parametrize(
     ("request_", "names"),
     [
-        (FigureRequest("channel", layer=CONV_A, channel=3), ["ui_tiny_cnn__conv_a__ch003__channel.png"]),
-        (FigureRequest("channel", layer="conv_b", channel=11), ["ui_tiny_cnn__conv_b__ch011__channel.png"]),
-        (FigureRequest("grid", layer=CONV_B), ["ui_tiny_cnn__conv_b__grid.png"]),
-        (FigureRequest("across", channel=2), ["ui_tiny_cnn__ch002__across-layers.png"]),
+        (FigureRequest("channel", layer=CONV_A, channel=3), ["ui_tiny_cnn__ui_rings__conv_a__ch003__channel.png"]),
+        (FigureRequest("channel", layer="conv_b", channel=11), ["ui_tiny_cnn__ui_rings__conv_b__ch011__channel.png"]),
+        (FigureRequest("grid", layer=CONV_B), ["ui_tiny_cnn__ui_rings__conv_b__grid.png"]),
+        (FigureRequest("across", channel=2), ["ui_tiny_cnn__ui_rings__ch002__across-layers.png"]),
         (
             FigureRequest("all-layers"),
-            ["ui_tiny_cnn__conv_a__grid.png", "ui_tiny_cnn__conv_b__grid.png", "ui_tiny_cnn__pool_a__grid.png"],
+            ["001__ui_tiny_cnn__ui_rings__conv_a__grid.png", "002__ui_tiny_cnn__ui_rings__pool_a__grid.png",
+             "003__ui_tiny_cnn__ui_rings__conv_b__grid.png"],  # numbered: ls sorts them in table order
         ),
-        (FigureRequest("input"), ["ui_tiny_cnn__input.png"]),
-        (FigureRequest("cam"), ["ui_tiny_cnn__conv_b__hirescam-class0.png"]),
-        (FigureRequest("grid", layer=DENSE_A), ["ui_tiny_cnn__dense_a__grid.png"]),
-        (FigureRequest("channel", layer=DENSE_A, channel=4), ["ui_tiny_cnn__dense_a__ch004__channel.png"]),
-        (FigureRequest("grid", layer=SCORE), ["ui_tiny_cnn__score__grid.png"]),
+        (FigureRequest("input"), ["ui_tiny_cnn__ui_rings__input.png"]),
+        (FigureRequest("cam"), ["ui_tiny_cnn__ui_rings__conv_b__hirescam-class1.png"]),
+        (FigureRequest("grid", layer=DENSE_A), ["ui_tiny_cnn__ui_rings__dense_a__grid.png"]),
+        (FigureRequest("channel", layer=DENSE_A, channel=4), ["ui_tiny_cnn__ui_rings__dense_a__ch004__channel.png"]),
+        (FigureRequest("grid", layer=SCORE), ["ui_tiny_cnn__ui_rings__score__grid.png"]),
     ],
     ids=lambda value: getattr(value, "kind", None) and f"{value.kind}-{value.layer}-{value.channel}",
 )
@@ -120,12 +121,16 @@ def test_png_size_is_figure_size_times_dpi(session, tmp_path):
 def test_all_layers_is_every_layer_with_maps_in_table_order(session, tmp_path):
     paths = export_figures(session, [FigureRequest("all-layers")], settings(tmp_path))
     assert [p.name for p in paths] == [
-        "ui_tiny_cnn__conv_a__grid.png",
-        "ui_tiny_cnn__pool_a__grid.png",
-        "ui_tiny_cnn__conv_b__grid.png",
+        "001__ui_tiny_cnn__ui_rings__conv_a__grid.png",
+        "002__ui_tiny_cnn__ui_rings__pool_a__grid.png",
+        "003__ui_tiny_cnn__ui_rings__conv_b__grid.png",
     ]
     first = export_figures(session, [FigureRequest("all-layers", max_layers=2)], settings(tmp_path / "two"))
     assert [p.name for p in first] == [p.name for p in paths[:2]]
+    # conv_b's grid asked for twice: one file, numbered like the rest of --all-layers
+    both = export_figures(session, [FigureRequest("grid", layer=CONV_B), FigureRequest("all-layers")],
+                          settings(tmp_path / "both"))
+    assert [p.name for p in both] == [paths[2].name, paths[0].name, paths[1].name]
 
 
 def test_input_layer_and_nested_model_rows_are_not_layers_of_all_layers(nested):
@@ -162,7 +167,7 @@ def test_across_layers_caps_its_panels_on_a_deep_model(deep_session, tmp_path):
     assert job.note == f"layers 1-{MAX_ACROSS_PANELS} of {len(having)} with channel {channel}"
 
     paths = export_figures(deep_session, [FigureRequest("across", channel=channel)], settings(tmp_path, with_data=True))
-    assert [p.name for p in paths] == [f"deep_resnet__ch{channel:03d}__across-layers{suffix}" for suffix in (".png", ".npy", ".json")]
+    assert [p.name for p in paths] == [f"deep_resnet__ui_rings__ch{channel:03d}__across-layers{suffix}" for suffix in (".png", ".npy", ".json")]
     assert listing(tmp_path) == sorted(p.name for p in paths)
     assert_good_png(paths[0])
     sidecar = json.loads(paths[2].read_text())
@@ -186,7 +191,7 @@ def test_second_export_gets_new_names_and_leaves_the_first_alone(session, tmp_pa
     before = first.read_bytes()
     os.utime(first, (1_000_000, 1_000_000))
     (second,) = export_figures(session, request, settings(tmp_path))
-    assert second.name == "ui_tiny_cnn__conv_a__ch000__channel-2.png"
+    assert second.name == "ui_tiny_cnn__ui_rings__conv_a__ch000__channel-2.png"
     assert first.read_bytes() == before and first.stat().st_mtime == 1_000_000
     (third,) = export_figures(session, request, settings(tmp_path, overwrite=True))
     assert third == first
@@ -195,7 +200,7 @@ def test_second_export_gets_new_names_and_leaves_the_first_alone(session, tmp_pa
 
 
 def test_overwrite_replaces_a_different_file(session, tmp_path):
-    target = tmp_path / "ui_tiny_cnn__input.png"
+    target = tmp_path / "ui_tiny_cnn__ui_rings__input.png"
     target.write_bytes(b"not a png")
     (path,) = export_figures(session, [FigureRequest("input")], settings(tmp_path, overwrite=True))
     assert path == target
@@ -206,12 +211,12 @@ def test_with_data_numbers_png_npy_and_json_together(session, tmp_path):
     request = [FigureRequest("grid", layer=CONV_A)]
     export_figures(session, request, settings(tmp_path, with_data=True))
     # a stray .json under the next name: all three files must move on to -3
-    (tmp_path / "ui_tiny_cnn__conv_a__grid-2.json").write_text("{}")
+    (tmp_path / "ui_tiny_cnn__ui_rings__conv_a__grid-2.json").write_text("{}")
     paths = export_figures(session, request, settings(tmp_path, with_data=True))
     assert [p.name for p in paths] == [
-        "ui_tiny_cnn__conv_a__grid-3.png",
-        "ui_tiny_cnn__conv_a__grid-3.npy",
-        "ui_tiny_cnn__conv_a__grid-3.json",
+        "ui_tiny_cnn__ui_rings__conv_a__grid-3.png",
+        "ui_tiny_cnn__ui_rings__conv_a__grid-3.npy",
+        "ui_tiny_cnn__ui_rings__conv_a__grid-3.json",
     ]
 
 
@@ -437,13 +442,13 @@ def test_should_stop_after_the_first_figure_cancels_cleanly(session, tmp_path, w
     assert isinstance(raised.value, ActvizError)
     assert asked == [0, first_files]  # asked before each figure, never mid-figure
     assert len(raised.value.paths) == first_files
-    assert raised.value.paths[0].name == "ui_tiny_cnn__conv_a__grid.png"
+    assert raised.value.paths[0].name == "001__ui_tiny_cnn__ui_rings__conv_a__grid.png"
     assert listing(tmp_path) == sorted(p.name for p in raised.value.paths)  # no temporary file left
 
 
 def test_should_stop_that_never_says_yes_changes_nothing(session, tmp_path):
     paths = export_figures(session, [FigureRequest("input")], settings(tmp_path), should_stop=lambda: False)
-    assert [p.name for p in paths] == ["ui_tiny_cnn__input.png"]
+    assert [p.name for p in paths] == ["ui_tiny_cnn__ui_rings__input.png"]
 
 
 class CountingSession:
@@ -504,3 +509,39 @@ def test_bad_cam_request_is_one_line_and_writes_nothing(session, tmp_path, optio
     with pytest.raises(ActvizError, match=message):
         export_figures(session, [FigureRequest("cam", layer=layer, options=options)], settings(tmp_path))
     assert listing(tmp_path) == []
+
+
+def test_cam_class_by_name_and_the_negative_class_of_a_sigmoid(tmp_path):
+    from actviz_tui.core.errors import ClassIndexError
+    from actviz_tui.core.model.options import ModelOptions
+    from actviz_tui.core.session.model_session import ModelSession
+
+    labels = tmp_path / "labels.txt"
+    labels.write_text("rings\n")  # one name: the sigmoid's class 1; class 0 is "not rings"
+    results = ModelSession.open(TINY, ModelOptions(labels=str(labels))).image(RINGS)
+    p = float(results.model.outputs(results.batch)[0][0, 0])
+    paths = export_figures(results, [FigureRequest("cam", options=(("class", "not rings"),))],
+                           settings(tmp_path / "out", with_data=True))
+    assert [path.name for path in paths][0] == "ui_tiny_cnn__ui_rings__conv_b__hirescam-class0.png"
+    sidecar = json.loads(paths[2].read_text())
+    assert (sidecar["class"], sidecar["label"]) == (0, "not rings")
+    assert sidecar["probability"] == pytest.approx(1 - p, abs=1e-5)  # 1 - sigmoid for the negative class
+    positive = results.class_heatmap(class_index=1)
+    assert positive.label == "rings" and positive.probability == pytest.approx(p, abs=1e-5)
+    assert positive.score == pytest.approx(-sidecar["score"])  # the negative class scores -logit
+    assert not np.allclose(np.load(paths[1]), positive.heatmap)
+    with pytest.raises(ClassIndexError, match="no class named 'ring'; close: rings, not rings"):
+        export_figures(results, [FigureRequest("cam", options=(("class", "ring"),))], settings(tmp_path / "bad"))
+    assert listing(tmp_path / "bad") == []
+
+
+def test_an_array_input_says_it_was_not_preprocessed(session, tmp_path):
+    from actviz_tui.core.session.model_session import ModelSession
+
+    array = tmp_path / "rings.npy"
+    np.save(array, session.batch[0] * 7.0)  # any values: they go in as they are
+    results = ModelSession.open(TINY).image(array)
+    paths = export_figures(results, [FigureRequest("input")], settings(tmp_path / "out", with_data=True))
+    assert [path.name for path in paths] == [f"ui_tiny_cnn__rings__input{suffix}" for suffix in (".png", ".npy", ".json")]
+    assert json.loads(paths[2].read_text())["preprocessing"] == "none (array)"
+    assert results.preprocessing == "none (array)" and session.preprocessing == "rescale"

@@ -64,3 +64,17 @@ def test_predictions_panel_bars_on_the_outputs_scale():
     assert all(FILL not in line for line in lines[1:6])  # 0.001 each: no bar
     assert lines[6] == f"logits (values, 10 units)  bars: value on [-3, 6], {AXIS} = 0"
     assert lines[7].startswith("     9 class 9") and lines[7].endswith(AXIS + FILL * 13)  # 6: all right of 0
+
+
+def test_one_sigmoid_unit_says_it_is_two_classes_on_the_probability_scale():
+    text = unit_bars_text(np.array([0.75]), 0, {0: "opacity"}, 4, WIDTH, "sigmoid").plain
+    heading, row = text.splitlines()
+    assert heading == "sigmoid, 1 unit: p for class 1, 1 - p for class 0 · bars: probability on [0, 1]"
+    assert row.startswith("▶    0 opacity") and row.count(FILL) == 30  # p = 0.75 of 40 cells
+    p = 0.75
+    binary = top_classes(np.array([1 - p, p]), "score", "sigmoid", {0: "negative", 1: "positive"}, units=1)
+    assert (binary.low, binary.high, binary.units) == (0.25, 0.75, 1)
+    lines = prediction_lines([binary], target=1).plain.splitlines()
+    assert lines[0] == "score (sigmoid, 1 unit: p for class 1, 1 - p for class 0)  bars: probability on [0, 1]"
+    assert lines[1].startswith("▶    1 positive") and lines[1].count(FILL) == 15  # 0.75 of 20 cells
+    assert lines[2].startswith("     0 negative") and lines[2].count(FILL) == 5

@@ -34,12 +34,61 @@ def predict(results):
     return results.predictions()
 
 
-def test_sample_sigmoid_probability(sample_h5, xray_opacity_png):
-    session = ModelSession.open(sample_h5).image(xray_opacity_png)
-    (prediction,) = predict(session)
-    expected = float(session.keras_model(session.batch)[0, 0])
-    assert prediction.as_dict() == {"output": "dense_1", "kind": "sigmoid",
-                                    "top": [{"index": 0, "label": None, "score": pytest.approx(expected)}]}
+def test_sample_sigmoid_is_two_classes_the_positive_one_p(sample_h5, xray_opacity_png, xray_clear_png):
+    session = ModelSession.open(sample_h5)
+    opacity, clear = session.image(xray_opacity_png), session.image(xray_clear_png)
+    p_opacity = float(opacity.keras_model(opacity.batch)[0, 0])
+    p_clear = float(clear.keras_model(clear.batch)[0, 0])
+    assert p_opacity > 0.5 > p_clear
+    (prediction,) = predict(opacity)
+    assert prediction.as_dict() == {"output": "dense_1", "kind": "sigmoid", "top": [
+        {"index": 1, "label": "positive", "score": pytest.approx(p_opacity)},
+        {"index": 0, "label": "negative", "score": pytest.approx(1 - p_opacity)},
+    ]}
+    assert prediction.units == 1
+    (prediction,) = predict(clear)  # the model calls it negative: class 0 first, with 1 - p
+    assert [(entry.index, entry.label) for entry in prediction.top] == [(0, "negative"), (1, "positive")]
+    assert prediction.top[0].score == pytest.approx(1 - p_clear) and prediction.top[0].score > 0.5
+
+
+@pytest.mark.parametrize(("labels", "names"), [
+    (None, {0: "negative", 1: "positive"}),
+    ({0: "opacity"}, {0: "not opacity", 1: "opacity"}),  # one name: the positive class's
+    ({0: "clear", 1: "opacity"}, {0: "clear", 1: "opacity"}),  # Keras' class_mode="binary" order
+])
+def test_binary_class_names(labels, names):
+    from actviz_tui.core.analysis.class_names import binary_names, class_names
+
+    assert binary_names(labels) == names
+    assert class_names(labels, 1, "sigmoid") == names
+    assert class_names(labels, 1, "values") == labels  # a linear unit: a value, not two classes
+
+
+def test_class_names_resolve_an_index_or_a_name():
+    from actviz_tui.core.analysis.class_names import OutputClasses
+    from actviz_tui.core.errors import ClassIndexError
+
+    classes = OutputClasses(4, {0: "angry", 1: "happy", 2: "sad", 3: "Happy Face"})
+    assert [classes.index(text) for text in ("happy", "HAPPY", " sad ", "3", "happy face")] == [1, 1, 2, 3, 3]
+    with pytest.raises(ClassIndexError, match=r"no class named 'hapy'; close: happy"):
+        classes.index("hapy")
+    with pytest.raises(ClassIndexError, match=r"no class named 'face'; close: Happy Face"):
+        classes.index("face")
+    with pytest.raises(ClassIndexError, match=r"no class named 'zebra' among the 4 class names \(angry, happy"):
+        classes.index("zebra")
+    with pytest.raises(ClassIndexError, match=r"no class 4: the output has 4 classes \(0-3\)"):
+        classes.index("4")
+    with pytest.raises(ClassIndexError, match="give --labels FILE"):
+        OutputClasses(10, None).index("cat")
+
+
+def test_output_classes_of_a_model(tmp_path):
+    from actviz_tui.core.analysis.class_names import output_classes
+
+    binary = output_classes(dense_head(1, "sigmoid"), {0: "opacity"})
+    assert (binary.count, binary.binary, binary.index("not opacity"), binary.index("opacity")) == (2, True, 0, 1)
+    softmax = output_classes(dense_head(3, "softmax", nested=True), {0: "a", 1: "b", 2: "c"})
+    assert (softmax.count, softmax.binary, softmax.index("c")) == (3, False, 2)
 
 
 @pytest.mark.parametrize("nested", [False, True])

@@ -7,9 +7,10 @@ For the views and the CLI:
   turns one image's output into one score per class (a fully convolutional
   output: each class channel's mean over positions). ``Model.predictions`` runs them.
 - ``OutputPrediction.kind``: "softmax" (a softmax output: class probabilities),
-  "sigmoid" (independent probabilities; one unit = one probability) or
+  "sigmoid" (independent probabilities; one unit: classes 1 (p) and 0 (1 - p),
+  see ``class_names``) or
   "values" (a linear output: regression values or raw logits); ``low`` and
-  ``high``: the finite range of all its units (not only the top ones).
+  ``high``: the finite range of all its class scores (not only the top ones).
 - ``head_activation(model, output=0)``: the output layer and the name of its
   final activation, found inside nested models too (the class heatmaps use it
   to take the class score before that activation).
@@ -80,14 +81,16 @@ def class_scores(values: np.ndarray, channels_first: bool = False) -> np.ndarray
     return values.reshape(-1, values.shape[-1]).mean(axis=0)
 
 
-def top_classes(values: np.ndarray, output: str, kind: str, labels, top: int = TOP) -> OutputPrediction:
+def top_classes(values: np.ndarray, output: str, kind: str, labels, top: int = TOP,
+                units: int | None = None) -> OutputPrediction:
+    """``values``: one score per class; ``units``: the output's size, when not one unit per class."""
     order = np.argsort(-values, kind="stable")[:top]
     entries = tuple(
         ScoredClass(int(index), (labels or {}).get(int(index)), float(values[index])) for index in order
     )
     finite = values[np.isfinite(values)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-    return OutputPrediction(output, kind, entries, int(values.size), low, high)
+    return OutputPrediction(output, kind, entries, int(values.size if units is None else units), low, high)
 
 
 def output_kind(activation: str | None) -> str:

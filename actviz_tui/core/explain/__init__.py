@@ -6,7 +6,9 @@ score w.r.t. a layer's maps, from the backend's autodiff), "scorecam" (a
 layer's maps as masks) and "occlusion" (on the input). The class score is
 the logit, taken before the model's final softmax/sigmoid (see
 ``score_graph``); for a fully convolutional output a class is an output
-channel and its score the channel's mean over positions (``class_scores``).
+channel and its score the channel's mean over positions, and a one-unit
+sigmoid has two classes, 1 scored by the logit z (p) and 0 by -z (1 - p)
+(``class_scores``).
 Works on Sequential, functional, nested, multi-input and channels_first
 models, and never modifies the user's model.
 

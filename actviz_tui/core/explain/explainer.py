@@ -18,6 +18,7 @@ import weakref
 import numpy as np
 
 import actviz_tui.core.explain.methods  # noqa: F401  (registers the methods)
+from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.errors import ClassIndexError, GradientError, NotAnImageModelError
 from actviz_tui.core.explain.explanation import Explanation
 from actviz_tui.core.explain.geometry import cell_geometry
@@ -84,7 +85,7 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
     geometry = cell_geometry(model, row) if row is not None else None
     probabilities = graph.scores.probabilities(raw, graph.activation)
     units = graph.scores.scores(raw).shape[1]
-    labels = model.unit_labels(units) or {}
+    labels = _class_labels(model, output, units)
     return Explanation(
         entry.name, choice.reason, name, row, output, graph.scores.target, chosen,
         tuple(labels.get(int(index)) for index in chosen), scores,
@@ -92,6 +93,12 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
         normalised_each(layer_maps), normalised_each(resize_stack(layer_maps, height, width, geometry)),
         _notes(graph, data, layer_maps, name),
     )
+
+
+def _class_labels(model, output: int, units: int) -> dict[int, str]:
+    """Class names: a binary sigmoid's two (``class_names.output_classes``), else the units'."""
+    names = output_classes(model.keras_model, model.labels, output).names
+    return names or model.unit_labels(units) or {}
 
 
 def score_graph(model, row: int | None, output: int) -> ScoreGraph:

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actviz_tui.core.explain.class_scores import UNIT_TARGET
+from actviz_tui.core.explain.class_scores import BINARY_TARGET, UNIT_TARGET
 from actviz_tui.core.explain.registry import METHODS
+
+PLAIN_TARGETS = (UNIT_TARGET, BINARY_TARGET)  # the title's class, label and p say it all
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class ClassHeatmap:
             what += f" p={self.probability:.4f} (logit {self.score:.3g})"
         else:
             what += f" score {self.score:.4g}"
-        if self.target != UNIT_TARGET:
+        if self.target not in PLAIN_TARGETS:
             what += f" [{self.target}]"
         return f"{METHODS[self.method].title} \u2014 {self.layer_name} \u2014 {what}"
 

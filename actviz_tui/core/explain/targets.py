@@ -11,13 +11,15 @@ Each takes the engine's ``Model`` (``core.model.engine``).
   (Flatten + Dense: pooled gradients lose where the head looked), Grad-CAM for
   global-pooling heads; a ``MethodChoice`` with the reason to show.
 - ``output_scores(model, output)``: what a class and its score are for that
-  output (``class_scores.ClassScores``); ``output_units``: how many classes.
+  output (``class_scores.ClassScores``); ``output_units``: how many classes
+  (a one-unit sigmoid has two).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from actviz_tui.core.analysis.predictions import head_activation
 from actviz_tui.core.errors import CamLayerError, ClassIndexError
 from actviz_tui.core.explain.class_scores import ClassScores
 
@@ -89,18 +91,22 @@ def default_method(model, row: int) -> MethodChoice:
 
 
 def output_scores(model, output: int = 0) -> ClassScores:
-    """What a class and its score are for model output ``output``."""
+    """What a class and its score are for model output ``output`` (a one-unit sigmoid
+    head: two classes, see ``core.analysis.class_names``)."""
     traced = model.traced
     tensor = traced.model_outputs[_output_index(model, output)]
     first = any(info.channels_first for info, row_tensor in zip(traced.layers, traced.outputs) if row_tensor is tensor)
-    return ClassScores.for_shape(tuple(tensor.shape), first)
+    _head, activation = head_activation(model.keras_model, output)
+    return ClassScores.for_shape(tuple(tensor.shape), first, activation)
 
 
 def output_units(model, output: int = 0) -> int | None:
     """The number of classes of model output ``output`` (units, or channels of a
-    fully convolutional output), None if unknown."""
+    fully convolutional output; 2 for a one-unit sigmoid), None if unknown."""
     tensor = model.traced.model_outputs[_output_index(model, output)]
     shape, scores = tuple(tensor.shape), output_scores(model, output)
+    if scores.binary:
+        return 2
     if scores.per_position:
         return shape[1] if scores.channels_first else shape[-1]
     units = 1
@@ -126,4 +132,4 @@ def check_class(model, class_index: int | None, output: int = 0) -> None:
 
 
 def class_error(class_index: int, units: int) -> str:
-    return f"no class {class_index}: the output has {units} unit(s) (0-{units - 1})"
+    return f"no class {class_index}: the output has {units} class{'' if units == 1 else 'es'} (0-{units - 1})"

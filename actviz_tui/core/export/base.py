@@ -125,6 +125,9 @@ class FigureKind:
     option: CliOption | None = None
     needs_image: bool = True  # False: drawn from the model alone (its weights)
     describe_request: Callable[[FigureSource, FigureRequest], str] | None = None
+    # File names start with the layer's table row (all-layers): such a job wins over
+    # the same figure asked for by a kind without numbers (one file, numbered).
+    numbered: bool = False
 
     def request(self, layer: int | None = None, channel: int | None = None) -> FigureRequest:
         """A request for this kind, with only the fields the kind uses."""

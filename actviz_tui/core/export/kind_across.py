@@ -12,7 +12,7 @@ from actviz_tui.core.pictures.display_maps import channel_map
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import CliExtra, FigureRequest, Job
-from actviz_tui.core.export.names import figure_filename
+from actviz_tui.core.export.names import session_filename
 from actviz_tui.core.export.planning import channel_count, no_layer_has_channel, require_channel
 from actviz_tui.core.export.planning import spatial_layer_rows
 from actviz_tui.core.analysis.layer_window import LayerWindow, layer_window
@@ -76,7 +76,7 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     # A dead (constant) map would show a made-up 0-1 colour bar: say so in its title.
     labels = [_panel_label(name, values) for name, values in zip(names, maps)]
     fig = figures.across_layers_figure(list(zip(labels, maps)), title=title, cmap=cmap, scale=settings.scale)
-    filename = figure_filename(session.name, KIND.file_kind, None, channel)
+    filename = session_filename(session, KIND.file_kind, None, channel)
     meta: dict = {"map_sizes": [list(m.shape) for m in maps]}
     if settings.scale == "layer":
         meta["vmin"], meta["vmax"] = figures.display_range(np.concatenate([m.ravel() for m in maps]), cmap)

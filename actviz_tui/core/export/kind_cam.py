@@ -4,9 +4,10 @@ Score-CAM or occlusion; see ``core.explain``).
 ``actviz export MODEL IMAGE --cam [CLASS] [--cam-layer NAME_OR_INDEX]
 [--cam-method METHOD] [--cam-cmap jet|turbo|inferno]``. The request's
 ``layer`` is the CAM layer (None: the default one); its ``options`` hold
-"class" (None: the top prediction), "method" (None: the architecture's
-default) and "cmap". The ``.npy`` is the heatmap at the model input's
-resolution, H x W float32 in [0, 1].
+"class" (None: the top prediction; an index, or a name resolved by
+``plan``), "method" (None: the architecture's default) and "cmap". The
+``.npy`` is the heatmap at the model input's resolution, H x W float32 in
+[0, 1].
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import numpy as np
 
 from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, default_method, output_units, resolve_cam_layer
+from actviz_tui.core.analysis.class_names import output_classes
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, default_method, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
-from actviz_tui.core.export.names import figure_filename
+from actviz_tui.core.export.names import session_filename
 
 TOP = "top"  # --cam without a class
 
@@ -33,6 +35,8 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
         raise ActvizError(f"a class heatmap is drawn with {', '.join(CAM_COLORMAPS)}, not {options['cmap']!r}")
     model = session.model  # session: one image's ImageResults
     row = resolve_cam_layer(model, request.layer)  # CamLayerError, LayerLookupError
+    if isinstance(options.get("class"), str):  # a name (or an index as typed): --cam happy
+        options["class"] = output_classes(model.keras_model, model.labels).index(options["class"])
     check_class(model, options.get("class"))  # ClassIndexError
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
@@ -47,7 +51,7 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
         cmap=options.get("cmap") or CAM_COLORMAPS[0], note=result.note or result.reason, bgr=session.input_bgr,
     )
     layer = None if result.layer_row is None else result.layer_name
-    filename = figure_filename(session.name, f"{result.method}-class{result.class_index}", layer, None)
+    filename = session_filename(session, f"{result.method}-class{result.class_index}", layer)
     meta = {
         "class": result.class_index, "label": result.label, "score": result.score,
         "probability": result.probability, "layer": result.layer_name, "method": result.method,
@@ -68,7 +72,7 @@ def describe(session: FigureSource, request: FigureRequest) -> str:
     if index is None:
         target = "the top class"
     else:
-        label = (model.unit_labels(output_units(model) or 0) or {}).get(index)
+        label = (output_classes(model.keras_model, model.labels).names or {}).get(index)
         target = f"class {index}" + (f" ({label})" if label else "")
     if method.target == "input":
         return f"class heatmap: {method_text} of {target}, on the input"
@@ -78,7 +82,8 @@ def describe(session: FigureSource, request: FigureRequest) -> str:
 
 def add_arguments(group) -> None:
     group.add_argument("--cam", nargs="?", const=TOP, default=None, metavar="CLASS",
-                       help="class heatmap over the input for class CLASS (default: the top prediction)")
+                       help="class heatmap over the input for class CLASS, an index or a name from --labels "
+                       "(default: the top prediction; a one-unit sigmoid has class 1 = p and class 0 = 1 - p)")
     group.add_argument("--cam-layer", metavar="NAME_OR_INDEX", default=None,
                        help="with --cam: the layer with spatial maps (default: the last one before the head)")
     group.add_argument("--cam-method", choices=list(METHODS), default=None,
@@ -96,13 +101,14 @@ def requests(args) -> list[FigureRequest]:
     return [FigureRequest(KIND.name, layer=args.cam_layer, options=tuple(sorted(options.items())))]
 
 
-def _class_index(text: str) -> int | None:
+def _class_index(text: str) -> int | str | None:
+    """An index as a number; a name stays text, looked up in the model's class names by ``plan``."""
     if text == TOP:
         return None
     try:
         value = int(text)
     except ValueError:
-        raise ActvizError(f"--cam takes a class index (0, 1, ...), got {text!r}") from None
+        return text.strip()
     if value < 0:
         raise ActvizError(f"no class {value}: classes are numbered from 0")
     return value

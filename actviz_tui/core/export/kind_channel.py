@@ -8,7 +8,7 @@ from actviz_tui.core import figures
 from actviz_tui.core.pictures.colormap import is_diverging
 from actviz_tui.core.pictures.display_maps import channel_count, channel_map, channel_value, has_spatial_maps
 from actviz_tui.core.export.base import DASH, Activations, Drawn, ExportSettings, FigureKind, FigureRequest, Job
-from actviz_tui.core.export.names import figure_filename
+from actviz_tui.core.export.names import session_filename
 from actviz_tui.core.pictures.value_ranges import finite_range, scaled_range
 from actviz_tui.core.export.planning import check_channel, require_channel, require_layer
 
@@ -25,7 +25,7 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     assert channel is not None  # plan() always sets it
     act = activations[row]
     layer = session.layers[row].name
-    filename = figure_filename(session.name, KIND.file_kind, layer, channel)
+    filename = session_filename(session, KIND.file_kind, layer, channel)
     if has_spatial_maps(act):
         values = channel_map(act, channel)
         vmin, vmax = scaled_range(values, settings.scale, finite_range(act), symmetric=is_diverging(cmap))

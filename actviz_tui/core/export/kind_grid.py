@@ -12,7 +12,7 @@ from actviz_tui.core.pictures.display_maps import channel_stack, has_spatial_map
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import DASH, Activations, CliExtra, CliOption, Drawn, ExportSettings
 from actviz_tui.core.export.base import FigureKind, FigureRequest, Job
-from actviz_tui.core.export.names import figure_filename
+from actviz_tui.core.export.names import session_filename
 from actviz_tui.core.export.planning import no_spatial_layers, require_layer, spatial_layer_rows
 from actviz_tui.core.pictures.value_ranges import finite_ranges
 
@@ -34,7 +34,9 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     row, cmap = job.rows[0], settings.cmap
     act = activations[row]
     layer = session.layers[row].name
-    filename = figure_filename(session.name, GRID.file_kind, layer)  # all-layers writes grids too
+    # all-layers writes grids too, numbered: ls lists them in the table's order
+    numbered = row if job.kind == ALL_LAYERS.name else None
+    filename = session_filename(session, GRID.file_kind, layer, numbered_row=numbered)
     title = DASH.join((session.name, layer))
     if not has_spatial_maps(act):  # Dense / 1-D: the whole layer, one colour scale
         fig = figures.layer_figure(act, title=title, cmap=cmap)
@@ -72,9 +74,10 @@ ALL_LAYERS = FigureKind(
     plan=plan_all_layers,
     draw=draw,
     uses=frozenset({"max_layers"}),
+    numbered=True,
     option=CliOption(
         "--all-layers",
-        "a grid of every layer with feature maps",
+        "a grid of every layer with feature maps (file names start with the layer's table row)",
         extras=(
             CliExtra("--first", "max_layers", "with --all-layers: only the first N such layers (the notebook's 8)"),
         ),

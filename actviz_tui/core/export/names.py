@@ -16,15 +16,21 @@ _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def figure_filename(
-    model: str, kind: str, layer: str | None = None, channel: int | None = None, ext: str = "png"
+    model: str, kind: str, layer: str | None = None, channel: int | None = None, ext: str = "png",
+    *, image: str | None = None, number: str | None = None,
 ) -> str:
     """A descriptive, stable, file-system-safe name such as
-    ``chest_xray_cnn__conv2d_1__ch029__channel.png``.
+    ``chest_xray_cnn__xray_opacity__conv2d_1__ch029__channel.png`` (``image``: the
+    image's stem, for the figures drawn from one image).
 
     Nested layer paths (``backbone/conv_a``) become ``backbone.conv_a``;
-    channel numbers are zero-padded to three digits.
+    channel numbers are zero-padded to three digits. ``number`` (see
+    ``layer_number``) goes first, so that ``ls`` lists a model's layers in order.
     """
-    parts = [safe_name_part(model)]
+    parts = [] if number is None else [safe_name_part(number)]
+    parts.append(safe_name_part(model))
+    if image is not None:
+        parts.append(safe_name_part(image))
     if layer is not None:
         parts.append(safe_name_part(layer.replace("/", ".")))
     if channel is not None:
@@ -33,6 +39,20 @@ def figure_filename(
         parts.append(f"ch{channel:03d}")
     parts.append(safe_name_part(kind))
     return "__".join(parts) + "." + safe_name_part(ext.lstrip("."))
+
+
+def session_filename(session, kind: str, layer: str | None = None, channel: int | None = None,
+                     numbered_row: int | None = None) -> str:
+    """``figure_filename`` for a figure of ``session`` (an ImageResults): its model's
+    name, its image's stem if it has one, and with ``numbered_row`` the row's number first."""
+    image = session.image_path.stem if session.has_image and session.image_path is not None else None
+    number = None if numbered_row is None else layer_number(numbered_row, len(session.layers))
+    return figure_filename(session.name, kind, layer, channel, image=image, number=number)
+
+
+def layer_number(row: int, rows: int) -> str:
+    """A table row zero-padded to the model's width (at least 3 digits): ``007`` of 150 rows."""
+    return f"{row:0{max(3, len(str(max(rows - 1, 0))))}d}"
 
 
 def safe_name_part(text: str) -> str:

@@ -35,17 +35,24 @@ def plan_jobs(session: FigureSource, requests: list[FigureRequest]) -> list[Job]
     return _without_repeats(jobs)
 
 
+def needed_rows(jobs: list[Job]) -> set[int]:
+    """The rows whose activations the jobs draw."""
+    return {row for job in jobs if FIGURE_KINDS[job.kind].needs_image for row in job.rows}
+
+
 def _without_repeats(jobs: list[Job]) -> list[Job]:
     """Each figure once: ``--layer conv2d_2`` and ``--all-layers`` both ask for
     conv2d_2's grid (two kinds, one drawing), which must not come out twice."""
-    seen: set[tuple] = set()
-    unique = []
+    seen: dict[tuple, int] = {}  # figure -> its position in ``unique``
+    unique: list[Job] = []
     for job in jobs:
         kind = FIGURE_KINDS[job.kind]
         figure = (kind.draw, kind.file_kind, job.rows, job.channel, job.note, job.options)
         if figure not in seen:
-            seen.add(figure)
+            seen[figure] = len(unique)
             unique.append(job)
+        elif kind.numbered:  # its numbered name wins: --all-layers' files all sort in table order
+            unique[seen[figure]] = job
     return unique
 
 
@@ -74,7 +81,7 @@ def export_figures(
     folder = files.ensure_folder(settings.folder)
     per_job = len(_DATA_SUFFIXES) if settings.with_data else 1
     total = len(jobs) * per_job
-    activations = _Activations(session, {row for job in jobs if FIGURE_KINDS[job.kind].needs_image for row in job.rows})
+    activations = _Activations(session, needed_rows(jobs))
     sidecars = SidecarRecords(session, settings)
     written: list[Path] = []
 

@@ -39,7 +39,7 @@ class SidecarRecords:
             "model_name": session.name,
             "model_sha256": self.model_sha256,
             "image": _absolute(session.image_path),
-            "preprocessing": session.options.preprocessing,
+            "preprocessing": session.preprocessing,
             "layer": layers[0] if len(layers) == 1 else None,
             "layers": layers,
             "layer_rows": list(job.rows),

@@ -20,6 +20,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from actviz_tui.core.analysis.class_names import class_names, class_probabilities
 from actviz_tui.core.analysis.filters import LayerFilters, layer_filters
 from actviz_tui.core.analysis.predictions import (
     OutputPrediction, class_scores, default_labels, head_activation, load_labels, output_kind, top_classes,
@@ -239,7 +240,9 @@ class Model:
             for (layer, activation), values, channels_first in zip(heads, outputs, first):
                 scores = class_scores(values[image], channels_first)
                 kind = output_kind(activation)
-                entries.append(top_classes(scores, layer.name, kind, self.unit_labels(scores.size), top))
+                names = class_names(self.labels, scores.size, kind)  # a binary sigmoid: 2 classes
+                entries.append(top_classes(class_probabilities(scores, kind), layer.name, kind, names, top,
+                                           units=scores.size))
             results.append(entries)
         return results
 

@@ -27,6 +27,9 @@ MODEL_FACTS = frozenset({
 })
 
 
+ARRAY_PREPROCESSING = "none (array)"  # a .npy file's values go in as they are
+
+
 class ImageResults:
     def __init__(self, model, key: str | None, prepared: PreparedInput | None, cache: ActivationCache):
         self.model = model
@@ -35,6 +38,7 @@ class ImageResults:
         self._cache = cache
         self._stats: dict[int, ActivationStats] = {}
         self._predictions: list[OutputPrediction] | None = None
+        self._kept: dict[int, np.ndarray] = {}  # computed with other images' (see keep)
 
     def __getattr__(self, name: str):
         if name in MODEL_FACTS:
@@ -60,6 +64,11 @@ class ImageResults:
         return None if self.prepared is None else self.prepared.picture
 
     @property
+    def preprocessing(self) -> str:
+        """What was done to the values: the --preprocess mode, or nothing for a ``.npy`` array."""
+        return ARRAY_PREPROCESSING if self.key is not None and is_array_file(self.key) else self.options.preprocessing
+
+    @property
     def input_bgr(self) -> bool:
         """The picture's channels are B, G, R ("caffe" preprocessing of an image)."""
         return self.key is not None and not is_array_file(self.key) and self.options.preprocessing == "caffe"
@@ -78,7 +87,16 @@ class ImageResults:
 
     def cached_activation(self, row: int) -> np.ndarray | None:
         """The activation if it is already computed, else None; never runs the model."""
-        return self._cache.get((self.key, row))
+        kept = self._kept.get(row)
+        return kept if kept is not None else self._cache.get((self.key, row))
+
+    def keep(self, arrays: dict[int, np.ndarray]) -> None:
+        """Hold activations computed in a batch with other images (outside the cache's
+        budget) until ``release``: a batched export draws each image from them."""
+        self._kept.update(arrays)
+
+    def release(self) -> None:
+        self._kept.clear()
 
     def activations(self, rows) -> dict[int, np.ndarray]:
         """Several rows: the cached ones as they are, the missing ones from one graph pass."""

@@ -27,9 +27,9 @@ from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui import explorer_actions
 from actviz_tui.ui.engine_bridge import EngineBridge, Ticket
 from actviz_tui.ui.explorer_commands import ExplorerCommands
-from actviz_tui.ui.explorer_state import ExplorerState, LayerData
+from actviz_tui.ui.explorer_state import ExplorerState, ImageWalk, LayerData
 from actviz_tui.ui.messages import (
-    ActivationReady, EngineFailed, ImageReady, SessionReady, StageChanged, StatsReady,
+    ActivationReady, EngineFailed, ImageFailed, ImageReady, SessionReady, StageChanged, StatsReady,
 )
 from actviz_tui.ui.views import VIEWS, ExplorerView
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
@@ -65,6 +65,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         self.engine = EngineBridge(self)
         self.status_line = StatusLine(id="status")
         self._stats_pending = False
+        self._walk: ImageWalk | None = None  # n / p under way: unreadable images are skipped
 
     @property
     def activation(self):
@@ -161,8 +162,17 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
             self.engine.want(ticket)  # nothing on show draws it: an older layer's answer is stale
 
     def load_image(self, index: int) -> None:
+        """Read image ``index``; if it cannot be read, say why (see ``walk_to_image``)."""
         assert self.session is not None  # images load once the model is in
+        self._walk = None
         self.engine.load_image(self.session, index, self.image_paths[index])
+
+    def walk_to_image(self, index: int, step: int, walk: ImageWalk | None = None) -> None:
+        """Read image ``index``; if it cannot be read, skip it (a message) for the next
+        one in direction ``step``, until one can be, or the walk is back where it began."""
+        shown = self.state.image if self.results is not None and self.results.has_image else None
+        self.load_image(index)
+        self._walk = walk or ImageWalk(step, index, shown)
 
     # ----- engine messages --------------------------------------------------
     @on(StageChanged)
@@ -185,11 +195,23 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         if not self.image_paths:
             self.query_one("#heatmap", HeatmapView).clear("no image given: press o to open an image or a .npy array")
         else:
-            self.load_image(self.state.image)
+            self.walk_to_image(self.state.image, 1)
+
+    @on(ImageFailed)
+    def _image_failed(self, message: ImageFailed) -> None:
+        walk, self._walk = self._walk, None
+        following = None if walk is None else walk.after(message.image_index, len(self.image_paths))
+        if walk is None or following is None:
+            self._engine_failed(EngineFailed(message.error))
+            return
+        self.status_line.stage = f"skipped {message.path.name}"
+        self.notify(f"skipped {message.path.name}: {message.error}", title="image", severity="warning", timeout=6)
+        self.walk_to_image(following, walk.step, walk)  # the same walk goes on
 
     @on(ImageReady)
     def _image_ready(self, message: ImageReady) -> None:
         assert self.session is not None  # an image is read by the loaded session
+        self._walk = None
         self.engine.want_image(message.results.key)
         self.status_line.error, self._stats_pending = "", True
         self.results = message.results
@@ -203,7 +225,7 @@ class ExplorerScreen(explorer_actions.ExplorerActions, Screen[None]):
         self.query_one("#preview", HeatmapView).show_rgb(display_rgb(picture, message.results.input_bgr))
         shape = "x".join(str(d) for d in picture.shape)
         self.query_one("#preview-title", WrappingLine).show(
-            f"input {shape} ({self.session.options.preprocessing})  {self.session.input_description()}"
+            f"input {shape} ({message.results.preprocessing})  {self.session.input_description()}"
         )
         self.state = replace(self.state, image=message.image_index)
         self.select_layer(self.state.layer)

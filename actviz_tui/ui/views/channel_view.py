@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 
+from actviz_tui.core.analysis.class_names import binary_names, is_binary
 from actviz_tui.core.analysis.predictions import unit_labels
 from actviz_tui.core.pictures.display_maps import channel_map, channel_value, describe_picture, has_spatial_maps
 from actviz_tui.core.pictures.value_ranges import negligible
@@ -40,8 +41,10 @@ class ChannelView(ExplorerView):
         as_bars = activation.ndim <= 1 and state.layer in self.session.output_rows
         self.set_class(as_bars, "-bars")  # the model's output: labelled bars, not a block
         if as_bars:
-            labels = unit_labels(self.session.labels, activation.size)
             kind = self.session.output_kinds.get(state.layer, "values")
+            labels = unit_labels(self.session.labels, activation.size)
+            if is_binary(kind, activation.size):  # the one unit is p, class 1's probability
+                labels = {0: binary_names(self.session.labels)[1]}
             self.query_one(UnitBars).show(activation, state.channel, labels, kind)
         vmin, vmax = self.value_range(values, activation)
         self.query_one(HeatmapView).show_values(values, state.cmap, vmin, vmax)

@@ -16,6 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from actviz_tui.core.analysis.class_names import output_classes
+from actviz_tui.core.errors import ClassIndexError
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.explain import METHODS, ClassHeatmap
 from actviz_tui.core.export import FigureRequest
@@ -49,7 +51,7 @@ class ClassMapView(ExplorerView):
                 tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
         Binding("y", "step_class(1)", "Next class", tooltip="class map: the next of the top predicted classes"),
         Binding("Y", "step_class(-1)", "Previous class", tooltip="class map: the previous top class"),
-        Binding("C", "type_class", "Type class", tooltip="class map: type a class index"),
+        Binding("C", "type_class", "Type class", tooltip="class map: type a class index or name"),
         Binding("l", "layer", "CAM layer", tooltip="class map: the table's selected layer / back to the default layer"),
         Binding("j", "overlay_cmap", "Overlay colours", tooltip="class map: jet, turbo, inferno"),
     ]
@@ -88,12 +90,17 @@ class ClassMapView(ExplorerView):
 
     def action_type_class(self) -> None:
         def chosen(answer: str | None) -> None:
-            if answer and answer.isdigit():
+            if not answer or self.session is None:
+                return
+            if answer.strip().isdigit():  # out of range: the class heatmap says so
                 self._choose(class_index=int(answer))
-            elif answer:
-                self.notify(f"not a class index: {answer}", severity="warning")
+                return
+            try:
+                self._choose(class_index=output_classes(self.session.keras_model, self.session.labels).index(answer))
+            except ClassIndexError as error:
+                self.notify(str(error), title="class", severity="warning", timeout=8)
 
-        self.app.push_screen(PromptScreen("Class index (0-based):", "e.g. 281"), chosen)
+        self.app.push_screen(PromptScreen("Class (index from 0, or name):", "e.g. 281 or tabby"), chosen)
 
     def action_layer(self) -> None:
         self._choose(layer=None if self.state.cam.layer is not None else self.state.layer)

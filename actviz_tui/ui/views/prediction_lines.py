@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from actviz_tui.core.analysis.class_names import is_binary
 from actviz_tui.ui.output_bars import BarScale
 
 BAR_CELLS = 20
@@ -18,6 +19,8 @@ def prediction_lines(predictions: list, target: int | None) -> Text:
     text = Text()
     for position, prediction in enumerate(predictions):
         units = f"{prediction.units} unit{'' if prediction.units == 1 else 's'}"
+        if is_binary(prediction.kind, prediction.units):
+            units += ": p for class 1, 1 - p for class 0"
         scale = BarScale.for_output(prediction.kind, prediction.low, prediction.high)
         text.append(f"{prediction.output} ({prediction.kind}, {units})", style="bold")
         text.append(f"  {scale.describe()}\n", style="dim")

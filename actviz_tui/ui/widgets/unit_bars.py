@@ -3,7 +3,8 @@
 When every unit fits, they are listed in order; otherwise the highest ones,
 always with the selected unit among them. The bars share the output's scale
 (``ui.output_bars``): probabilities on [0, 1], other values on their own range
-with zero marked; the first line says which.
+with zero marked; the first line says which (and, for one sigmoid unit, that
+it is p for class 1 and 1 - p for class 0).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 from rich.text import Text
 from textual.widgets import Static
 
+from actviz_tui.core.analysis.class_names import is_binary
 from actviz_tui.ui.output_bars import BarScale
 
 LABEL_CELLS = 24
@@ -44,10 +46,13 @@ def unit_bars_text(values: np.ndarray, selected: int, labels, rows: int, width: 
     """A heading naming the scale, then one line per shown unit (``rows`` lines in all)."""
     values = np.asarray(values, dtype=np.float64).ravel()
     scale = BarScale.of_values(kind, values)
-    units = shown_units(values, selected, max(rows - 1, 1))
+    shown = shown_units(values, selected, max(rows - 1, 1))
     bar_cells = max(width - LABEL_CELLS - 20, 5)
-    text = Text(f"{kind}, {values.size} unit{'' if values.size == 1 else 's'} · {scale.describe()}\n", style="dim")
-    for index in units:
+    units = f"{values.size} unit{'' if values.size == 1 else 's'}"
+    if is_binary(kind, values.size):
+        units += ": p for class 1, 1 - p for class 0"
+    text = Text(f"{kind}, {units} · {scale.describe()}\n", style="dim")
+    for index in shown:
         name = (labels or {}).get(index) or f"unit {index}"
         marked = index == selected
         text.append("▶ " if marked else "  ", style="bold yellow")
