@@ -94,12 +94,12 @@ def test_custom_layer_with_the_option_in_summary_and_export(runs, files):
     assert [layer["type"] for layer in data["layers"]] == ["InputLayer", "Conv2D", "TimesTwo"]
     exported = runs["export"]["custom"]
     assert exported.returncode == 0, exported.stderr
-    assert [p.name for p in (files["folder"] / "out_custom").iterdir()] == ["custom__twice__ch001__channel.png"]
+    assert [p.name for p in (files["folder"] / "out_custom").iterdir()] == ["custom__ui_rings__twice__ch001__channel.png"]
 
 
 def test_export_of_a_channels_first_model(runs, files):
     done = runs["export"]["chw"]
     assert done.returncode == 0, done.stderr
     out = files["folder"] / "out_chw"
-    assert np.load(out / "chw__conv_a__ch003__channel.npy").shape == (16, 16)
-    assert np.load(out / "chw__input.npy").shape == (16, 16, 3)
+    assert np.load(out / "chw__ui_rings__conv_a__ch003__channel.npy").shape == (16, 16)
+    assert np.load(out / "chw__ui_rings__input.npy").shape == (16, 16, 3)
