@@ -80,6 +80,7 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
     if entry.gradients and data.gradients is None:
         raise GradientError(f"the class score has no gradient at layer {name} (it does not depend on it)")
     layer_maps = np.asarray(entry.compute(data, **settings), dtype=np.float64)
+    detail = (entry.detail(settings, data) or "") if entry.detail is not None else ""
     height, width = pictures.shape[1:3]
     geometry = cell_geometry(model, row) if row is not None else None
     probabilities = graph.scores.probabilities(raw, graph.activation)
@@ -90,7 +91,7 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
         tuple(labels.get(int(index)) for index in chosen), scores,
         None if probabilities is None else probabilities[np.arange(len(chosen)), chosen],
         normalised_each(layer_maps), normalised_each(resize_stack(layer_maps, height, width, geometry)),
-        _notes(graph, data, layer_maps, name),
+        _notes(graph, data, layer_maps, name), detail,
     )
 
 
