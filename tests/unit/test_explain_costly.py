@@ -12,7 +12,9 @@ import cam_models
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.explain import METHODS, CamCancelled, Method, cheap_methods, explain, register
 from actviz_tui.core.explain import method_input
-from actviz_tui.core.explain.batch_sizes import FIRST_BATCH, MAX_BATCH, TARGET_SECONDS, BatchSizes, batch_cap
+from actviz_tui.core.explain.batch_sizes import (
+    FIRST_BATCH, MAX_BATCH, TARGET_SECONDS, BatchSizes, activation_bytes, batch_cap,
+)
 from actviz_tui.core.explain.methods.scorecam import DEFAULT_MAX_CHANNELS
 from actviz_tui.core.model.engine import Model
 from actviz_tui.core.model.native_memory import release_freed_memory
@@ -141,7 +143,14 @@ def test_batches_follow_the_measured_pace():
     assert sizes == [8, 32, 64, 64]
 
 
-def test_the_cap_holds_64_mib_of_pictures():
+def test_the_cap_holds_64_mib_of_pictures_and_1_5_gib_of_layer_outputs():
     assert batch_cap(np.zeros((224, 224, 3), np.float32)) == 64
     assert batch_cap(np.zeros((1024, 1024, 3), np.float32)) == 5
+    assert batch_cap(np.zeros((224, 224, 3), np.float32), activation_bytes=190 * 2**20) == 8  # DenseNet121
     assert BatchSizes(cap=1).next() == 1
+
+
+def test_layer_outputs_are_summed_from_the_layer_table(wide):
+    model, _ = wide
+    # image 12x12x3, wide 12x12x80, gap 80, classes 3: float32
+    assert activation_bytes(model.layers) == 4 * (12 * 12 * 3 + 12 * 12 * 80 + 80 + 3)

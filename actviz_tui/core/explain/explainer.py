@@ -19,6 +19,7 @@ import numpy as np
 
 import actviz_tui.core.explain.methods  # noqa: F401  (registers the methods)
 from actviz_tui.core.errors import ClassIndexError, GradientError, NotAnImageModelError
+from actviz_tui.core.explain.batch_sizes import activation_bytes
 from actviz_tui.core.explain.explanation import Explanation
 from actviz_tui.core.explain.geometry import cell_geometry
 from actviz_tui.core.explain.gradients import forward, forward_backward
@@ -68,7 +69,8 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
         seed_for(raw)
     chosen = picked["classes"]
     target_first = row is not None and model.layers[row].channels_first
-    runs = PerturbedRuns(graph, inputs, image_index, image_info, chosen, target_first, progress, should_stop)
+    runs = PerturbedRuns(graph, inputs, image_index, image_info, chosen, target_first, progress, should_stop,
+                         activation_bytes(model.layers))
     name = model.layers[row].name if row is not None else "input"
     scores = graph.scores.scores(raw)[np.arange(len(chosen)), chosen]
     data = MethodInput(

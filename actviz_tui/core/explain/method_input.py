@@ -37,11 +37,12 @@ class PerturbedRuns:
     """Runs the score graph over pictures derived from the batch's images."""
 
     def __init__(self, graph, inputs, image_index, image_info, classes, target_channels_first,
-                 progress=None, should_stop=None):
+                 progress=None, should_stop=None, activation_bytes=0):
         self.graph, self.inputs, self.image_index, self.image_info = graph, inputs, image_index, image_info
         self.classes = np.asarray(classes)
         self.target_channels_first = target_channels_first
         self.progress, self.should_stop = progress, should_stop
+        self.activation_bytes = activation_bytes  # the model's layer outputs for one image (batch_sizes)
 
     def scores(self, owners, build) -> np.ndarray:
         """(k,): each perturbed picture's score for its image's class."""
@@ -77,7 +78,7 @@ class PerturbedRuns:
         """Yields (owners of the batch, run's result) batch by batch."""
         owners = np.asarray(owners, dtype=int)
         total, start = len(owners), 0
-        sizes = BatchSizes(batch_cap(self.inputs[self.image_index][0]))
+        sizes = BatchSizes(batch_cap(self.inputs[self.image_index][0], self.activation_bytes))
         self._report(0, total)
         try:
             while start < total:
