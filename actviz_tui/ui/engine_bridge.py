@@ -31,8 +31,8 @@ from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui.messages import (
-    ActivationReady, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageReady, LayersReady,
-    PredictionsReady, SessionReady, StageChanged, StatsReady,
+    ActivationReady, ClassHeatmapProgress, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageReady,
+    LayersReady, PredictionsReady, SessionReady, StageChanged, StatsReady,
 )
 
 
@@ -181,6 +181,8 @@ class EngineBridge:
 
             def progress(done: int, total: int) -> None:
                 self._stage(f"class heatmap: {done}/{total} masked inputs")
+                if self.is_wanted(ticket):  # the view's caption too: the status line may be cut
+                    reply_to.post_message(ClassHeatmapProgress(done, total))
 
             def should_stop() -> bool:
                 return worker.is_cancelled or not self.is_wanted(ticket)

@@ -1,6 +1,7 @@
 """The class map's methods: k cycles the quick ones only, K asks for any by name
-(Score-CAM with all its channels too), help and palette say so, and a running
-Score-CAM stops once its worker is cancelled (the app quitting)."""
+(Score-CAM with all its channels too), help and palette say so, a running
+Score-CAM shows its progress in the caption and the status line, and stops
+once its worker is cancelled (the app quitting)."""
 
 from __future__ import annotations
 
@@ -112,6 +113,8 @@ async def test_a_cancelled_worker_stops_a_running_score_cam(make_app):
         started, release, seen = threading.Event(), threading.Event(), []
 
         def class_heatmap(progress=None, should_stop=None, **request):
+            progress(0, 12)
+            progress(2, 12)
             seen.append(should_stop())
             started.set()
             release.wait(10)
@@ -121,6 +124,9 @@ async def test_a_cancelled_worker_stops_a_running_score_cam(make_app):
         explorer.results.class_heatmap = class_heatmap  # stands for a Score-CAM between two batches
         await pilot.press("5")
         await wait_until(pilot, started.is_set)
+        view = explorer.query_one("ClassMapView")
+        await wait_until(pilot, lambda: view.caption == "class map: 2/12 masked inputs… (any change stops it)")
+        assert explorer.status_line.stage == "class heatmap: 2/12 masked inputs"
         app.workers.cancel_group(explorer, "class-heatmap")
         release.set()
         await wait_until(pilot, lambda: len(seen) == 2)

@@ -26,9 +26,9 @@ from actviz_tui.core.explain import METHODS, ClassHeatmap, cheap_methods
 from actviz_tui.core.export import FigureRequest
 from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
 from actviz_tui.core.inputs.images import display_rgb
-from actviz_tui.ui.messages import ClassHeatmapReady, PredictionsReady
+from actviz_tui.ui.messages import ClassHeatmapProgress, ClassHeatmapReady, PredictionsReady
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
-from actviz_tui.ui.views.method_prompt import PROMPT_EXAMPLE, PROMPT_QUESTION, parse_method
+from actviz_tui.ui.views.method_prompt import NAMES_HELP, PROMPT_EXAMPLE, PROMPT_QUESTION, parse_method
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.views.prediction_lines import prediction_lines
 from actviz_tui.ui.widgets.color_legend import ColorLegend
@@ -55,7 +55,7 @@ class ClassMapView(ExplorerView):
     BINDINGS = [
         Binding("k", "method", "Method", tooltip=f"class map: next quick method ({QUICK}); K for {SLOW}"),
         Binding("K", "type_method", "Method by name",
-                tooltip=f"class map: type a method, the slow ones too ({PROMPT_EXAMPLE})"),
+                tooltip=f"class map: type a method, the slow ones too ({NAMES_HELP})"),
         Binding("y", "step_class(1)", "Next class", tooltip="class map: the next of the top predicted classes"),
         Binding("Y", "step_class(-1)", "Previous class", tooltip="class map: the previous top class"),
         Binding("C", "type_class", "Type class", tooltip="class map: type a class index"),
@@ -70,6 +70,7 @@ class ClassMapView(ExplorerView):
         self._asked: dict | None = None
         self._result: ClassHeatmap | None = None
         self._drawn_cmap: str | None = None  # the overlay colormap ``_result`` is drawn with
+        self._computing = False  # a heatmap was asked and not answered yet
 
     def compose(self) -> ComposeResult:
         yield Static("", id="predictions")
@@ -144,7 +145,7 @@ class ClassMapView(ExplorerView):
                  **dict(state.cam.method_options)}
         if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
-            self.caption = "class map: computing…"
+            self.caption, self._computing = "class map: computing…", True
             self.post_message(self.ClassHeatmapWanted(self, asked))
         elif self._result is not None and self._drawn_cmap != state.cam.cmap:
             self._show(self._result)  # the overlay's colours changed
@@ -152,14 +153,21 @@ class ClassMapView(ExplorerView):
     def forget(self) -> None:
         """A new image: predictions and heatmap are stale."""
         self._predicted_for, self._asked, self._result, self._drawn_cmap = None, None, None, None
+        self._computing = False
 
     @on(PredictionsReady)
     def _predictions_ready(self, message: PredictionsReady) -> None:
         self.predictions = message.predictions
         self._show_predictions()
 
+    @on(ClassHeatmapProgress)
+    def _heatmap_progress(self, message: ClassHeatmapProgress) -> None:
+        if self._computing:  # not a late one from a run already answered
+            self.caption = f"class map: {message.done}/{message.total} masked inputs… (any change stops it)"
+
     @on(ClassHeatmapReady)
     def _heatmap_ready(self, message: ClassHeatmapReady) -> None:
+        self._computing = False
         if message.result is None:
             self.caption = f"class map: {message.error}"
             return

@@ -10,8 +10,9 @@ from __future__ import annotations
 from actviz_tui.core.explain import METHODS
 
 CHANNEL_OPTION = "max_channels"  # Score-CAM's cap; 0: every channel
-PROMPT_QUESTION = "Class heatmap method (Score-CAM and occlusion take minutes on a CPU):"
-PROMPT_EXAMPLE = "scorecam, scorecam all, scorecam 128, occlusion, gradcam, default"
+PROMPT_QUESTION = "Method by name (Score-CAM, occlusion: slow on a CPU):"
+PROMPT_EXAMPLE = "scorecam, scorecam all, occlusion"  # fits the prompt at 80 columns
+NAMES_HELP = "scorecam, scorecam all, scorecam 128, occlusion, gradcam, default"
 
 
 def _key(text: str) -> str:
