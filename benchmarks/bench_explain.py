@@ -11,8 +11,16 @@
    in the same run, median of RUNS: on the sample and on ResNet50 224x224
    (weights=None). Goal: <= 1.2x.
 3. Score-CAM and occlusion: masked inputs per second on the sample.
+4. Score-CAM on DenseNet121 at 224x224 (keras.applications, weights=None,
+   one noise image), its default Faster Score-CAM (64 of 1024 channels), the
+   first call (score graph built): seconds in all, to the first progress
+   report and to the first batch done; how long a cancel waits (a stop asked
+   DENSENET_CANCEL_AFTER s into an all-channel run); process memory (VmRSS)
+   before, after and its peak (VmHWM); every channel, projected from the
+   measured pace (``--all-channels``: run). Goal: <= 4 minutes on 2 CPU
+   cores. The machine may be shared: figures vary with its load.
 
-    python benchmarks/bench_explain.py [--images N]
+    python benchmarks/bench_explain.py [--images N] [--densenet-only] [--all-channels]
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +46,7 @@ SAMPLE_MODEL = REPO / "actviz_tui" / "samples" / "chest_xray_cnn.h5"
 IMAGES, FIRST_SEED, SIZE = 100, 7000, 300
 RUNS = 7
 GOAL_POINTING, GOAL_SPEED = 0.90, 1.2
+GOAL_DENSENET_SECONDS, DENSENET_CANCEL_AFTER = 240.0, 3.0
 HIT_RADII_SIGMAS = {"2 sigma": 2.0, "1.665 sigma": (2 * __import__("math").log(4)) ** 0.5}  # 13.5 %, 25 % of peak
 
 
@@ -157,14 +167,89 @@ def speed_rows() -> list[dict]:
     return rows
 
 
-def run(images: int = IMAGES) -> list[dict]:
+def _memory_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory (VmRSS) or its peak (VmHWM), from /proc/self/status."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith(field + ":"))
+
+
+def _timed_explain(model, x, should_stop=None, **options) -> tuple[float, list[tuple[float, int, int]]]:
+    """(seconds, [(seconds, done, total) per progress report])."""
+    from actviz_tui.core.explain import explain
+
+    reports: list[tuple[float, int, int]] = []
+    start = time.perf_counter()
+    explain(model, x, method="scorecam", should_stop=should_stop,
+            progress=lambda done, total: reports.append((time.perf_counter() - start, done, total)), **options)
+    return time.perf_counter() - start, reports
+
+
+def _cancel_wait(model, x) -> float:
+    """Seconds from a stop asked mid-run to CamCancelled."""
+    from actviz_tui.core.explain import CamCancelled
+
+    asked: list[float] = []
+    timer = threading.Timer(DENSENET_CANCEL_AFTER, lambda: asked.append(time.perf_counter()))
+    timer.start()
+    try:
+        _timed_explain(model, x, should_stop=lambda: bool(asked), max_channels=None)
+    except CamCancelled:
+        return time.perf_counter() - asked[0]
+    finally:
+        timer.cancel()
+    return float("nan")  # finished before the stop was asked
+
+
+def densenet_rows(all_channels: bool = False) -> list[dict]:
+    import keras
+    import numpy as np
+
+    from actviz_tui.core.model.engine import Model
+
+    before = _memory_mb()
+    model = Model(keras.applications.DenseNet121(weights=None, input_shape=(224, 224, 3)))
+    x = np.random.default_rng(0).uniform(0, 255, (1, 224, 224, 3)).astype(np.float32)
+    built = _memory_mb()
+    seconds, reports = _timed_explain(model, x)
+    after = _memory_mb()
+    name = "Score-CAM, DenseNet121 224x224, default 64 of 1024 channels"
+    first_batch = next(when for when, done, _ in reports if done > 0)
+    pace = (reports[-1][0] - first_batch) / max(reports[-1][1] - reports[1][1], 1)  # s per masked input
+    longest = max(later[0] - earlier[0] for earlier, later in zip(reports, reports[1:]))
+    nan = float("nan")
+    rows = [
+        result_row(f"{name}: first call, s (2 CPU cores, shared machine)", seconds, float("nan"),
+                   f"<= {GOAL_DENSENET_SECONDS:.0f} s", seconds <= GOAL_DENSENET_SECONDS),
+        result_row(f"{name}: first progress report (0/{reports[0][2]}), s", reports[0][0], nan, "stated", None),
+        result_row(f"{name}: first batch done ({reports[1][1]} inputs), s", first_batch, nan, "stated", None),
+        result_row(f"{name}: a cancel waits, s (baseline: the longest batch)", _cancel_wait(model, x), longest,
+                   "<= one batch", None),
+        result_row(f"{name}: process RSS after the call - before it, MB (model {built - before:.0f} MB)",
+                   after - built, float("nan"), "stated", None),
+        result_row(f"{name}: peak RSS (VmHWM) of the process, MB", _memory_mb("VmHWM"), float("nan"), "stated", None),
+        result_row("Score-CAM, DenseNet121 224x224, all 1024 channels: projected from the pace, s",
+                   pace * 1024, float("nan"), "stated", None),
+    ]
+    if all_channels:
+        every, _ = _timed_explain(model, x, max_channels=None)
+        rows.append(result_row("Score-CAM, DenseNet121 224x224, all 1024 channels, s", every, pace * 1024,
+                               "stated", None))
+    return rows
+
+
+def run(images: int = IMAGES, densenet_only: bool = False, all_channels: bool = False) -> list[dict]:
     from actviz_tui.core.explain import default_cam_layer, default_method
     from actviz_tui.core.model.engine import Model
 
+    rows = densenet_rows(all_channels)
+    _print(rows)
+    if densenet_only:
+        return rows
     model = Model.open(SAMPLE_MODEL)
     default = default_method(model, default_cam_layer(model)).method
-    rows = speed_rows()
-    _print(rows)
+    speed = speed_rows()
+    _print(speed)
+    rows += speed
     for (method, radius), rate in pointing_game(images).items():
         is_goal = method == default and radius == "2 sigma"
         goal = f">= {GOAL_POINTING:.0%}" if is_goal else "reported"
@@ -182,4 +267,4 @@ def _print(rows: list[dict]) -> None:
 
 if __name__ == "__main__":
     count = int(sys.argv[sys.argv.index("--images") + 1]) if "--images" in sys.argv else IMAGES
-    run(count)
+    run(count, densenet_only="--densenet-only" in sys.argv, all_channels="--all-channels" in sys.argv)

@@ -113,3 +113,13 @@ def layout_twins(side: int = 12, classes: int = 3):
     last, first = build("channels_last"), build("channels_first")
     first.set_weights(last.get_weights())  # kernels are (kh, kw, in, out) in both layouts
     return last, first
+
+
+def wide_gap(side: int = 12, channels: int = 80, classes: int = 3):
+    """One convolution wider than Score-CAM's default cap (64 channels), GAP, softmax."""
+    keras = _seed(28)
+    inputs = keras.Input((side, side, 3), name="image")
+    x = keras.layers.Conv2D(channels, 3, padding="same", activation="relu", name="wide")(inputs)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    outputs = keras.layers.Dense(classes, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, outputs, name="wide_gap")

@@ -7,7 +7,9 @@ options); the bridge keeps the newest ticket of each kind, and ``_deliver``
 (on the UI thread) drops any answer whose ticket is no longer the newest. A
 job whose ticket was overtaken while it waited does not run (a held-down
 arrow key must not compute every layer it passed); Score-CAM and occlusion
-stop between batches.
+stop before their next batch (about 2 s of work each) once their ticket is
+overtaken or their worker cancelled (the app quitting cancels every worker,
+and then waits for the threads: a running Score-CAM must not hold it up).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui.messages import (
-    ActivationReady, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageFailed, ImageReady, LayersReady,
-    PredictionsReady, SessionReady, StageChanged, StatsReady,
+    ActivationReady, ClassHeatmapProgress, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageFailed,
+    ImageReady, LayersReady, PredictionsReady, SessionReady, StageChanged, StatsReady,
 )
 
 
@@ -175,19 +177,24 @@ class EngineBridge:
         return self._run(job, group="predictions", failure="cannot compute the predictions", ticket=ticket)
 
     def class_heatmap(self, results: ImageResults, request: dict, reply_to: Widget) -> Worker:
-        """``request``: class_heatmap's keyword arguments; Score-CAM and occlusion report progress."""
+        """``request``: class_heatmap's keyword arguments (and the method's options); Score-CAM and
+        occlusion report progress, and stop when the ticket is overtaken or the worker cancelled."""
         ticket = Ticket("class-heatmap", results.key, request.get("layer"), tuple(sorted(request.items())))
 
         def job(worker: Worker) -> None:
             from actviz_tui.core.explain import CamCancelled
 
             def progress(done: int, total: int) -> None:
-                self._stage(f"class heatmap: {done}/{total} batches of masked inputs")
+                self._stage(f"class heatmap: {done}/{total} masked inputs")
+                if self.is_wanted(ticket):  # the view's caption too: the status line may be cut
+                    reply_to.post_message(ClassHeatmapProgress(done, total))
 
-            self._stage("computing the class heatmap")
+            def should_stop() -> bool:
+                return worker.is_cancelled or not self.is_wanted(ticket)
+
+            self._stage("class heatmap: forward pass")
             try:
-                result = results.class_heatmap(progress=progress, should_stop=lambda: not self.is_wanted(ticket),
-                                               **request)
+                result = results.class_heatmap(progress=progress, should_stop=should_stop, **request)
             except CamCancelled:
                 self._stage("class heatmap cancelled")
                 return

@@ -18,6 +18,7 @@ class ClassMapSettings:
     class_index: int | None = None  # None: the top prediction
     layer: int | None = None  # table row of the CAM layer; None: the default layer
     cmap: str = OVERLAY_COLORMAPS[0]  # the overlay's colormap
+    method_options: tuple = ()  # (name, value) pairs of the method's options, e.g. (("max_channels", 0),)
 
     def next_cmap(self) -> "ClassMapSettings":
         position = OVERLAY_COLORMAPS.index(self.cmap) if self.cmap in OVERLAY_COLORMAPS else -1

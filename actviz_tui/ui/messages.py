@@ -100,3 +100,11 @@ class ClassHeatmapReady(Message):
 
     result: ClassHeatmap | None  # None when it failed: ``error`` says why
     error: str = ""
+
+
+@dataclass
+class ClassHeatmapProgress(Message):
+    """A running Score-CAM or occlusion: ``done`` of ``total`` perturbed inputs scored."""
+
+    done: int
+    total: int

@@ -218,8 +218,8 @@ def test_score_cam_equals_a_loop_over_channels(sample_grayscale_keras, xray_opac
     weights = np.exp(np.array(scores) - max(scores))
     heatmap = np.maximum((maps[..., channels] * (weights / weights.sum())).sum(axis=-1), 0)
     steps = []
-    options = {} if max_channels is None else {"max_channels": max_channels}
-    result = case.heatmap(method="scorecam", progress=lambda done, total: steps.append((done, total)), **options)
+    result = case.heatmap(method="scorecam", progress=lambda done, total: steps.append((done, total)),
+                          max_channels=max_channels)
     np.testing.assert_allclose(result.layer_map, heatmap / heatmap.max(), atol=1e-4)
     assert steps[-1] == (len(channels), len(channels)) and len(channels) == (max_channels or maps.shape[-1])
 

@@ -93,9 +93,9 @@ def test_occlusion_options_change_the_patch(flatten_model):
 
 
 def test_entries_say_what_they_need():
-    assert [(m.name, m.gradients, m.target) for m in METHODS.values()] == [
-        ("gradcam", True, "layer"), ("gradcam++", True, "layer"), ("hirescam", True, "layer"),
-        ("scorecam", False, "layer"), ("occlusion", False, "input"),
+    assert [(m.name, m.gradients, m.target, m.expensive) for m in METHODS.values()] == [
+        ("gradcam", True, "layer", False), ("gradcam++", True, "layer", False), ("hirescam", True, "layer", False),
+        ("scorecam", False, "layer", True), ("occlusion", False, "input", True),
     ]
     with pytest.raises(ValueError, match="registered twice"):
         register(METHODS["gradcam"])

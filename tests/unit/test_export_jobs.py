@@ -545,3 +545,20 @@ def test_an_array_input_says_it_was_not_preprocessed(session, tmp_path):
     assert [path.name for path in paths] == [f"ui_tiny_cnn__rings__input{suffix}" for suffix in (".png", ".npy", ".json")]
     assert json.loads(paths[2].read_text())["preprocessing"] == "none (array)"
     assert results.preprocessing == "none (array)" and session.preprocessing == "rescale"
+
+
+@pytest.mark.parametrize("channels, detail", [(0, "all 12 channels"), (4, "4 of 12 channels")])
+def test_cam_score_cam_channels_reach_the_heatmap_and_the_sidecar(session, tmp_path, channels, detail):
+    options = (("class", 0), ("max_channels", channels), ("method", "scorecam"))
+    paths = export_figures(session, [FigureRequest("cam", options=options)], settings(tmp_path, with_data=True))
+    sidecar = json.loads(paths[2].read_text())
+    expected = session.class_heatmap(method="scorecam", class_index=0, max_channels=channels)
+    assert sidecar["method"] == "scorecam" and sidecar["method_detail"] == detail == expected.detail
+    np.testing.assert_array_equal(np.load(paths[1]), expected.heatmap)
+
+
+def test_cam_channels_are_score_cams_only(session, tmp_path):
+    for options in [(("max_channels", 0), ("method", "gradcam")), (("max_channels", 0),)]:  # default: HiResCAM
+        with pytest.raises(ActvizError, match="--cam-channels is Score-CAM's option .--cam-method scorecam., not"):
+            export_figures(session, [FigureRequest("cam", options=options)], settings(tmp_path))
+    assert listing(tmp_path) == []

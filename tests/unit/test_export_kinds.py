@@ -135,3 +135,21 @@ def test_dialog_leaves_out_figures_the_selection_cannot_give(session):
     pool = session.find_layer("pool_a")
     keys = [c.key for c in export_choices(session, ExplorerState(layer=pool, channel=0, channels=6), FigureRequest("channel", pool, 0))]
     assert "filters" not in keys and "channel" in keys  # a pooling layer has no weights
+
+
+def test_cam_channels_option_asks_score_cam_for_all_or_n_channels():
+    from actviz_tui.core.errors import ActvizError
+
+    def options(*args):
+        (request,) = figure_requests(FakeSession(), parse("--cam", "--cam-method", "scorecam", *args))
+        return dict(request.options)
+
+    assert "max_channels" not in options()  # the default cap (64)
+    assert options("--cam-channels", "all")["max_channels"] == 0
+    assert options("--cam-channels", "128")["max_channels"] == 128
+    for bad in ("0", "-2", "many"):
+        with pytest.raises(ActvizError, match="--cam-channels takes a channel count .1, 2, .... or 'all'"):
+            options("--cam-channels", bad)
+    with pytest.raises(ActvizError, match="--cam-layer, --cam-method and --cam-channels need --cam"):
+        figure_requests(FakeSession(), parse("--layer", "conv_a", "--cam-channels", "all"))
+    assert "--cam-channels N|all" in build_parser().format_help()

@@ -20,6 +20,7 @@ import numpy as np
 import actviz_tui.core.explain.methods  # noqa: F401  (registers the methods)
 from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.errors import ClassIndexError, GradientError, NotAnImageModelError
+from actviz_tui.core.explain.batch_sizes import activation_bytes
 from actviz_tui.core.explain.explanation import Explanation
 from actviz_tui.core.explain.geometry import cell_geometry
 from actviz_tui.core.explain.gradients import forward, forward_backward
@@ -69,7 +70,8 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
         seed_for(raw)
     chosen = picked["classes"]
     target_first = row is not None and model.layers[row].channels_first
-    runs = PerturbedRuns(graph, inputs, image_index, image_info, chosen, target_first, progress, should_stop)
+    runs = PerturbedRuns(graph, inputs, image_index, image_info, chosen, target_first, progress, should_stop,
+                         activation_bytes(model.layers))
     name = model.layers[row].name if row is not None else "input"
     scores = graph.scores.scores(raw)[np.arange(len(chosen)), chosen]
     data = MethodInput(
@@ -81,6 +83,7 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
     if entry.gradients and data.gradients is None:
         raise GradientError(f"the class score has no gradient at layer {name} (it does not depend on it)")
     layer_maps = np.asarray(entry.compute(data, **settings), dtype=np.float64)
+    detail = (entry.detail(settings, data) or "") if entry.detail is not None else ""
     height, width = pictures.shape[1:3]
     geometry = cell_geometry(model, row) if row is not None else None
     probabilities = graph.scores.probabilities(raw, graph.activation)
@@ -91,7 +94,7 @@ def explain(model, x, method=None, classes=None, layer=None, output=0, progress=
         tuple(labels.get(int(index)) for index in chosen), scores,
         None if probabilities is None else probabilities[np.arange(len(chosen)), chosen],
         normalised_each(layer_maps), normalised_each(resize_stack(layer_maps, height, width, geometry)),
-        _notes(graph, data, layer_maps, name),
+        _notes(graph, data, layer_maps, name), detail,
     )
 
 

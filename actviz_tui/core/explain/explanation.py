@@ -29,6 +29,7 @@ class ClassHeatmap:
     heatmap: np.ndarray  # (H, W) float32 in [0, 1], at the model input's resolution
     note: str = ""  # e.g. "all gradients are zero at this layer"
     target: str = UNIT_TARGET  # what a class and its score are (class_scores)
+    detail: str = ""  # how the method ran, e.g. Score-CAM's "64 of 1024 channels"
 
     @property
     def title(self) -> str:
@@ -39,7 +40,8 @@ class ClassHeatmap:
             what += f" score {self.score:.4g}"
         if self.target not in PLAIN_TARGETS:
             what += f" [{self.target}]"
-        return f"{METHODS[self.method].title} \u2014 {self.layer_name} \u2014 {what}"
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{METHODS[self.method].title}{detail} \u2014 {self.layer_name} \u2014 {what}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Explanation:
     layer_maps: np.ndarray  # (N, h, w) float32 in [0, 1]
     heatmaps: np.ndarray  # (N, H, W) float32 in [0, 1], at the input's resolution
     notes: tuple  # (N,) str: "" or a warning per image
+    detail: str = ""  # how the method ran (registry.Method.detail), e.g. "64 of 1024 channels"
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -68,5 +71,5 @@ class Explanation:
         return ClassHeatmap(
             self.method, self.reason, self.layer_row, self.layer, self.output, int(self.classes[i]),
             self.labels[i], float(self.scores[i]), probability, self.layer_maps[i], self.heatmaps[i],
-            self.notes[i], self.target,
+            self.notes[i], self.target, self.detail,
         )

@@ -6,44 +6,43 @@
 ``runs.scores(owners, build)``: ``owners[j]`` is the image the j-th perturbed
 picture belongs to (its other inputs and its class are that image's);
 ``build(indices) -> (k, H, W, C)`` makes pictures ``indices`` on demand, so
-memory holds one batch at a time, of at most ``BATCH_BYTES`` of pictures.
+memory holds one batch at a time (``batch_sizes``: about 2 s of work each).
 ``runs.gradients(owners, build)`` does the same with a backward pass and
 also returns each picture's gradient at the method's target (for
-integrated gradients, SmoothGrad...). Both call ``progress(done, total)``
-after each batch and raise ``CamCancelled`` when ``should_stop()`` is true.
+integrated gradients, SmoothGrad...). Both call ``progress(0, total)``
+before the first batch and ``progress(done, total)`` after each (counts of
+perturbed pictures), check ``should_stop()`` before every batch (true:
+``CamCancelled``), and hand the freed memory back to the OS when done.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.explain.batch_sizes import BatchSizes, batch_cap
 from actviz_tui.core.explain.gradients import forward, forward_backward
 from actviz_tui.core.explain.pictures import channels_last, to_model_layout, to_pictures
-
-BATCH_BYTES = 64 * 1024 * 1024
-MAX_BATCH = 64
+from actviz_tui.core.model.native_memory import release_freed_memory
 
 
 class CamCancelled(ActvizError):
     """should_stop() asked a running explanation (Score-CAM, occlusion...) to stop."""
 
 
-def batch_size_for(picture: np.ndarray) -> int:
-    return int(max(1, min(MAX_BATCH, BATCH_BYTES // max(picture.nbytes, 1))))
-
-
 class PerturbedRuns:
     """Runs the score graph over pictures derived from the batch's images."""
 
     def __init__(self, graph, inputs, image_index, image_info, classes, target_channels_first,
-                 progress=None, should_stop=None):
+                 progress=None, should_stop=None, activation_bytes=0):
         self.graph, self.inputs, self.image_index, self.image_info = graph, inputs, image_index, image_info
         self.classes = np.asarray(classes)
         self.target_channels_first = target_channels_first
         self.progress, self.should_stop = progress, should_stop
+        self.activation_bytes = activation_bytes  # the model's layer outputs for one image (batch_sizes)
 
     def scores(self, owners, build) -> np.ndarray:
         """(k,): each perturbed picture's score for its image's class."""
@@ -78,16 +77,26 @@ class PerturbedRuns:
     def _batches(self, owners, build, run):
         """Yields (owners of the batch, run's result) batch by batch."""
         owners = np.asarray(owners, dtype=int)
-        total = len(owners)
-        size = batch_size_for(self.inputs[self.image_index][0])
-        for start in range(0, total, size):
-            if self.should_stop is not None and self.should_stop():
-                raise CamCancelled(f"explanation cancelled after {start} of {total} perturbed inputs")
-            indices = np.arange(start, min(start + size, total))
-            chunk = owners[indices]
-            yield chunk, run(self._model_inputs(build(indices), chunk), chunk)
-            if self.progress is not None:
-                self.progress(int(indices[-1]) + 1, total)
+        total, start = len(owners), 0
+        sizes = BatchSizes(batch_cap(self.inputs[self.image_index][0], self.activation_bytes))
+        self._report(0, total)
+        try:
+            while start < total:
+                if self.should_stop is not None and self.should_stop():
+                    raise CamCancelled(f"explanation cancelled after {start} of {total} perturbed inputs")
+                indices = np.arange(start, min(start + sizes.next(), total))
+                chunk, began = owners[indices], time.perf_counter()
+                result = run(self._model_inputs(build(indices), chunk), chunk)
+                sizes.ran(len(indices), time.perf_counter() - began)
+                start += len(indices)
+                yield chunk, result
+                self._report(start, total)
+        finally:
+            release_freed_memory()
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
 
     def _model_inputs(self, pictures: np.ndarray, chunk: np.ndarray) -> list[np.ndarray]:
         image = to_model_layout(np.asarray(pictures, dtype=np.float32), self.image_info)

@@ -16,6 +16,11 @@ then hands a ``MethodInput`` to ``compute``.
   and anything else is refused.
 - ``compute(data, **options) -> (N, h, w)``: one map per image, any scale
   (the engine normalises them), at the target's resolution.
+- ``expensive=True``: one run scores many perturbed copies of each image
+  (Score-CAM, occlusion): minutes on a CPU for a large model. The explorer's
+  method key (k) skips such methods; the user asks for them by name (K).
+- ``detail(settings, data) -> str``: how the method ran, for the title
+  ("64 of 1024 channels"); "" or None: nothing to say.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class Method:
     gradients: bool = False
     target: str = "layer"
     options: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    expensive: bool = False
+    detail: Callable | None = None  # (settings, MethodInput) -> str
 
     def __post_init__(self):
         if self.target not in TARGETS:
@@ -60,6 +67,11 @@ def register(method: Method) -> Method:
         raise ValueError(f"explain method {method.name!r} is registered twice")
     METHODS[method.name] = method
     return method
+
+
+def cheap_methods() -> tuple[str, ...]:
+    """The methods that are not ``expensive``, in registration order."""
+    return tuple(name for name, method in METHODS.items() if not method.expensive)
 
 
 def method_entry(name: str) -> Method:

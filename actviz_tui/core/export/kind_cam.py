@@ -2,12 +2,13 @@
 Score-CAM or occlusion; see ``core.explain``).
 
 ``actviz export MODEL IMAGE --cam [CLASS] [--cam-layer NAME_OR_INDEX]
-[--cam-method METHOD] [--cam-cmap jet|turbo|inferno]``. The request's
-``layer`` is the CAM layer (None: the default one); its ``options`` hold
-"class" (None: the top prediction; an index, or a name resolved by
-``plan``), "method" (None: the architecture's default) and "cmap". The
-``.npy`` is the heatmap at the model input's resolution, H x W float32 in
-[0, 1].
+[--cam-method METHOD] [--cam-channels N|all] [--cam-cmap jet|turbo|inferno]``.
+The request's ``layer`` is the CAM layer (None: the default one); its
+``options`` hold "class" (None: the top prediction; an index, or a name resolved
+by ``plan``), "method" (None: the
+architecture's default), "cmap" and, when asked, "max_channels" (Score-CAM's
+channel cap; 0: every channel; absent: its default, 64). The ``.npy`` is the
+heatmap at the model input's resolution, H x W float32 in [0, 1].
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from actviz_tui.core.export.base import FigureRequest, Job
 from actviz_tui.core.export.names import session_filename
 
 TOP = "top"  # --cam without a class
+ALL_CHANNELS = "all"  # --cam-channels all: Score-CAM on every channel
+CHANNEL_OPTION = "max_channels"  # the one method option the CLI sets (Score-CAM's)
 
 
 def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
@@ -38,13 +41,17 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     if isinstance(options.get("class"), str):  # a name (or an index as typed): --cam happy
         options["class"] = output_classes(model.keras_model, model.labels).index(options["class"])
     check_class(model, options.get("class"))  # ClassIndexError
+    if CHANNEL_OPTION in options:
+        _check_channel_option(method or default_method(model, row).method)
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
 
 
 def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     options = dict(job.options)
-    result = session.class_heatmap(options.get("method"), options.get("class"), options["layer_row"])
+    method_options = {CHANNEL_OPTION: options[CHANNEL_OPTION]} if CHANNEL_OPTION in options else {}
+    result = session.class_heatmap(options.get("method"), options.get("class"), options["layer_row"],
+                                   **method_options)
     image = np.asarray(session.model_input, dtype=np.float32)
     fig = figures.class_heatmap_figure(
         image, result.heatmap, title=f"{session.name} \u2014 {result.title}",
@@ -55,7 +62,8 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     meta = {
         "class": result.class_index, "label": result.label, "score": result.score,
         "probability": result.probability, "layer": result.layer_name, "method": result.method,
-        "method_reason": result.reason, "cam_cmap": options.get("cmap") or CAM_COLORMAPS[0],
+        "method_reason": result.reason, "method_detail": result.detail,
+        "cam_cmap": options.get("cmap") or CAM_COLORMAPS[0],
     }
     return Drawn(fig, filename, result.heatmap, meta)
 
@@ -87,18 +95,43 @@ def add_arguments(group) -> None:
     group.add_argument("--cam-layer", metavar="NAME_OR_INDEX", default=None,
                        help="with --cam: the layer with spatial maps (default: the last one before the head)")
     group.add_argument("--cam-method", choices=list(METHODS), default=None,
-                       help="with --cam (default: hirescam for a Flatten + Dense head, else gradcam)")
+                       help="with --cam (default: hirescam for a Flatten + Dense head, else gradcam); "
+                       "scorecam and occlusion run a forward pass per channel or patch: minutes on a CPU")
+    group.add_argument("--cam-channels", metavar="N|all", default=None,
+                       help="with --cam-method scorecam: mask with the N channels of largest spread "
+                       "(default: 64, Faster Score-CAM); all: every channel (slower)")
     group.add_argument("--cam-cmap", choices=CAM_COLORMAPS, default=CAM_COLORMAPS[0],
                        help="with --cam: the heatmap's colormap (default: jet)")
 
 
 def requests(args) -> list[FigureRequest]:
     if args.cam is None:
-        if args.cam_layer is not None or args.cam_method is not None:
-            raise ActvizError("--cam-layer and --cam-method need --cam")
+        if args.cam_layer is not None or args.cam_method is not None or args.cam_channels is not None:
+            raise ActvizError("--cam-layer, --cam-method and --cam-channels need --cam")
         return []
     options = {"class": _class_index(args.cam), "method": args.cam_method, "cmap": args.cam_cmap}
+    if args.cam_channels is not None:
+        options[CHANNEL_OPTION] = _channel_cap(args.cam_channels)
     return [FigureRequest(KIND.name, layer=args.cam_layer, options=tuple(sorted(options.items())))]
+
+
+def _channel_cap(text: str) -> int:
+    """0 (every channel) for "all", else a positive count."""
+    if text.strip().lower() == ALL_CHANNELS:
+        return 0
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ActvizError(f"--cam-channels takes a channel count (1, 2, ...) or 'all', got {text!r}")
+    return value
+
+
+def _check_channel_option(method: str) -> None:
+    if CHANNEL_OPTION not in METHODS[method].options:
+        raise ActvizError(f"--cam-channels is Score-CAM's option (--cam-method scorecam), "
+                          f"not {METHODS[method].title}'s")
 
 
 def _class_index(text: str) -> int | str | None:

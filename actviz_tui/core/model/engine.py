@@ -6,6 +6,7 @@
     model.reductions(x, ["conv2d_1"])                      # per-channel max (+ position), mean, fraction > 0
     model.predict(x, top=5)                                # per image, best first
     model.explain(x, method="hirescam")                    # class heatmaps, N images at once
+    model.explain(x, method="scorecam", max_channels=None) # Score-CAM on every channel (default: 64)
 
 No current image is kept anywhere: the explorer's cache lives on top (core/session).
 ``x`` is one array for the image input (the others get zeros), or a list with one

@@ -135,8 +135,9 @@ class ImageResults:
             self._predictions = self.model.predictions(self.batch)[0]
         return self._predictions
 
-    def class_heatmap(self, method=None, class_index=None, layer=None, output=0, progress=None, should_stop=None):
-        """One class heatmap of this image (``core.explain.ClassHeatmap``)."""
+    def class_heatmap(self, method=None, class_index=None, layer=None, output=0, progress=None, should_stop=None,
+                      **options):
+        """One class heatmap of this image (``core.explain.ClassHeatmap``); ``options``: the method's own."""
         explanation = self.model.explain(self.batch, method=method, classes=class_index, layer=layer, output=output,
-                                         progress=progress, should_stop=should_stop)
+                                         progress=progress, should_stop=should_stop, **options)
         return explanation.item(0)

@@ -5,6 +5,11 @@ over the input (Grad-CAM family, HiResCAM, Score-CAM or occlusion; by default
 the method that suits the model's head, with the reason shown). The target is
 the top class unless another is picked (y / Y, or C to type one); the layer is
 the default one unless `l` takes the table's selected layer.
+
+`k` cycles the quick methods only; the expensive ones (``expensive`` in the
+registry: Score-CAM, occlusion, a forward pass per channel or patch) are
+asked for by name with `K` ("scorecam", "scorecam all", "scorecam 128",
+"occlusion"). A running one stops at its next batch when anything changes.
 """
 
 from __future__ import annotations
@@ -19,25 +24,28 @@ from textual.widgets import Static
 from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.errors import ClassIndexError
 from actviz_tui.core.pictures import colormap
-from actviz_tui.core.explain import METHODS, ClassHeatmap
+from actviz_tui.core.explain import METHODS, ClassHeatmap, cheap_methods
 from actviz_tui.core.export import FigureRequest
 from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
 from actviz_tui.core.inputs.images import display_rgb
-from actviz_tui.ui.messages import ClassHeatmapReady, PredictionsReady
+from actviz_tui.ui.messages import ClassHeatmapProgress, ClassHeatmapReady, PredictionsReady
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
+from actviz_tui.ui.views.method_prompt import NAMES_HELP, PROMPT_EXAMPLE, PROMPT_QUESTION, parse_method
 from actviz_tui.ui.views.base import ExplorerView
 from actviz_tui.ui.views.prediction_lines import prediction_lines
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
-METHOD_CYCLE = (None, *METHODS)  # None: the default method for the model's head
+METHOD_CYCLE = (None, *cheap_methods())  # None: the default method for the model's head
+QUICK = ", ".join(["default", *(METHODS[name].title for name in cheap_methods())])
+SLOW = ", ".join(METHODS[name].title for name in METHODS if name not in METHOD_CYCLE)
 
 
 class ClassMapView(ExplorerView):
     NAME, KEY, LABEL = "cam", "5", "Class map"
     HELP = (
         "view: the predictions, and the class heatmap over the input "
-        "(y/Y class, C type one, k method, l layer, j colours)"
+        "(y/Y class, C type one, k method, K a method by name, l layer, j colours)"
     )
     EXPORT_KIND = "cam"
     NEEDS = "image"
@@ -45,10 +53,11 @@ class ClassMapView(ExplorerView):
     ClassMapView { layout: vertical; }
     ClassMapView #predictions { height: auto; max-height: 12; color: $text; }
     """
-    PROMPT_KEYS = frozenset({"C"})
+    PROMPT_KEYS = frozenset({"C", "K"})
     BINDINGS = [
-        Binding("k", "method", "Method",
-                tooltip="class map: next method (default, Grad-CAM, Grad-CAM++, HiResCAM, Score-CAM, occlusion)"),
+        Binding("k", "method", "Method", tooltip=f"class map: next quick method ({QUICK}); K for {SLOW}"),
+        Binding("K", "type_method", "Method by name",
+                tooltip=f"class map: type a method, the slow ones too ({NAMES_HELP})"),
         Binding("y", "step_class(1)", "Next class", tooltip="class map: the next of the top predicted classes"),
         Binding("Y", "step_class(-1)", "Previous class", tooltip="class map: the previous top class"),
         Binding("C", "type_class", "Type class", tooltip="class map: type a class index or name"),
@@ -63,6 +72,7 @@ class ClassMapView(ExplorerView):
         self._asked: dict | None = None
         self._result: ClassHeatmap | None = None
         self._drawn_cmap: str | None = None  # the overlay colormap ``_result`` is drawn with
+        self._computing = False  # a heatmap was asked and not answered yet
 
     def compose(self) -> ComposeResult:
         yield Static("", id="predictions")
@@ -74,12 +84,28 @@ class ClassMapView(ExplorerView):
         self.post_message(self.SettingsChosen({"cam": replace(self.state.cam, **changes)}))
 
     def action_method(self) -> None:
+        """The next quick method; from an expensive one (asked by name), back to the default."""
+        if self.state.cam.method not in METHOD_CYCLE:
+            self._choose(method=None, method_options=())
+            return
         shown = self._result.method if self._result is not None else None
-        position = METHOD_CYCLE.index(self.state.cam.method) if self.state.cam.method in METHOD_CYCLE else 0
-        position = (position + 1) % len(METHOD_CYCLE)
+        position = (METHOD_CYCLE.index(self.state.cam.method) + 1) % len(METHOD_CYCLE)
         if METHOD_CYCLE[position] == shown:  # the default was this one already: the next
             position = (position + 1) % len(METHOD_CYCLE)
-        self._choose(method=METHOD_CYCLE[position])
+        self._choose(method=METHOD_CYCLE[position], method_options=())
+
+    def action_type_method(self) -> None:
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                method, options = parse_method(answer)
+            except ValueError as error:
+                self.notify(str(error), severity="warning")
+                return
+            self._choose(method=method, method_options=options)
+
+        self.app.push_screen(PromptScreen(PROMPT_QUESTION, PROMPT_EXAMPLE), chosen)
 
     def action_step_class(self, delta: int) -> None:
         top = [entry.index for entry in self.predictions[0].top] if self.predictions else []
@@ -110,7 +136,7 @@ class ClassMapView(ExplorerView):
 
     def export_request(self, state) -> FigureRequest:
         cam = state.cam
-        options = {"class": cam.class_index, "method": cam.method, "cmap": cam.cmap}
+        options = {"class": cam.class_index, "method": cam.method, "cmap": cam.cmap, **dict(cam.method_options)}
         return FigureRequest(self.EXPORT_KIND, layer=cam.layer, options=tuple(sorted(options.items())))
 
     # ----- drawing -----------------------------------------------------------
@@ -122,10 +148,11 @@ class ClassMapView(ExplorerView):
         if self._predicted_for != state.image:
             self._predicted_for = state.image
             self.post_message(self.PredictionsWanted(self))
-        asked = {"method": state.cam.method, "class_index": state.cam.class_index, "layer": state.cam.layer}
+        asked = {"method": state.cam.method, "class_index": state.cam.class_index, "layer": state.cam.layer,
+                 **dict(state.cam.method_options)}
         if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
-            self.caption = "class map: computing…"
+            self.caption, self._computing = "class map: computing…", True
             self.post_message(self.ClassHeatmapWanted(self, asked))
         elif self._result is not None and self._drawn_cmap != state.cam.cmap:
             self._show(self._result)  # the overlay's colours changed
@@ -133,14 +160,21 @@ class ClassMapView(ExplorerView):
     def forget(self) -> None:
         """A new image: predictions and heatmap are stale."""
         self._predicted_for, self._asked, self._result, self._drawn_cmap = None, None, None, None
+        self._computing = False
 
     @on(PredictionsReady)
     def _predictions_ready(self, message: PredictionsReady) -> None:
         self.predictions = message.predictions
         self._show_predictions()
 
+    @on(ClassHeatmapProgress)
+    def _heatmap_progress(self, message: ClassHeatmapProgress) -> None:
+        if self._computing:  # not a late one from a run already answered
+            self.caption = f"class map: {message.done}/{message.total} masked inputs… (any change stops it)"
+
     @on(ClassHeatmapReady)
     def _heatmap_ready(self, message: ClassHeatmapReady) -> None:
+        self._computing = False
         if message.result is None:
             self.caption = f"class map: {message.error}"
             return

@@ -50,5 +50,11 @@ def occlusion(data, patch=None, stride=None, fill=0.0) -> np.ndarray:
     return np.maximum(totals / np.maximum(covered, 1), 0.0)
 
 
+def patch_used(settings, data) -> str:
+    """"patch 28, stride 14" (pixels)."""
+    default = default_patch(*data.pictures.shape[1:3])
+    return f"patch {settings['patch'] or default[0]}, stride {settings['stride'] or default[1]}"
+
+
 METHOD = register(Method("occlusion", "occlusion", occlusion, target="input",
-                         options={"patch": None, "stride": None, "fill": 0.0}))
+                         options={"patch": None, "stride": None, "fill": 0.0}, expensive=True, detail=patch_used))

@@ -5,30 +5,45 @@ input; the class scores of the masked inputs, softmaxed over the channels,
 weight the channels: ReLU(sum_k w_k A_k).
 One forward pass per channel and image, in batches.
 
-``max_channels``: Faster Score-CAM (tabayashi0117's, tf-keras-vis' ``max_N``):
-only each image's ``max_channels`` channels of largest spatial standard
-deviation mask the input and enter the sum. None: every channel.
+``max_channels`` (default ``DEFAULT_MAX_CHANNELS``, 64): Faster Score-CAM
+(tabayashi0117's, tf-keras-vis' ``max_N``): only each image's
+``max_channels`` channels of largest spatial spread (standard deviation)
+mask the input and enter the sum. None or 0: every channel (DenseNet121's
+last block has 1024: minutes on a CPU).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.explain.registry import Method, register
 from actviz_tui.core.explain.resize import min_max, resize_bilinear
+
+DEFAULT_MAX_CHANNELS = 64
+
+
+def channel_cap(max_channels) -> int | None:
+    """The cap as a positive int, or None for every channel (None or 0)."""
+    if max_channels is None or (not isinstance(max_channels, bool) and max_channels == 0):
+        return None
+    if isinstance(max_channels, bool) or not isinstance(max_channels, (int, np.integer)) or max_channels < 0:
+        raise ActvizError(f"Score-CAM's max_channels is a channel count, or None/0 for all: not {max_channels!r}")
+    return int(max_channels)
 
 
 def kept_channels(maps: np.ndarray, max_channels: int | None) -> np.ndarray:
     """(N, k) channel indices per image: all, or the k of largest spatial std, in channel order."""
     count, channels = maps.shape[0], maps.shape[-1]
-    if max_channels is None or max_channels >= channels:
+    cap = channel_cap(max_channels)
+    if cap is None or cap >= channels:
         return np.tile(np.arange(channels), (count, 1))
     spread = maps.reshape(count, -1, channels).std(axis=1)
-    top = np.argsort(-spread, axis=1, kind="stable")[:, :max(1, int(max_channels))]
+    top = np.argsort(-spread, axis=1, kind="stable")[:, :cap]
     return np.sort(top, axis=1)
 
 
-def score_cam(data, max_channels=None) -> np.ndarray:
+def score_cam(data, max_channels=DEFAULT_MAX_CHANNELS) -> np.ndarray:
     maps, pictures = data.maps, data.pictures
     count = maps.shape[0]
     height, width = pictures.shape[1:3]
@@ -48,4 +63,14 @@ def score_cam(data, max_channels=None) -> np.ndarray:
     return np.maximum(np.einsum("nhwk,nk->nhw", kept_maps, weights), 0.0)
 
 
-METHOD = register(Method("scorecam", "Score-CAM", score_cam, options={"max_channels": None}))
+def channels_used(settings, data) -> str:
+    """"64 of 1024 channels" (Faster Score-CAM), or "all 32 channels"."""
+    channels = data.maps.shape[-1]
+    cap = channel_cap(settings["max_channels"])
+    if cap is None or cap >= channels:
+        return f"all {channels} channels"
+    return f"{cap} of {channels} channels"
+
+
+METHOD = register(Method("scorecam", "Score-CAM", score_cam, options={"max_channels": DEFAULT_MAX_CHANNELS},
+                         expensive=True, detail=channels_used))
