@@ -53,7 +53,7 @@ async def test_K_asks_for_a_method_by_name_and_k_goes_back_to_the_quick_ones(mak
         await pilot.press("5")
         await wait_until(pilot, lambda: title(app).startswith("HiResCAM"))
         await pilot.press("K", *"scorecam all", "enter")  # typed in one burst: the keys reach the prompt
-        await wait_until(pilot, lambda: title(app).startswith("Score-CAM (all 12 channels) — conv_b — class 0"))
+        await wait_until(pilot, lambda: title(app).startswith("Score-CAM (all 12 channels) — conv_b — class 1"), 60)
         assert app.explorer.state.cam == ClassMapSettings("scorecam", method_options=(("max_channels", 0),))
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
@@ -67,7 +67,8 @@ async def test_K_asks_for_a_method_by_name_and_k_goes_back_to_the_quick_ones(mak
         await wait_until(pilot, lambda: title(app).startswith("occlusion (patch 3, stride 1) — input"))
         await pilot.press("K", *"lime", "enter")
         await wait_until(pilot, lambda: any("no class heatmap method 'lime'" in str(note.message)
-                                            for note in app._notifications))
+                                            for note in app._notifications)
+                         or "no class heatmap method 'lime'" in app.explorer.query_one("#notices").text)
         assert app.explorer.state.cam.method == "occlusion"
         await pilot.press("k")  # from a method asked by name: back to the default
         await wait_until(pilot, lambda: title(app).startswith("HiResCAM — conv_b"))

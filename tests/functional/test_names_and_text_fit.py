@@ -157,7 +157,7 @@ async def test_the_export_label_says_which_method_class_and_layer_are_written(ma
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
         (cam,) = [choice for choice in app.screen.choices if choice.key == "cam"]
-        assert cam.preset and cam.label == "class heatmap: Score-CAM of class 0, layer conv_b (default)"
+        assert cam.preset and cam.label == "class heatmap: Score-CAM of class 0 (negative), layer conv_b (default)"
         box = app.screen.query_one("#choice-cam")
         assert cam.label in "".join(rendered(box))  # was "the top class (default layer and method)"
 

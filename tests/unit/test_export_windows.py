@@ -68,7 +68,7 @@ def test_one_export_never_draws_the_same_figure_twice(tiny, tmp_path):
     # The README's example: --layer conv_b (its grid) and --all-layers (every grid, conv_b's too).
     requests = [FigureRequest("grid", layer=CONV_B), FigureRequest("all-layers"), FigureRequest("grid", layer=CONV_B)]
     assert [(job.kind, job.rows) for job in plan_jobs(tiny, requests)] == [
-        ("grid", (CONV_B,)), ("all-layers", (CONV_A,)), ("all-layers", (POOL_A,)),
+        ("all-layers", (CONV_B,)), ("all-layers", (CONV_A,)), ("all-layers", (POOL_A,)),
     ]
     paths = export_figures(tiny, requests, ExportSettings(folder=tmp_path, dpi=40))
     assert sorted(path.name for path in paths) == sorted(os.listdir(tmp_path))
