@@ -78,7 +78,7 @@ def _timed(command: list[str]) -> tuple[float, float]:
 
 def _scan_command(model: Path, data: Path, layers: list[str], out: Path) -> list[str]:
     shutil.rmtree(out, ignore_errors=True)
-    return [sys.executable, "-m", "actviz_tui.cli", "scan", str(model), str(data), "--layers", *layers,
+    return [sys.executable, "-m", "actviz_tui", "scan", str(model), str(data), "--layers", *layers,
             "--out", str(out), "--batch-size", "32"]
 
 
