@@ -232,3 +232,18 @@ def test_merge_and_show_are_read_from_the_first_word():
     assert [str(part) for part in merged.parts] == ["a", "b"] and merged.model is None
     plain = parser.parse_args(["./merge", "data", "--layers", "0", "--out", "o"])
     assert str(plain.model) == "merge" and not hasattr(plain, "scan_action")
+
+
+def test_a_merge_missing_a_shard_is_finished_by_the_plain_scan(capsys, world, single):
+    parts = []
+    for part in (1, 3):
+        folder = world["root"] / f"partial{part}"
+        assert scan(capsys, world, folder, "--shard", f"{part}/3")[0] == 0
+        parts.append(folder)
+    merged = world["root"] / "merged_partial"
+    code, out, _ = actviz(capsys, "scan", "merge", *parts, "--out", merged)
+    assert code == 0 and "incomplete" in out and not show_json(capsys, merged)["complete"]
+    code, _, err = scan(capsys, world, merged)
+    thirds = len(range(0, len(world["good"]) + 3, 3)) + len(range(2, len(world["good"]) + 3, 3))
+    assert code == 0 and f"resuming: {thirds} of {len(world['good']) + 3} images already scanned" in err
+    scan_data.assert_same(show_json(capsys, merged), single[1], rel=1e-9)
