@@ -72,6 +72,7 @@ class ScanJob:
         if manifest["images"]["sha256"] != store.list_sha256(images):
             raise ScanError(f"{folder} holds a scan of another image list "
                             f"({manifest['images']['count']} images); give another --out")
+        store.remove_stale_temporaries(folder)
         return cls(folder, settings, images, store.read_results(folder), manifest)
 
     # ----- progress -----------------------------------------------------------------

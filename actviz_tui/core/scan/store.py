@@ -109,6 +109,24 @@ def read_results(folder: Path) -> ScanTotals:
         raise ScanError(f"cannot read {path}: {error}") from None
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files left by a writer killed mid-write (kill -9); a live writer's are kept."""
+    for path in Path(folder).glob(".*.tmp"):
+        pid = path.suffixes[-2].lstrip(".") if len(path.suffixes) >= 2 else ""
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
 def _text(value) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
