@@ -8,6 +8,7 @@ is one line too, its traceback kept in the log.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `actviz ... | head`: the reader left; say nothing, as Unix tools do
+        _silence_stdout()
+        return 141
     except Exception as error:  # never show a traceback; keep it in the log
         _log_traceback(log_path)
         where = f" (details in {log_path})" if log_path else ""
@@ -40,6 +44,12 @@ def _declares_channels_first(model: Path | None) -> bool:
     from actviz_tui.core.model.loading import declares_channels_first
 
     return model is not None and declares_channels_first(model)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush raises no second BrokenPipeError."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def fail(message: str) -> int:
