@@ -67,8 +67,14 @@ def print_tables(shown: dict, result) -> None:
         table.add_column("top images: score (y, x) image", overflow="fold")
         for channel in layer["channels"]:
             table.add_row(str(channel["channel"]), _number(channel["mean"]), _number(channel["max"]),
-                          _percent(channel["active"]), escape("\n".join(map(_top_line, channel["top"]))))
+                          _percent(channel["active"]), escape(_top_cell(channel)))
         console.print(table)
+
+
+def _top_cell(channel: dict) -> str:
+    if channel["active"] == 0:  # every score is <= 0: the ranking says nothing about the images
+        return "dead on the dataset (never > 0)"
+    return "\n".join(map(_top_line, channel["top"]))
 
 
 def _top_line(top: dict) -> str:

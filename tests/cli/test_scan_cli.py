@@ -213,6 +213,7 @@ def test_show_tables_one_channel_and_its_errors(capsys, world, single):
     code, out, _ = actviz(capsys, "scan", "show", single[0], "--layer", "conv_b")
     assert code == 0 and "conv_b" in out and "conv_a" not in out
     assert "top images: score (y, x) image" in out and "0%" in out
+    assert "dead on the dataset (never > 0)" in out  # conv_b channel 5: no images listed
     one = show_json(capsys, single[0], "--layer", "conv_a", "--channel", "2")
     assert [channel["channel"] for channel in one["layers"][0]["channels"]] == [2]
     assert one["layers"][0]["channels"][0] == single[1]["layers"][0]["channels"][2]
