@@ -16,6 +16,7 @@ FILES = (
     "tests/unit/test_zoo_trace.py",  # its channels_first zoo model
     "tests/unit/test_class_heatmaps_layouts.py",
     "tests/unit/test_zoo_explain.py",  # class heatmaps of the channels_first zoo model
+    "tests/unit/test_zoo_scan.py",  # a scan of the channels_first zoo model
 )
 
 
