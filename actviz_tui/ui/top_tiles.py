@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label
+from textual.widget import Widget
 
+from actviz_tui.core.pictures.cell_format import elide_middle, format_number
 from actviz_tui.core.scan.top_images import TopCrop
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
@@ -40,14 +43,31 @@ def plan_tiles(count: int, crop_h: int, crop_w: int, width: int, height: int) ->
     return best
 
 
+def fit_title(name: str, score: str, width: int) -> str:
+    """``name score`` in ``width`` cells: the name elided in the middle, never the score."""
+    return f"{elide_middle(name, max(width - len(score) - 1, 1))} {score}"
+
+
+class TileTitle(Widget):
+    """A tile's title line, fitted to its width on every render."""
+
+    DEFAULT_CSS = "TileTitle { height: 1; width: 1fr; }"
+
+    def __init__(self, name: str, score: str) -> None:
+        super().__init__()
+        self.file_name, self.score = name, score
+
+    def render(self) -> str:
+        return fit_title(self.file_name, self.score, self.size.width)
+
+
 class TopTile(Vertical):
     """One top image: its file name and score above its crop; ``-selected`` frames it."""
 
     DEFAULT_CSS = """
     TopTile { border: round $panel; height: 100%; }
     TopTile.-selected { border: heavy $accent; }
-    TopTile > Label { width: 1fr; text-overflow: ellipsis; text-wrap: nowrap; }
-    TopTile.-selected > Label { text-style: bold; }
+    TopTile.-selected > TileTitle { text-style: bold; }
     """
 
     def __init__(self, crop: TopCrop, rank: int) -> None:
@@ -60,7 +80,8 @@ class TopTile(Vertical):
         return self.crop.title
 
     def compose(self) -> ComposeResult:
-        yield Label(self.title)
+        top = self.crop.top
+        yield TileTitle(Path(top.image).name, format_number(top.score))
         yield HeatmapView()
 
     def on_mount(self) -> None:

@@ -29,7 +29,7 @@ def scan_dir(tmp_path_factory) -> Path:
 
 
 def tile_titles(app) -> list[str]:
-    return [str(tile.query_one("Label").render()) for tile in app.explorer.query("TopTile")]
+    return [str(tile.query_one("TileTitle").render()) for tile in app.explorer.query("TopTile")]
 
 
 def title(app) -> str:

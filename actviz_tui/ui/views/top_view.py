@@ -42,8 +42,8 @@ class TopView(ExplorerView):
     ]
     DEFAULT_CSS = """
     TopView { layout: vertical; }
-    TopView #top-note { height: auto; max-height: 2; color: $text-muted; }
-    TopView #top-tiles { layout: grid; grid-gutter: 0 1; height: auto; }
+    TopView #top-note { height: 2; color: $text-muted; }  /* fixed: the tiles are planned in the rest */
+    TopView #top-tiles { layout: grid; height: auto; }
     """
 
     @dataclass
@@ -127,14 +127,15 @@ class TopView(ExplorerView):
         shown = [crop.rgb for crop in self.crops if crop.rgb is not None]
         crop_h, crop_w = shown[0].shape[:2] if shown else (1, 1)
         scroll = self.query_one(VerticalScroll)
-        width, height = scroll.size.width - 1, scroll.size.height  # the scrollbar's column spared
+        width, height = scroll.size.width - scroll.styles.scrollbar_size_vertical, scroll.size.height
         if not self.laid_out(width, height):
             return
         plan = plan_tiles(len(self.crops), crop_h, crop_w, width, height)
         container = self.query_one("#top-tiles", Vertical)
         container.styles.grid_size_columns = plan.cols
         container.styles.grid_rows = str(plan.tile_h)
-        container.styles.grid_gutter_horizontal = GAP
+        # Textual names gutters by the line they draw: vertical ones part columns, horizontal ones rows.
+        container.styles.grid_gutter_vertical, container.styles.grid_gutter_horizontal = GAP, 0
 
     def _show_selection(self) -> None:
         tiles = list(self.query(TopTile))
