@@ -28,7 +28,8 @@ class TilePlan:
 
 def plan_tiles(count: int, crop_h: int, crop_w: int, width: int, height: int) -> TilePlan:
     """The column count whose tiles show the crops largest in a ``width`` x ``height`` cell pane
-    (a cell: 1 pixel wide, 2 tall, as the grid view counts them); rows share the height."""
+    (a cell: 1 pixel wide, 2 tall, as the grid view counts them); rows share the height, and
+    tiles never get shorter than MIN_TILE_H (the pane scrolls)."""
     best, best_scale = TilePlan(1, max(MIN_TILE_H, height)), -1.0
     for cols in range(1, max(count, 1) + 1):
         rows = math.ceil(count / cols)
@@ -38,7 +39,7 @@ def plan_tiles(count: int, crop_h: int, crop_w: int, width: int, height: int) ->
         if picture_w < 1:
             break
         scale = min(picture_w / max(crop_w, 1), picture_h / max(crop_h, 1))
-        if scale > best_scale + 1e-9:
+        if scale >= best_scale - 1e-9:  # as large with more columns: fewer rows to scroll
             best, best_scale = TilePlan(cols, tile_h), scale
     return best
 
