@@ -114,6 +114,6 @@ KIND = FigureKind(
     draw=draw,
     uses=frozenset({"layer", "channel"}),
     needs_image=False,
-    option=CliOption("--top-images", "a channel's top images in a dataset scan",
+    option=CliOption("--top-images", "a channel's top images in a dataset scan", metavar="N",
                      add_arguments=add_arguments, requests=requests),
 )
