@@ -89,7 +89,8 @@ def test_the_command_writes_one_figure_per_channel(runs):
     done = runs["written"]
     assert done.returncode == 0, done.stderr
     names = [Path(line).name for line in done.stdout.splitlines()]
-    assert names == [f"ui_tiny_cnn__conv_b__ch00{c}__top-images.{ext}" for c in (2, 5) for ext in ("png", "npy", "json")]
+    stems = [f"ui_tiny_cnn__conv_b__ch00{channel}__top-images" for channel in (2, 5)]
+    assert names == [f"{stem}.{ext}" for stem in stems for ext in ("png", "npy", "json")]
 
 
 @pytest.mark.slow
