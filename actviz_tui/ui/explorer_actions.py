@@ -75,7 +75,7 @@ def bindings(views) -> list[BindingType]:
             routed.setdefault(binding.key, []).append(binding)
     keys += [
         Binding(key, f"view_key({key!r})", same[0].description, show=False, priority=True,
-                tooltip="; ".join(b.tooltip for b in same if b.tooltip))
+                key_display=same[0].key_display, tooltip="; ".join(b.tooltip for b in same if b.tooltip))
         for key, same in routed.items()
     ]
     keys += [
