@@ -39,7 +39,11 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     start.add_argument("--channel", type=int, metavar="N", default=None, help="the selected channel (0-based)")
     # Checked by the explorer against its views (importing them here would delay the first paint).
     start.add_argument("--view", metavar="NAME", default=None,
-                       help="the view on show: channel (default), grid, across, filters, cam (the class map)")
+                       help="the view on show: channel (default), grid, across, filters, cam (the class map), "
+                       "top (a scan's top images)")
+    start.add_argument("--scan", metavar="SCAN_DIR", default=None,
+                       help="a folder 'actviz scan' wrote: view 6 shows each channel's top images in it, and the "
+                       "layer table's dead column counts channels dead on the whole dataset")
 
 
 def add_display_options(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
     model_path, images = model_and_images(args.model, list(args.images))
     check_model_file(Path(model_path).expanduser(), read_all=False)  # ModelLoadError: exit 1
+    if args.scan is not None:
+        check_scan_folder(Path(args.scan).expanduser())
     if not stdout_is_terminal():
         print("actviz: error: the explorer needs a terminal (stdout is not one); for text or files "
               "use 'actviz summary MODEL IMAGE' or 'actviz export MODEL IMAGE ...'", file=sys.stderr)
@@ -69,13 +75,23 @@ def run(args: argparse.Namespace) -> int:
     from actviz_tui.ui.app import ActvizApp
     from actviz_tui.ui.explorer_start import ExplorerStart
 
-    start = ExplorerStart(args.layer, args.channel, args.view)
+    start = ExplorerStart(args.layer, args.channel, args.view, args.scan)
     log, log_size = _log_and_size() if args.verbose else (None, 0)
     app = ActvizApp(model_path, images, session_options(args), start=start, graphics=graphics)
     app.run()
     if log is not None:
         _print_log_tail(log, log_size)
     return app.return_code or 0
+
+
+def check_scan_folder(folder: Path) -> None:
+    """A folder that is no scan is one line and exit 1, before the UI starts (no numpy yet)."""
+    from actviz_tui.core.errors import ActvizError
+
+    if not folder.is_dir():
+        raise ActvizError(f"--scan {folder}: no such folder" if not folder.exists() else f"--scan {folder} is a file")
+    if not (folder / "manifest.json").is_file():
+        raise ActvizError(f"--scan {folder} is not a scan folder (no manifest.json; 'actviz scan' writes one)")
 
 
 def stdout_is_terminal() -> bool:

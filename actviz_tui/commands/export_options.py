@@ -108,7 +108,8 @@ def export_parser() -> argparse.ArgumentParser:
         "  actviz export model.h5 x.png --layer conv2d_1 --channel 4 29 --layer conv2d_2 --all-channels\n"
         "  actviz export model.h5 x.png --layer 4 --scale layer --out figs\n"
         "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data\n"
-        "  actviz export model.h5 --filters conv2d conv2d_1 --with-data",
+        "  actviz export model.h5 --filters conv2d conv2d_1 --with-data\n"
+        "  actviz export model.h5 --top-images 5 12 --scan scans/xray --scan-layer conv2d_3",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=VersionAction)
@@ -116,7 +117,8 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "images", type=Path, nargs="*", metavar="IMAGE",
         help="input images or .npy arrays, or folders of them: every image file (.png, .jpg, .jpeg, .bmp, .gif, "
-        ".tif, .tiff, .webp, ...) and .npy inside, subfolders too, in sorted order (none needed for --filters alone)",
+        ".tif, .tiff, .webp, ...) and .npy inside, subfolders too, in sorted order "
+        "(none needed for --filters or --top-images alone)",
     )
     figures = parser.add_argument_group("figures (at least one)")
     parser.set_defaults(layer_groups=[], stray_channels=False)

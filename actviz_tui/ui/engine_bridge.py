@@ -32,7 +32,7 @@ from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui.messages import (
     ActivationReady, ClassHeatmapProgress, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageFailed,
-    ImageReady, LayersReady, PredictionsReady, SessionReady, StageChanged, StatsReady,
+    ImageReady, LayersReady, PredictionsReady, ScanReady, SessionReady, StageChanged, StatsReady, TopCropsReady,
 )
 
 
@@ -206,6 +206,35 @@ class EngineBridge:
             self._reply(ticket, ClassHeatmapReady(result), reply_to)
 
         return self._run(job, group="class-heatmap", failure="cannot compute the class heatmap", ticket=ticket)
+
+    def open_scan(self, folder: Path, model) -> Worker:
+        """Read a scan folder and check it against the model (its file's SHA-256, its layers)."""
+
+        def job(worker: Worker) -> None:
+            from actviz_tui.core.export.files import file_sha256
+            from actviz_tui.core.scan.model_fit import scan_warnings
+            from actviz_tui.core.scan.report import ScanResult
+
+            self._stage(f"reading scan {folder.name}")
+            scan = ScanResult.open(folder)
+            sha256 = file_sha256(model.path) if model.path is not None else None
+            self.screen.post_message(ScanReady(scan, scan_warnings(scan, model, sha256)))
+            self._stage("ready")
+
+        return self._run(job, group="scan", failure=f"cannot open scan {folder}", says_what_failed=True)
+
+    def top_crops(self, model, scan, layer: str, channel: int, request: Hashable, reply_to: Widget) -> Worker:
+        """A channel's top images read and cropped, answered to ``reply_to`` with ``TopCropsReady``."""
+        ticket = Ticket("top-crops", None, None, request)
+
+        def job(worker: Worker) -> None:
+            from actviz_tui.core.scan.top_images import top_crops
+
+            self._stage(f"reading the top images of {layer} channel {channel}")
+            self._reply(ticket, TopCropsReady(request, top_crops(model, scan, layer, channel)), reply_to)
+            self._stage("ready")
+
+        return self._run(job, group="top-crops", failure="cannot read the top images", ticket=ticket)
 
     def export(self, results: ImageResults, requests: list, settings) -> Worker:
         """Computes and draws figure by figure in a worker; Esc cancels."""

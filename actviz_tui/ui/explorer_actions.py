@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import ExportSettings
+from actviz_tui.ui.explorer_scan import OPEN_SCAN
 from actviz_tui.ui.export_choices import export_choices
 from actviz_tui.ui.messages import ExportDone, ExportProgress
 from actviz_tui.ui.screens.export_dialog import ExportDialog, ExportPlan
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     import numpy as np
     from textual.screen import Screen
 
+    from actviz_tui.core.scan.report import ScanResult
     from actviz_tui.core.session.image_results import ImageResults
     from actviz_tui.core.session.model_session import ModelSession
     from actviz_tui.ui.engine_bridge import EngineBridge
@@ -42,7 +44,7 @@ else:
 # Actions that move a text cursor when the filter box has the focus.
 CURSOR_ACTIONS = frozenset({"channel", "first_channel", "last_channel", "view_key"})
 # Actions that open a one-line prompt or the filter box (see ``on_key``).
-PROMPT_ACTIONS = frozenset({"ask_channel", "open_image", "filter"})
+PROMPT_ACTIONS = frozenset({"ask_channel", "open_image", "open_scan", "filter"})
 
 
 def bindings(views) -> list[BindingType]:
@@ -73,7 +75,7 @@ def bindings(views) -> list[BindingType]:
             routed.setdefault(binding.key, []).append(binding)
     keys += [
         Binding(key, f"view_key({key!r})", same[0].description, show=False, priority=True,
-                tooltip="; ".join(b.tooltip for b in same if b.tooltip))
+                key_display=same[0].key_display, tooltip="; ".join(b.tooltip for b in same if b.tooltip))
         for key, same in routed.items()
     ]
     keys += [
@@ -82,6 +84,7 @@ def bindings(views) -> list[BindingType]:
         Binding("n", "image(1)", "Next image", show=False, tooltip="next image (when several were given)"),
         Binding("p", "image(-1)", "Previous image", show=False, tooltip="previous image"),
         Binding("o", "open_image", "Open image", show=False, tooltip="open another image by path"),
+        OPEN_SCAN,
         Binding("slash", "filter", "Filter", key_display="/",
                 tooltip="filter the layer table by name or type; Esc clears"),
         Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
@@ -120,6 +123,8 @@ class ExplorerActions(_Host):
         def show_status(self) -> None: ...
         def announce(self, notice: Notice) -> None: ...
         def editing_text(self) -> bool: ...
+        def scan_dead(self, row: int) -> frozenset[int] | None: ...
+        scan: ScanResult | None
 
     def palette_bindings(self) -> list[Binding]:
         """What Ctrl+P lists: every action but quit, once each."""
@@ -165,7 +170,9 @@ class ExplorerActions(_Host):
     def action_dead_channel(self, direction: int) -> None:
         if self.activation is None or self.session is None:
             return
-        dead, name = dead_channels(self.activation), self.session.layers[self.state.layer].name
+        on_dataset = self.scan_dead(self.state.layer)  # a scan of the layer: dead on the whole dataset
+        dead = dead_channels(self.activation) if on_dataset is None else tuple(sorted(on_dataset))
+        name = self.session.layers[self.state.layer].name
         if not dead:
             self.notify(f"no dead channel in {name}", timeout=3)
             return
@@ -274,7 +281,8 @@ class ExplorerActions(_Host):
         if self.results is None:
             return False
         needs = self.current_view.NEEDS
-        return self.activation is not None or needs == "weights" or (needs == "image" and self.results.has_image)
+        return (self.activation is not None or needs == "weights" or (needs == "image" and self.results.has_image)
+                or (needs == "scan" and self.scan is not None))
 
     def action_export(self) -> None:
         if not self.can_export():

@@ -12,11 +12,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ExplorerStart:
-    """Where the command line asks the explorer to open (``--layer``, ``--channel``, ``--view``)."""
+    """Where the command line asks the explorer to open (``--layer``, ``--channel``, ``--view``),
+    and the scan it browses (``--scan``)."""
 
     layer: str | int | None = None
     channel: int | None = None
     view: str | None = None
+    scan: str | None = None
 
     def applied_to(self, state: ExplorerState, session) -> ExplorerState:
         """``state`` moved there; LayerLookupError for a layer the model does not have."""

@@ -41,7 +41,8 @@ COLUMNS = (
     Column("mean", "mean", STATISTICS, True, "mean activation value on this image (3 significant digits)"),
     Column("zero", "%zero", STATISTICS, True, "share of activation values that are exactly 0 (ReLU switched off)"),
     Column("dead", "dead", STATISTICS, True,
-           "dead channels: zero at every position on this image, of all channels (2/32)"),
+           "dead channels: zero at every position on this image, of all channels (2/32); with a scan "
+           "loaded, a scanned layer counts the channels never above 0 on the whole dataset (3/64 scan)"),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 

@@ -16,6 +16,8 @@ from actviz_tui.core.session.model_session import ModelSession
 if TYPE_CHECKING:
     from actviz_tui.core.analysis.predictions import OutputPrediction
     from actviz_tui.core.explain import ClassHeatmap
+    from actviz_tui.core.scan.report import ScanResult
+    from actviz_tui.core.scan.top_images import TopCrop
 
 
 @dataclass
@@ -108,3 +110,19 @@ class ClassHeatmapProgress(Message):
 
     done: int
     total: int
+
+
+@dataclass
+class ScanReady(Message):
+    """A scan folder was read; ``warnings``: how it does not fit the model (one line each)."""
+
+    scan: ScanResult
+    warnings: list[str]
+
+
+@dataclass
+class TopCropsReady(Message):
+    """A channel's top images of the scan, cropped (``request``: the view's ask)."""
+
+    request: Hashable
+    crops: list[TopCrop]

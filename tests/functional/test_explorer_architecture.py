@@ -31,7 +31,9 @@ def test_a_new_view_is_one_class_and_one_table_entry():
     assert "| 9 | view: a test view |" in help_markdown(keys)
     # the views' own keys are routed to the view on show, once per key
     routed = [b for b in keys if b.action.startswith("view_key")]
-    assert [b.key for b in routed] == ["pageup", "pagedown", "k", "K", "y", "Y", "C", "l", "j"]
+    assert [b.key for b in routed] == [
+        "pageup", "pagedown", "k", "K", "y", "Y", "C", "l", "j", "comma", "full_stop", "enter",
+    ]
 
 
 def test_the_views_cover_distinct_keys_and_export_kinds():

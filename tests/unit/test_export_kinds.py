@@ -30,12 +30,15 @@ class FakeSession:
 
 
 def test_the_table_holds_the_six_kinds_and_their_file_names():
-    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters", "cam"]
+    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters", "cam", "top"]
     assert {name: kind.file_kind for name, kind in FIGURE_KINDS.items()} == {
         "channel": "channel", "grid": "grid", "across": "across-layers", "all-layers": "grid", "input": "input",
-        "filters": "filters", "cam": "cam",
+        "filters": "filters", "cam": "cam", "top": "top-images",
     }
     assert all(kind.name == name and kind.label for name, kind in FIGURE_KINDS.items())
+
+
+NEEDS = {"top": ["--scan", "scan_dir"]}  # what a kind's option cannot go without
 
 
 def test_every_kind_is_reachable_from_actviz_export_options():
@@ -43,7 +46,7 @@ def test_every_kind_is_reachable_from_actviz_export_options():
     for kind in FIGURE_KINDS.values():
         if kind.option is not None:  # a flag of its own, with channel numbers or as a switch
             value = "conv_a" if kind.option.takes == "layers" else "2"
-            args = [kind.option.flag, *([value] if kind.option.metavar else [])]
+            args = [kind.option.flag, *([value] if kind.option.metavar else []), *NEEDS.get(kind.name, [])]
             reached |= {request.kind for request in figure_requests(FakeSession(), parse(*args))}
     # The others come from --layer: with --channel one figure per channel, else the grid.
     layer_args = parse("--layer", "conv_a", "--channel", "1", "--layer", "conv_b")
@@ -110,7 +113,8 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
 
     state = ExplorerState(layer=CONV_A, channel=4, channels=6, view="grid")
     choices = export_choices(session, state, FigureRequest("grid", CONV_A))
-    assert [c.key for c in choices] == list(FIGURE_KINDS)
+    # every kind but the scan's top images, which need a scan: view 6 offers them, with its scan
+    assert [c.key for c in choices] == [kind for kind in FIGURE_KINDS if kind != "top"]
     assert [c.label for c in choices] == [
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
         "all layers: one grid per layer", "the input image as the model sees it",

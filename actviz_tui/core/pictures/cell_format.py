@@ -96,6 +96,12 @@ def format_dead(dead: int, channels: int) -> str:
     return f"{dead}/{channels}" if dead else ""
 
 
+def format_scan_dead(dead: int, channels: int) -> str:
+    """``3/64 scan``: channels never above 0 on a scanned dataset, of all (``0/64 scan`` too:
+    the scan says so, not this image)."""
+    return f"{dead}/{channels} scan"
+
+
 def format_shape(shape: tuple) -> str:
     """A shape without its batch axis as ``HxWxC``; ``?`` for an unknown size."""
     return "x".join("?" if dim is None else str(dim) for dim in shape) or "scalar"

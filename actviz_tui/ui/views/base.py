@@ -126,6 +126,11 @@ class ExplorerView(Widget):
     def forget(self) -> None:
         """A new image: drop whatever the view computed for the old one (if anything)."""
 
+    def scan_changed(self) -> None:
+        """A dataset scan was opened: repaint what depends on it (dead marks, top images)."""
+        if self.is_current:
+            self.repaint()
+
     def export_request(self, state: ExplorerState) -> FigureRequest:
         """The figure request that saves what this view shows for ``state``: the export
         dialog presets it. By default EXPORT_KIND's request for the selected layer and channel."""
@@ -160,12 +165,20 @@ class ExplorerView(Widget):
         return extent
 
     def layer_dead(self, layer: np.ndarray) -> frozenset[int]:
-        """The layer's dead channels (``stats.dead_channels``), found once per layer."""
+        """The layer's dead channels: on the whole dataset when a scan has the layer, else on this
+        image (``stats.dead_channels``, found once per layer)."""
+        on_dataset = self.scan_dead()
+        if on_dataset is not None:
+            return on_dataset
         scanned, dead = self._layer_dead
         if scanned is not layer:
             dead = frozenset(dead_channels(layer))
             self._layer_dead = (layer, dead)
         return dead
+
+    def scan_dead(self) -> frozenset[int] | None:
+        """The selected layer's channels dead on the scanned dataset; None without a scan of it."""
+        return cast("ExplorerScreen", self.screen).scan_dead(self.state.layer)
 
     def layer_heading(self) -> str:
         info = self.session.layers[self.state.layer]

@@ -63,6 +63,8 @@ class ChannelView(ExplorerView):
         dead = ""
         if negligible(max(abs(low), abs(high)), self.layer_extent(activation)):  # activation_stats' rule
             dead = "  dead: all zeros" if low == high == 0 else "  dead: all ~0"
+        if state.channel in (self.scan_dead() or ()):
+            dead += "  dead on the scanned dataset"
         mark = "  * marked" if state.is_marked else ""
         name = self.session.layers[state.layer].name
         return f"{name}  {where}  [{low:.4g}, {high:.4g}]  {state.scale} scale{dead}{mark}"

@@ -67,10 +67,11 @@ class GridView(ExplorerView):
         first = page * layout.per_page
         last = min(first + layout.per_page, stack.shape[2])
         pages = -(-stack.shape[2] // layout.per_page)
+        on_dataset = " (scan)" if self.scan_dead() is not None else ""
         self.caption = (
             f"{name}  channels {first}-{last - 1} of {stack.shape[2]}  page {page + 1}/{pages}  "
             f"selected {state.channel}{' (dead)' if state.channel in dead else ''}  "
-            f"{f'{len(dead)} dead hatched  ' if dead else ''}{state.scale} scale"
+            f"{f'{len(dead)} dead{on_dataset} hatched  ' if dead else ''}{state.scale} scale"
         )
 
     def on_click(self, event: Click) -> None:

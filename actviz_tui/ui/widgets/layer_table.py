@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 
 from actviz_tui.core.analysis.stats import ActivationStats
 from actviz_tui.core.pictures.cell_format import (
-    elide_name, format_count, format_dead, format_number, format_percent, format_shape, short_type,
+    elide_name, format_count, format_dead, format_scan_dead, format_number, format_percent, format_shape, short_type,
 )
 from actviz_tui.core.model.graph import LayerInfo
 from actviz_tui.ui.layer_columns import (
@@ -40,6 +40,7 @@ class LayerTable(DataTable):
         self.layer_infos: list[LayerInfo] = []
         self.stats: dict[int, ActivationStats] = {}
         self.marked: set[int] = set()
+        self.scan_dead: dict[int, tuple[int, int]] = {}  # row -> (dead, channels) on a scanned dataset
         self.filter_text = ""
         self.page = 0  # the page of columns shown when not all fit
         self.plan: ColumnPlan | None = None
@@ -52,6 +53,11 @@ class LayerTable(DataTable):
 
     def set_stats(self, stats: dict[int, ActivationStats]) -> None:
         self.stats = stats
+        self.relayout()
+
+    def set_scan_dead(self, dead: dict[int, tuple[int, int]]) -> None:
+        """Rows a dataset scan has: their dead column counts channels dead on the whole dataset."""
+        self.scan_dead = dead
         self.relayout()
 
     def set_marked(self, rows: set[int]) -> None:
@@ -198,4 +204,6 @@ class LayerTable(DataTable):
             texts["mean"] = format_number(stats.mean)
             texts["zero"] = format_percent(stats.zero_fraction)
             texts["dead"] = format_dead(stats.dead_channels, stats.channels)
+        if layer.index in self.scan_dead:
+            texts["dead"] = format_scan_dead(*self.scan_dead[layer.index])
         return texts
