@@ -138,3 +138,30 @@ async def test_the_export_dialog_in_view_6_offers_the_top_images(make_app, scan_
         (choice,) = [choice for choice in dialog.choices if choice.key == "top"]
         assert choice.preset and choice.label == "conv_b channel 2: its top images in the scan"
         assert choice.requests[0].options == (("scan", str(scan_dir)),)
+
+
+@pytest.fixture(scope="module")
+def dead_scan(tmp_path_factory) -> tuple[Path, Path]:
+    """models_factory.dead_units_cnn (conv_g's channels 2 and 5 are zero everywhere) and its scan."""
+    import models_factory
+
+    root = tmp_path_factory.mktemp("dead_scan")
+    model_path = root / "dead_units.keras"
+    models_factory.dead_units_cnn().save(model_path)
+    write_pictures(root / "pictures", count=5)
+    make_scan(model_path, root / "pictures", root / "scan", ("conv_g",), top_k=3)
+    return model_path, root / "scan"
+
+
+async def test_a_channel_dead_on_the_dataset_shows_no_tiles_but_says_why(make_app, dead_scan):
+    model_path, scan_dir = dead_scan
+    app = make_app(model=model_path, start=ExplorerStart("conv_g", 2, "top", str(scan_dir)))
+    async with app.run_test(size=SIZE) as pilot:
+        def note() -> str:
+            return str(app.explorer.query_one("#top-note").render()) if app.explorer else ""
+
+        await wait_until(pilot, lambda: "dead on the dataset" in note())
+        assert "never > 0 on any of 5 images" in note()
+        assert tile_titles(app) == []
+        await pilot.press("right")  # channel 3 is alive: its tiles come back
+        await wait_until(pilot, lambda: len(tile_titles(app)) == 3)

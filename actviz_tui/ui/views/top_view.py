@@ -98,12 +98,24 @@ class TopView(ExplorerView):
             self.caption = f"{name}  top images: {'no scan' if scan is None else 'layer not scanned'}"
             return
         asked = (str(scan.folder), name, min(state.channel, scan.layer(name).channels - 1))
+        if scan.channel_summary(name, asked[2]).active == 0:
+            self._show_dead(asked)
+            return
         if asked != self._asked:
             self._asked, self.crops, self.selected = asked, [], 0
             self.caption = f"{self._heading()}  (reading the images)"
             self.post_message(self.TopImagesWanted(self, name, asked[2], asked))
         elif self.crops:
             self._layout()
+
+    def _show_dead(self, asked: tuple) -> None:
+        """Every score of a dead channel is <= 0: its "top" images would be an arbitrary pick."""
+        self._asked, self.crops = asked, []
+        self._mount([])
+        self.query_one("#top-note", Static).update(
+            f"channel {asked[2]} is dead on the dataset: never > 0 on any of {self.scan.scanned} images, "
+            "so no image drives it")
+        self.caption = self._heading()
 
     @on(TopCropsReady)
     def _crops_ready(self, message: TopCropsReady) -> None:
