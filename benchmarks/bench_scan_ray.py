@@ -131,7 +131,7 @@ def run() -> list[dict]:
         _pictures(data)
         images = _job(root, model_path, data, "probe").images
         cores = os.cpu_count() or 1
-        ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
+        ray.init(address="local", num_cpus=cores, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
                  _node_ip_address="127.0.0.1")
         try:  # rounds alternate the three, so that other load on the machine hits each alike
             rounds = [(_in_process(model_path, images),

@@ -26,7 +26,7 @@ BATCH, K = 8, 4
 
 @pytest.fixture(scope="module")
 def local_cluster():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
              _node_ip_address="127.0.0.1")
     yield
     ray.shutdown()
@@ -137,3 +137,17 @@ def test_worker_plan_takes_one_gpu_each_else_shares_the_cores():
     assert plan_workers({"CPU": 2.0}, 4) == WorkerPlan(4, num_cpus=0.5, num_gpus=0.0)
     with pytest.raises(ScanError, match="--workers must be at least 1"):
         plan_workers({"CPU": 2.0}, 0)
+
+
+def test_a_ray_address_where_nothing_answers_fails_in_one_line(scan_inputs, tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
+    model_path, data = scan_inputs
+    job = _start(tmp_path, model_path, data)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)  # as in a fresh process; the fixture's stays up
+    with pytest.raises(ScanError, match=rf"^no Ray cluster answers at 127.0.0.1:{port} \(\$RAY_ADDRESS\)$"):
+        run_ray(job, ModelOptions(), BATCH, 1)

@@ -15,6 +15,7 @@ import logging
 import os
 import pickle
 import re
+import socket
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,6 +29,8 @@ CPUS_PER_WORKER = 2  # on CPU, one actor per 2 cores by default: one decodes whi
 # The driver's backend settings (cli.main has set them by now), so every actor computes as the local engine.
 MIRRORED = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "TF_FORCE_GPU_ALLOW_GROWTH",
             "XLA_PYTHON_CLIENT_PREALLOCATE", "KERAS_HOME", "KERAS_TORCH_DEVICE")
+
+NO_CLUSTER = "Could not find any running Ray instance"  # ray.init(address="auto")'s words when there is none
 
 Progress = Callable[[int, int], None]
 
@@ -77,14 +80,44 @@ def _import_ray():
 
 
 def _connect(ray) -> bool:
-    """Join the running cluster, else start a local one; False when Ray was already up (the caller's)."""
+    """Join ``$RAY_ADDRESS`` or the cluster ``ray start`` left on this machine, else start a local
+    instance; False when Ray was already up (the caller's, which stays up)."""
     if ray.is_initialized():
         return False
     quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
+    address = os.environ.get("RAY_ADDRESS") or "auto"
+    target = address if address != "auto" else _address_left_by_ray_start()
+    if target and not _answers(target):  # ray.init would retry a dead address for minutes
+        source = "$RAY_ADDRESS" if address != "auto" else "left by `ray start`; `ray stop` clears it"
+        raise ScanError(f"no Ray cluster answers at {target} ({source})")
     try:
-        ray.init(address="auto", **quiet)
-    except ConnectionError:  # no cluster here: ray.init raises at once, it does not wait
-        ray.init(include_dashboard=False, **quiet)
+        ray.init(address=address, **quiet)
+    except ConnectionError as error:
+        if address != "auto" or NO_CLUSTER not in str(error):  # a cluster was named or found, and failed
+            raise ScanError(f"cannot join the Ray cluster at {target or address}: {one_line(error)}") from None
+        ray.init(address="local", include_dashboard=False, **quiet)  # none running: said at once, no wait
+    return True
+
+
+def _address_left_by_ray_start() -> str | None:
+    """The GCS address ``ray.init(address="auto")`` would join, None when there is none (or Ray moved it)."""
+    try:
+        from ray._private.services import get_ray_address_from_environment
+
+        return get_ray_address_from_environment("auto", None)
+    except Exception:  # none found (ConnectionError), or this private helper changed: let ray.init decide
+        return None
+
+
+def _answers(address: str, timeout: float = 3.0) -> bool:
+    """Whether a ``host:port`` address takes a TCP connection (other forms, ray://, are not probed)."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return True
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError:
+        return False
     return True
 
 
