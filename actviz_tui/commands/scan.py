@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 def open_job(args: argparse.Namespace):
     """Everything checked (shard, data, model, layers, engine) before the scan folder is touched."""
-    from actviz_tui.core.export.files import file_sha256
+    from actviz_tui.core.file_hash import file_sha256
     from actviz_tui.core.model.engine import Model
     from actviz_tui.core.scan.dataset import dataset_images, layer_shapes
     from actviz_tui.core.scan.job import ScanJob

@@ -9,7 +9,6 @@ free ``name-2.ext``, ``name-3.ext``, ... instead.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import tempfile
@@ -20,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 import actviz_tui
-from actviz_tui.core.errors import ExportError
+from actviz_tui.core.errors import ActvizError, ExportError
+from actviz_tui.core.file_hash import file_sha256 as hashed
 from actviz_tui.core.export.names import unique_path, unique_stem
 from actviz_tui.core.figures import render_png_bytes
 
@@ -227,16 +227,12 @@ def write_data(
     return npy_path, json_path
 
 
-def file_sha256(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file, read in chunks (models can be large)."""
-    digest = hashlib.sha256()
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file (core/file_hash.py), a read failure said as an ExportError."""
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(chunk_size):
-                digest.update(chunk)
-    except OSError as exc:
-        raise ExportError(f"cannot read {path}: {describe_os_error(exc)}") from exc
-    return digest.hexdigest()
+        return hashed(path)
+    except ActvizError as exc:
+        raise ExportError(str(exc)) from exc
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:

@@ -68,7 +68,7 @@ def _enter_driver_folder(cwd: str, data_dirs: Sequence[str]) -> None:
 
 def _check_model_file(path: str, expected_sha256: str) -> None:
     """Refuse a different file at the same path on another node: its results would be mixed in silently."""
-    from actviz_tui.core.export.files import file_sha256
+    from actviz_tui.core.file_hash import file_sha256
 
     try:
         found = file_sha256(Path(path).expanduser())
