@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     for line in _skipped_lines(job):
         say(line)
     state = "complete" if job.complete else "incomplete"
-    print(f"{args.out}: {job.totals.scanned} images scanned, {len(job.totals.skipped)} skipped ({state})")
+    scanned = job.totals.scanned
+    print(f"{args.out}: {scanned} image{'s' * (scanned != 1)} scanned, {len(job.totals.skipped)} skipped ({state})")
     return 0
 
 
@@ -182,10 +183,18 @@ def _run_engine(args: argparse.Namespace, job, model, progress) -> None:
     run_local(job, model, args.batch_size, progress)
 
 
+SKIPPED_SHOWN = 20  # a big dataset may hold thousands of bad files: the manifest lists them all
+
+
 def _skipped_lines(job) -> list[str]:
-    return [f"actviz: skipped: {entry['image']}: {entry['reason']}"
-            if entry["image"] not in entry["reason"] else f"actviz: skipped: {entry['reason']}"
-            for entry in job.totals.skipped_list(job.images)]
+    skipped = job.totals.skipped_list(job.images)
+    lines = [f"actviz: skipped: {entry['image']}: {entry['reason']}"
+             if entry["image"] not in entry["reason"] else f"actviz: skipped: {entry['reason']}"
+             for entry in skipped[:SKIPPED_SHOWN]]
+    if len(skipped) > SKIPPED_SHOWN:
+        lines.append(f"actviz: ... and {len(skipped) - SKIPPED_SHOWN} more skipped "
+                     f"(all listed in {job.folder / 'manifest.json'} and by `actviz scan show`)")
+    return lines
 
 
 def _stderr_line(text: str) -> None:

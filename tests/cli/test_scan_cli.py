@@ -248,3 +248,19 @@ def test_a_merge_missing_a_shard_is_finished_by_the_plain_scan(capsys, world, si
     thirds = len(range(0, len(world["good"]) + 3, 3)) + len(range(2, len(world["good"]) + 3, 3))
     assert code == 0 and f"resuming: {thirds} of {len(world['good']) + 3} images already scanned" in err
     scan_data.assert_same(show_json(capsys, merged), single[1], rel=1e-9)
+
+
+def test_many_bad_files_are_summed_up_after_twenty_lines(capsys, world, tmp_path):
+    import shutil
+
+    data = tmp_path / "mostly_bad"
+    data.mkdir()
+    for number in range(25):
+        (data / f"bad_{number:02d}.png").write_text("not a picture")
+    shutil.copy(world["good"][0], data / Path(world["good"][0]).name)
+    code, out, err = actviz(capsys, "scan", world["model"], data, "--layers", *LAYERS, "--out", tmp_path / "scan")
+    assert code == 0
+    lines = err.strip().splitlines()
+    assert sum(line.startswith("actviz: skipped:") for line in lines) == 20
+    assert lines[-1].startswith("actviz: ... and 5 more skipped (all listed in")
+    assert out.strip().endswith("1 image scanned, 25 skipped (complete)")
