@@ -227,10 +227,10 @@ def write_data(
     return npy_path, json_path
 
 
-def file_sha256(path: str | os.PathLike) -> str:
+def file_sha256(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
     """Hex SHA-256 of a file (core/file_hash.py), a read failure said as an ExportError."""
     try:
-        return hashed(path)
+        return hashed(path, chunk_size)
     except ActvizError as exc:
         raise ExportError(str(exc)) from exc
 
