@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--layers", nargs="+", required=True, metavar="NAME_OR_INDEX", help="layers to scan")
     parser.add_argument("--out", type=Path, required=True, metavar="SCAN_DIR",
                         help="the scan folder: created, or resumed when it holds this scan")
-    parser.add_argument("--top-k", type=int, default=9, metavar="K", help="images kept per channel (default 9)")
+    parser.add_argument("--top-k", type=_top_k, default=9, metavar="K", help="images kept per channel (default 9)")
     parser.add_argument("--by", choices=("max", "mean"), default="max",
                         help="score: the map's spatial maximum (default) or its mean")
     parser.add_argument("--batch-size", type=_positive, default=None, metavar="N",
@@ -73,6 +73,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _top_k(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_TOP_K:
+        raise argparse.ArgumentTypeError(f"at most {MAX_TOP_K} images per channel, got {value}")
+    return value
+
+
+MAX_TOP_K = 1000  # k x channels x 20 bytes per layer are held and checkpointed
+
+
 def run(args: argparse.Namespace) -> int:
     action = getattr(args, "scan_action", None)
     if action is not None:
@@ -85,10 +95,13 @@ def run(args: argparse.Namespace) -> int:
     if not job.pending().size:
         if not job.complete:
             job.finish()
-        say(f"actviz: {args.out} is already complete ({job.total} images); nothing to do")
+        if not job.total:
+            say(f"actviz: shard {args.shard} holds no image (the data holds {len(job.images)}); nothing to do")
+        else:
+            say(f"actviz: {args.out} is already complete ({job.total} images); nothing to do")
         return 0
     if job.resumed_from:
-        say(f"actviz: resuming: {job.resumed_from} of {job.total} images already scanned")
+        say(f"actviz: resuming: {job.resumed_from} of {job.total} images already done")
     try:
         with scan_progress(sys.stderr.isatty(), job.total) as progress:
             _run_engine(args, job, model, progress)

@@ -87,11 +87,6 @@ def _number(value) -> str:
 
 
 def _percent(value) -> str:
-    """Whole percents, except that a channel is "0%" only when dead and "100%" only when always on."""
-    if value is None:
-        return "-"
-    if 0 < value < 0.01:
-        return "<1%"
-    if 0.99 < value < 1:
-        return ">99%"
-    return f"{value:.0%}"
+    from actviz_tui.core.pictures.cell_format import format_percent
+
+    return "-" if value is None else format_percent(value)

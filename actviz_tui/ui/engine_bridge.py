@@ -211,7 +211,7 @@ class EngineBridge:
         """Read a scan folder and check it against the model (its file's SHA-256, its layers)."""
 
         def job(worker: Worker) -> None:
-            from actviz_tui.core.export.files import file_sha256
+            from actviz_tui.core.file_hash import file_sha256
             from actviz_tui.core.scan.model_fit import scan_warnings
             from actviz_tui.core.scan.report import ScanResult
 

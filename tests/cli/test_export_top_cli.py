@@ -111,3 +111,21 @@ def test_the_explorer_refuses_a_scan_folder_that_is_not_one(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip() == f"actviz: error: --scan {tmp_path} is not a scan folder (no manifest.json; " \
                                   "'actviz scan' writes one)"
+
+
+def test_a_scan_of_another_model_file_is_refused(session, scan_dir, tmp_path):
+    import shutil
+
+    from actviz_tui.core.errors import ActvizError
+
+    other = tmp_path / "other_scan"
+    shutil.copytree(scan_dir, other)
+    manifest = json.loads((other / "manifest.json").read_text())
+    manifest["settings"]["model_sha256"] = "0" * 64
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    out = tmp_path / "out"
+    out.mkdir()
+    request = FigureRequest("top", layer="conv_b", channel=0, options=(("scan", str(other)),))
+    with pytest.raises(ActvizError, match="made with another model file"):
+        export_figures(session.no_image, [request], ExportSettings(folder=out))
+    assert not list(out.iterdir())

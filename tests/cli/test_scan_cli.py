@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from actviz_tui import cli
@@ -246,7 +247,7 @@ def test_a_merge_missing_a_shard_is_finished_by_the_plain_scan(capsys, world, si
     assert code == 0 and "incomplete" in out and not show_json(capsys, merged)["complete"]
     code, _, err = scan(capsys, world, merged)
     thirds = len(range(0, len(world["good"]) + 3, 3)) + len(range(2, len(world["good"]) + 3, 3))
-    assert code == 0 and f"resuming: {thirds} of {len(world['good']) + 3} images already scanned" in err
+    assert code == 0 and f"resuming: {thirds} of {len(world['good']) + 3} images already done" in err
     scan_data.assert_same(show_json(capsys, merged), single[1], rel=1e-9)
 
 
@@ -264,3 +265,25 @@ def test_many_bad_files_are_summed_up_after_twenty_lines(capsys, world, tmp_path
     assert sum(line.startswith("actviz: skipped:") for line in lines) == 20
     assert lines[-1].startswith("actviz: ... and 5 more skipped (all listed in")
     assert out.strip().endswith("1 image scanned, 25 skipped (complete)")
+
+
+def test_a_free_size_model_scans_images_at_size_and_skips_arrays(capsys, tmp_path):
+    import models_factory
+    from PIL import Image
+
+    model = tmp_path / "free.keras"
+    models_factory.free_size_cnn().save(model)
+    data = tmp_path / "data"
+    data.mkdir()
+    for number, side in enumerate((12, 20, 31)):
+        Image.fromarray(np.full((side, side + 3, 3), 40 * number, np.uint8)).save(data / f"p{number}.png")
+    np.save(data / "array.npy", np.zeros((9, 9, 3), np.float32))
+    code, _, err = actviz(capsys, "scan", model, data, "--layers", "conv", "--out", tmp_path / "no_size")
+    assert code == 1 and "--size" in err and not (tmp_path / "no_size").exists()
+    code, out, err = actviz(capsys, "scan", model, data, "--layers", "conv", "--out", tmp_path / "scan",
+                            "--size", "16x16", "--batch-size", "2")
+    assert code == 0, err
+    shown = show_json(capsys, tmp_path / "scan")
+    assert shown["images"] == 3
+    assert [entry["image"] for entry in shown["skipped"]] == [str(data / "array.npy")]
+    assert "arrays are not resized" in shown["skipped"][0]["reason"]

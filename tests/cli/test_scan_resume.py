@@ -111,7 +111,7 @@ def test_ctrl_c_checkpoints_and_the_same_command_resumes_to_the_same_result(worl
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "running"
     code, _, err = world["main"](*world["args"], "--out", str(out))
-    assert code == 0 and f"resuming: {done} of {total} images already scanned" in err
+    assert code == 0 and f"resuming: {done} of {total} images already done" in err
     assert _show(world, out) == world["whole"]
 
 

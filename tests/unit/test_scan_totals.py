@@ -110,3 +110,47 @@ def test_job_resumes_and_refuses_another_model(tmp_path, batch_values):
     with pytest.raises(ScanError, match="another model file"):
         ScanJob.start(tmp_path / "scan", other, images, shapes, ["data"])
     assert (tmp_path / "scan" / store.RESULTS).read_bytes() == before
+
+
+def test_a_start_cut_short_before_its_manifest_begins_again(tmp_path):
+    folder = tmp_path / "scan"
+    folder.mkdir()
+    (folder / store.IMAGES).write_text("[]")  # killed after the image list, before the manifest
+    (folder / ".results.h5.123.tmp").write_bytes(b"half")
+    settings = ScanSettings("m.keras", "a" * 64, ("conv",), top_k=K)
+    job = ScanJob.start(folder, settings, ["a.png", "b.png"], [("conv", CHANNELS, True)], ["data"])
+    assert job.pending().tolist() == [0, 1] and store.is_scan_dir(folder)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(ScanError, match="holds other files"):
+        ScanJob.start(tmp_path / "other", settings, ["a.png"], [("conv", CHANNELS, True)], ["data"])
+
+
+def test_relative_image_paths_start_from_the_folder_the_scan_ran_in(tmp_path, monkeypatch):
+    from actviz_tui.core.scan.top_images import image_path
+
+    (tmp_path / "run" / "data").mkdir(parents=True)
+    (tmp_path / "run" / "data" / "a.png").write_bytes(b"")
+    monkeypatch.chdir(tmp_path / "run")
+    settings = ScanSettings("m.keras", "a" * 64, ("conv",), top_k=K)
+    ScanJob.start(tmp_path / "run" / "scans" / "s1", settings, ["data/a.png"], [("conv", CHANNELS, True)], ["data"])
+    monkeypatch.chdir(tmp_path)  # browsed from elsewhere
+    result = ScanResult.open(tmp_path / "run" / "scans" / "s1")
+    assert image_path(result, "data/a.png") == tmp_path / "run" / "data" / "a.png"
+
+
+def test_a_batch_of_one_takes_the_compiled_path_too():
+    from actviz_tui.core.scan.dataset import batch_reductions
+
+    calls = []
+
+    class Recording:
+        def reductions(self, x, rows):
+            calls.append(len(x))
+            values = np.arange(len(x) * 3, dtype=np.float32).reshape(len(x), 3)
+            return {"conv": ChannelReductions(values, np.zeros((len(x), 3, 2), int), values, values)}
+
+    one = batch_reductions(Recording(), np.zeros((1, 4, 4, 1), np.float32), [1])
+    assert calls == [2] and one["conv"].maximum.shape == (1, 3) and one["conv"].position.shape == (1, 3, 2)
+    batch_reductions(Recording(), np.zeros((3, 4, 4, 1), np.float32), [1])
+    assert calls == [2, 3]

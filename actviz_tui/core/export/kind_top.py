@@ -18,6 +18,7 @@ from actviz_tui.core.export.base import FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.export.planning import require_channel
 from actviz_tui.core.figures.top_images import top_images_figure
+from actviz_tui.core.file_hash import file_sha256
 from actviz_tui.core.seams import FigureSource
 from actviz_tui.core.scan.report import ScanResult
 from actviz_tui.core.scan.top_images import top_crops
@@ -30,10 +31,19 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     if not folder:
         raise ActvizError("a top-images figure needs a scan (--scan SCAN_DIR)")
     scan = ScanResult.open(folder)  # ScanError: not a scan folder
+    _check_same_model(session, scan)
     name = _layer_name(session, scan, request.layer)
     channel = require_channel(request, "a top-images figure")
     scan.top(name, channel)  # ScanError: no such channel
     return [Job(request.kind, (session.find_layer(name),), channel, options=((SCAN_OPTION, str(folder)),))]
+
+
+def _check_same_model(session: FigureSource, scan: ScanResult) -> None:
+    """A figure titled with this model must show this model's scan, not another file's."""
+    path = session.model_path
+    if path is not None and file_sha256(path) != scan.settings.model_sha256:
+        raise ActvizError(f"scan {scan.folder} was made with another model file ({scan.settings.model_path}); "
+                          "export its top images with that model")
 
 
 def _layer_name(session: FigureSource, scan: ScanResult, layer) -> str:

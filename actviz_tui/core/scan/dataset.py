@@ -8,13 +8,16 @@ from typing import Sequence
 import numpy as np
 
 from actviz_tui.core.errors import ActvizError, one_line
+from actviz_tui.core.model.runners import ChannelReductions
 from actviz_tui.core.inputs.image_files import folder_inputs
+from actviz_tui.core.inputs.layout import is_array_file
 from actviz_tui.core.scan.settings import ScanError
 
 
 def dataset_images(data_dirs: Sequence[str | Path]) -> list[str]:
-    """Image and ``.npy`` files under each folder, recursive, sorted per folder (folders in the
-    order given); paths as found (the folder as given, joined with the path under it)."""
+    """Image and ``.npy`` files under the folders, recursive; paths as found (the folder as given,
+    joined with the path under it), sorted by path, part by part, so that a tie between two images
+    goes to the first path whatever the order the folders were given in."""
     images: list[str] = []
     for folder in data_dirs:
         folder = Path(folder).expanduser()
@@ -22,6 +25,7 @@ def dataset_images(data_dirs: Sequence[str | Path]) -> list[str]:
             raise ScanError(f"data folder not found: {folder}" if not folder.exists()
                             else f"{folder} is a file; scan takes folders of images")
         images.extend(str(path) for path in folder_inputs(folder))
+    images.sort(key=lambda image: Path(image).parts)
     if not images:
         raise ScanError(f"no image or .npy file under {', '.join(map(str, data_dirs))}")
     return images
@@ -31,6 +35,17 @@ def layer_shapes(model, rows: Sequence[int]) -> list[tuple[str, int, bool]]:
     """(name, channels, has_maps) of each scanned row, as ScanTotals.empty takes them."""
     return [(model.layers[row].name, int(model.layers[row].channels), bool(model.layers[row].has_maps))
             for row in rows]
+
+
+def batch_reductions(model, x: np.ndarray, rows: Sequence[int] | Sequence[str]) -> dict:
+    """``model.reductions`` through the compiled step whatever the batch's size: a batch of one
+    (a short last batch, a resume's remainder) would run eagerly, and XLA (a GPU, JAX) can round
+    differently, so an image's score would depend on where the batches fall."""
+    if len(x) != 1:
+        return model.reductions(x, rows)
+    reduced = model.reductions(np.concatenate([x, x]), rows)
+    return {name: ChannelReductions(values.maximum[:1], values.position[:1], values.mean[:1], values.positive[:1])
+            for name, values in reduced.items()}
 
 
 class ReadBatch:
@@ -48,7 +63,11 @@ def read_batch(model, indices: Sequence[int], paths: Sequence[str]) -> ReadBatch
     arrays: list[np.ndarray] = []
     skipped: dict[int, str] = {}
     expected = None
+    free_arrays = any(dim is None for dim in model.inputs[model.array_input_index].shape)
     for index, path in zip(indices, paths):
+        if free_arrays and is_array_file(path):  # never resized: its size would depend on the file
+            skipped[int(index)] = f"{path}: arrays are not resized, and this model's input size is free"
+            continue
         try:
             batch = model.prepare_input(path).batch
         except ActvizError as error:

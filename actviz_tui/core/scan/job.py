@@ -9,6 +9,7 @@ before anything in it is touched.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,7 +46,7 @@ class ScanJob:
             return cls._resume(folder, settings, images)
         if folder.exists() and not folder.is_dir():
             raise ScanError(f"--out {folder} is a file, not a folder")
-        if folder.is_dir() and any(folder.iterdir()):
+        if folder.is_dir() and not _only_a_started_scan(folder) and any(folder.iterdir()):
             raise ScanError(f"--out {folder} holds other files and no scan; give an empty or new folder")
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -130,6 +131,14 @@ class ScanJob:
         store.write_json(self.folder / store.MANIFEST, self.manifest)
 
 
+def _only_a_started_scan(folder: Path) -> bool:
+    """A scan stopped while it was first written (before its manifest): only our own files, which
+    the new start overwrites."""
+    ours = {store.IMAGES, store.RESULTS}
+    return all(path.name in ours or (path.name.startswith(".") and path.name.endswith(".tmp"))
+               for path in folder.iterdir())
+
+
 def new_manifest(settings: ScanSettings, images: list[str], data_dirs: list[str], engine: str) -> dict:
     return {
         "format": store.FORMAT,
@@ -140,6 +149,7 @@ def new_manifest(settings: ScanSettings, images: list[str], data_dirs: list[str]
         "engine": engine,
         "settings": settings.as_dict(),
         "data_dirs": list(data_dirs),
+        "cwd": os.getcwd(),  # where relative image paths start from
         "images": {"count": len(images), "sha256": store.list_sha256(images), "file": store.IMAGES},
         "scanned": 0,
         "skipped": [],

@@ -20,7 +20,7 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from actviz_tui.core.scan.dataset import ReadBatch, read_batch
+from actviz_tui.core.scan.dataset import ReadBatch, batch_reductions, read_batch
 
 BATCH_CAP = 64  # more gains nothing on a CPU and delays the first checkpoint
 MEMORY_BUDGET = 1 << 30  # at most 1 GiB of activations per batch...
@@ -73,7 +73,7 @@ def _fold(job, model, rows: Sequence[int], names: list[str], batch: ReadBatch) -
     for index, reason in batch.skipped.items():
         job.add_skipped(index, reason)
     if batch.x is not None:
-        reduced = model.reductions(batch.x, rows)
+        reduced = batch_reductions(model, batch.x, rows)
         job.add_batch(batch.indices, [reduced[name] for name in names])
 
 

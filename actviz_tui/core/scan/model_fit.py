@@ -20,6 +20,11 @@ def scan_warnings(scan: ScanResult, model, model_sha256: str | None) -> list[str
     if settings.preprocessing != model.options.preprocessing:
         warnings.append(f"scan {scan.folder.name} used --preprocess {settings.preprocessing}, the explorer "
                         f"{model.options.preprocessing}: crops show the explorer's")
+    for option, theirs, ours in (("--size", settings.size, model.options.size),
+                                 ("--input", settings.image_input, model.options.image_input)):
+        if theirs != ours:
+            warnings.append(f"scan {scan.folder.name} used {option} {theirs}, the explorer {ours}: "
+                            "peaks and crops may not line up")
     if not scan.complete:
         warnings.append(f"scan {scan.folder.name} is not complete: {scan.scanned} images scanned so far")
     return warnings

@@ -40,14 +40,14 @@ class ScanActor:
 
     def reduce(self, indices: np.ndarray, paths: list[str]) -> tuple[np.ndarray, dict[int, str], list]:
         """(every index of the batch, {index: why skipped}, one LayerTotals per scanned layer)."""
-        from actviz_tui.core.scan.dataset import read_batch
+        from actviz_tui.core.scan.dataset import batch_reductions, read_batch
         from actviz_tui.core.scan.totals import LayerTotals
 
         read = read_batch(self.model, indices.tolist(), paths)
         if read.x is None:
             layers = [LayerTotals.empty(name, channels, self.top_k, maps) for name, channels, maps in self.shapes]
         else:
-            reduced = self.model.reductions(read.x, [name for name, _, _ in self.shapes])
+            reduced = batch_reductions(self.model, read.x, [name for name, _, _ in self.shapes])
             layers = [LayerTotals.of_batch(name, maps, self.top_k, read.indices, reduced[name], self.by)
                       for name, _, maps in self.shapes]
         return indices, read.skipped, layers

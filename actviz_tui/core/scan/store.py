@@ -98,7 +98,7 @@ def read_results(folder: Path) -> ScanTotals:
             layers = [
                 LayerTotals(str(group.attrs["name"]), bool(group.attrs["has_maps"]),
                             *(group[key][()] for key in _ARRAYS))
-                for _, group in sorted(file["layers"].items())
+                for _, group in sorted(file["layers"].items(), key=lambda item: int(item[0]))
             ] if "layers" in file else []
             reasons = [_text(reason) for reason in file["skipped_reason"][()]]
             skipped = dict(zip(file["skipped_index"][()].tolist(), reasons))

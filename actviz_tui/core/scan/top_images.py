@@ -40,13 +40,15 @@ def tile_title(top: TopImage) -> str:
 
 
 def image_path(scan: ScanResult, image: str) -> Path:
-    """Where a scan's image is now: as written, else beside the scan folder (a relative path
-    from a scan run elsewhere); the first guess when neither exists (its error names it)."""
+    """Where a scan's image is now: as written from the folder the scan ran in, else from here,
+    else beside the scan folder; the first guess when none exists (its error names it)."""
     path = Path(image).expanduser()
-    if path.is_absolute() or path.exists():
+    if path.is_absolute():
         return path
-    beside = scan.folder.parent / path
-    return beside if beside.exists() else path
+    started = scan.manifest.get("cwd")
+    guesses = [Path(started) / path] if started else []
+    guesses += [path, scan.folder.parent / path]
+    return next((guess for guess in guesses if guess.exists()), guesses[0])
 
 
 def top_crops(model, scan: ScanResult, layer: str, channel: int) -> list[TopCrop]:

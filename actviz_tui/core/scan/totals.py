@@ -3,7 +3,7 @@
 Per channel: the k best images (score, image index, peak position), the sum of the
 per-image spatial means, the largest value seen, and how many images made it > 0.
 ``merge`` is associative and commutative, and the top-k order is total (score, best
-first, then image index: the position in the sorted image list, i.e. its path order),
+first, then image index: the position in the image list, sorted by path, part by part),
 so shards merged in any order give exactly the single run's top images, maxima and
 active counts; mean sums agree to float64 rounding (summed in another order).
 """
@@ -117,7 +117,7 @@ class ScanTotals:
 
     def add_batch(self, images: np.ndarray, reductions: list, by: str) -> None:
         """``reductions``: one ChannelReductions per layer, in this scan's layer order."""
-        for layer, reduced in zip(self.layers, reductions):
+        for layer, reduced in zip(self.layers, reductions, strict=True):
             layer.add_batch(images, reduced.maximum, reduced.position, reduced.mean, reduced.positive, by)
         self.done[np.asarray(images, np.int64)] = True
 
