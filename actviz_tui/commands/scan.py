@@ -188,10 +188,12 @@ def ray_runner():
 
 
 def _run_engine(args: argparse.Namespace, job, model, progress) -> None:
-    if args.engine == "ray":
-        ray_runner()(job, model.options, args.batch_size, args.workers, progress)
+    from actviz_tui.core.scan.local_run import auto_batch_size, run_local
+
+    if args.engine == "ray":  # the batch from this machine's memory: the nodes' is not known here
+        batch_size = args.batch_size or auto_batch_size(model, model.rows(list(job.settings.layers)))
+        ray_runner()(job, model.options, batch_size, args.workers, progress)
         return
-    from actviz_tui.core.scan.local_run import run_local
 
     run_local(job, model, args.batch_size, progress)
 
