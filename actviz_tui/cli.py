@@ -13,7 +13,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from actviz_tui.commands.table import DEFAULT, command_module, split_command
+from actviz_tui.commands.table import DEFAULT, command_module, split_command, takes_gradients
 from actviz_tui.core.model.backend_env import divert_native_stderr, prepare_environment
 from actviz_tui.core.errors import ActvizError, one_line
 
@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     name, rest = split_command(argv)
     command = command_module(name)
     args = command.build_parser().parse_args(rest)  # usage errors: exit 2
-    prepare_environment(channels_first=_declares_channels_first(args.model))  # before any backend import
+    prepare_environment(channels_first=_declares_channels_first(args.model),  # before any backend import
+                        gradients=takes_gradients(name))
     log_path = None if args.verbose and name != DEFAULT else divert_native_stderr(args.log)
     try:
         return command.run(args)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 class Command(NamedTuple):
     module: str  # dotted path: imported only when the command is asked for
     help: str
+    gradients: bool = True  # False: forward passes only (backend_env.prepare_environment keeps oneDNN on)
 
 
 DEFAULT = "explore"  # no command word: ``actviz [MODEL] [IMAGE ...]``
@@ -26,7 +27,8 @@ EXPLORE_MODULE = "actviz_tui.commands.explore"
 SUBCOMMANDS: dict[str, Command] = {
     "summary": Command("actviz_tui.commands.summary", "print the layer table (with an image: stats, predictions)"),
     "export": Command("actviz_tui.commands.export", "write figures as PNG files, headless"),
-    "scan": Command("actviz_tui.commands.scan", "top-k images per channel over a dataset (scan merge, scan show)"),
+    "scan": Command("actviz_tui.commands.scan", "top-k images per channel over a dataset (scan merge, scan show)",
+                    gradients=False),
 }
 
 
@@ -35,6 +37,10 @@ def split_command(argv: list[str]) -> tuple[str, list[str]]:
     if argv and argv[0] in SUBCOMMANDS:
         return argv[0], argv[1:]
     return DEFAULT, argv
+
+
+def takes_gradients(name: str) -> bool:
+    return name == DEFAULT or SUBCOMMANDS[name].gradients
 
 
 def command_module(name: str) -> ModuleType:

@@ -103,3 +103,14 @@ def test_version_option_imports_no_framework():
     version, imported = done.stdout.splitlines()
     assert re.fullmatch(rf"actviz {re.escape(__version__)} \(keras \S+, backend tensorflow \S+\)", version), version
     assert imported == "[]"
+
+
+def test_forward_only_commands_keep_onednn_on(before_keras, monkeypatch):
+    """`actviz scan` computes no gradient (the oneDNN crash is in one), so its faster kernels stay on."""
+    from actviz_tui.commands.table import takes_gradients
+
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    backend_env.prepare_environment(gradients=takes_gradients("scan"))
+    assert os.environ["TF_ENABLE_ONEDNN_OPTS"] == "1"
+    assert takes_gradients("export") and takes_gradients("summary") and takes_gradients("explore")
