@@ -22,7 +22,7 @@ LAYERS = ["conv_a", "conv_b", "head"]
 def patched_cli():
     """cli.main without its process-wide steps (the backend's environment, fd 2 to a log)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli, "prepare_environment", lambda channels_first=False: None)
+        patch.setattr(cli, "prepare_environment", lambda channels_first=False, gradients=True: None)
         patch.setattr(cli, "divert_native_stderr", lambda log_path=None: None)
         yield
 

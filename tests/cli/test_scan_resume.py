@@ -40,7 +40,7 @@ def world(tmp_path_factory):
     world = {"root": root, "args": ["scan", str(model), str(root / "data"), "--layers", *LAYERS,
                                     "--batch-size", "1", "--custom-objects", str(layers)]}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli, "prepare_environment", lambda channels_first=False: None)
+        patch.setattr(cli, "prepare_environment", lambda channels_first=False, gradients=True: None)
         patch.setattr(cli, "divert_native_stderr", lambda log_path=None: None)
         world["main"] = lambda *args: _main(list(args))
         code, _, err = world["main"](*world["args"], "--out", str(root / "whole"))
@@ -66,7 +66,9 @@ def _show(world, folder: Path) -> dict:
 def stopped(world) -> dict[str, subprocess.CompletedProcess]:
     """Two scans started together in subprocesses; once a checkpoint of each holds an image,
     one gets SIGINT, the other SIGKILL."""
+    # The resumed half runs in this process: the same kernels (oneDNN as here), or the means differ in the last bits.
     env = user_environment(SCAN_TEST_PAUSE=str(PAUSE_S), ACTVIZ_SCAN_CHECKPOINT_BATCHES="1")
+    env["TF_ENABLE_ONEDNN_OPTS"] = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "0")
     signals = {"sigint": signal.SIGINT, "sigkill": signal.SIGKILL}
     processes = {}
     for name in signals:

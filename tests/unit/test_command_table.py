@@ -72,7 +72,7 @@ def fake(monkeypatch, tmp_path):
     monkeypatch.setitem(SUBCOMMANDS, "count", Command(FAKE_MODULE, "count the things in a model"))
     log = tmp_path / "backend.log"
 
-    def prepare(channels_first=False):
+    def prepare(channels_first=False, gradients=True):
         seen["calls"].append(("prepare", channels_first))
 
     def divert(log_path=None):
