@@ -74,7 +74,7 @@ def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
 
     def rewrite(layer, args, compute):
         if layer is head and squashing:
-            outputs = _pre_activation(layer, args, compute, activation, notes)
+            outputs = pre_activation(layer, args, compute, activation, notes)
         else:
             outputs = compute()
         if layer is target:
@@ -100,12 +100,12 @@ def build_score_graph(model, row: int | None, output: int = 0) -> ScoreGraph:
     return ScoreGraph(graph_model, row, wrt, delta_shape, scores, removed, note, target_model)
 
 
-def _pre_activation(layer, args, compute, activation, notes):
-    """The head's output before its softmax/sigmoid: a linear clone of the layer."""
+def pre_activation(layer, args, compute, activation, notes):
+    """A layer's output before its activation (a head's softmax/sigmoid): a linear clone of the layer."""
     import keras
 
-    notes.append("")  # the head was reached
-    if isinstance(layer, (keras.layers.Softmax, keras.layers.Activation)):
+    notes.append("")  # the layer was reached
+    if isinstance(layer, (keras.layers.Softmax, keras.layers.Activation, keras.layers.ReLU)):
         return args[0]
     try:
         config = layer.get_config()

@@ -7,6 +7,7 @@
     model.predict(x, top=5)                                # per image, best first
     model.explain(x, method="hirescam")                    # class heatmaps, N images at once
     model.explain(x, method="scorecam", max_channels=None) # Score-CAM on every channel (default: 64)
+    model.patterns("conv2d_1", [0, 1, 2], steps=256)       # what each channel looks for (gradient ascent)
 
 No current image is kept anywhere: the explorer's cache lives on top (core/session).
 ``x`` is one array for the image input (the others get zeros), or a list with one
@@ -256,6 +257,18 @@ class Model:
                        progress=progress, should_stop=should_stop, **options)
 
     # ----- checks ---------------------------------------------------------------------
+    def patterns(self, layer: LayerRef, channels: Sequence[int] | None = None, *, steps: int = 256,
+                 size: tuple[int, int] | None = None, seed: int = 0, batch_size: int = 32,
+                 use_cache: bool = True, progress=None):
+        """The input each channel (a Dense unit, an output's class) responds to most: one
+        ``core.patterns.Patterns`` in ``channels``' order (None: every channel)."""
+        from actviz_tui.core.patterns import PatternSettings, collect, layer_patterns, pattern_target
+
+        target = pattern_target(self, layer)
+        chosen = target.check_channels(channels)
+        settings = PatternSettings(steps=steps, size=size, seed=seed, batch_size=batch_size)
+        return collect(layer_patterns(self, target, chosen, settings, use_cache, progress), chosen)
+
     def _check_image_input(self, chosen: int | None) -> None:
         if chosen is not None and not 0 <= chosen < len(self.inputs):
             raise LayerLookupError(

@@ -1,0 +1,73 @@
+"""The objective's value and its gradient with respect to the spectrum, from the Keras
+backend's own autodiff: TensorFlow ``GradientTape``, JAX ``jax.vjp``, PyTorch autograd.
+
+``gradient_step(objective)`` returns ``step(params, moves) -> (values, gradient)``:
+``objective(params, moves)`` maps the (N, ...) spectrum and the (N, 8) transforms
+to (N,) values in Keras ops. The images of a batch do not interact (inference
+mode), so the gradient of the sum holds each image's own gradient. TensorFlow's
+and JAX's steps are compiled once (``tf.function``, ``jax.jit``): in a graph,
+the convolutions' weight gradients nobody asked for are pruned. Values and
+gradient come back as numpy; the gradient is None where the objective does not
+depend on the spectrum (a layer on another input's branch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actviz_tui.core.model.backend_env import backend_name
+
+
+def gradient_step(objective):
+    build = {"tensorflow": _tensorflow, "jax": _jax, "torch": _torch}[backend_name()]
+    return build(objective)
+
+
+def _tensorflow(objective):
+    import tensorflow as tf
+
+    @tf.function(reduce_retracing=True)
+    def compiled(params, moves):
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch(params)
+            values = objective(params, moves)
+        gradient = tape.gradient(values, params)
+        return values, (tf.zeros([0]) if gradient is None else gradient)
+
+    def step(params, moves):
+        values, gradient = compiled(tf.constant(params), tf.constant(moves))
+        gradient = gradient.numpy()
+        return values.numpy(), (gradient if gradient.size else None)
+
+    return step
+
+
+def _jax(objective):
+    import jax
+
+    def both(params, moves):
+        values, backward = jax.vjp(lambda p: objective(p, moves), params)
+        (gradient,) = backward(jax.numpy.ones_like(values))
+        return values, gradient
+
+    compiled = jax.jit(both)
+
+    def step(params, moves):
+        values, gradient = compiled(jax.numpy.asarray(params), jax.numpy.asarray(moves))
+        gradient = np.asarray(gradient)
+        return np.asarray(values), (gradient if gradient.any() else None)  # JAX gives zeros, not None
+
+    return step
+
+
+def _torch(objective):
+    import keras
+
+    def step(params, moves):
+        tensor = keras.ops.convert_to_tensor(params).detach().requires_grad_(True)
+        values = objective(tensor, keras.ops.convert_to_tensor(moves))
+        values.sum().backward()
+        gradient = tensor.grad
+        return values.detach().cpu().numpy(), (None if gradient is None else gradient.cpu().numpy())
+
+    return step
