@@ -44,10 +44,11 @@ class Patterns:
         return self.channels.index(channel)
 
 
-def layer_patterns(model, target: PatternTarget, channels, settings: PatternSettings = PatternSettings(),
+def layer_patterns(model, target: PatternTarget, channels, settings: PatternSettings | None = None,
                    use_cache: bool = True, on_step: Callable[[int, int], None] | None = None) -> Iterator[Patterns]:
     """Patterns for ``channels`` (None: all), batch by batch. ``on_step(done, total)`` counts
     optimisation steps over all channels still to compute; it may raise ``PatternsCancelled``."""
+    settings = settings or PatternSettings()
     chosen = target.check_channels(channels)
     geometry = input_geometry(model, settings.size)
     cache = _cache_for(model, target, settings, geometry) if use_cache else None
@@ -59,18 +60,25 @@ def layer_patterns(model, target: PatternTarget, channels, settings: PatternSett
     total, done = len(missing) * settings.steps, 0
     for start in range(0, len(missing), size):
         batch = tuple(missing[start:start + size])
-
-        def step() -> None:
-            nonlocal done
-            done += len(batch)
-            if on_step is not None:
-                on_step(done, total)
-
+        step = _step_counter(on_step, done, len(batch), total)
         result = optimise_batch(target, geometry, batch, settings.steps, settings.seed, settings.learning_rate, step)
+        done += len(batch) * settings.steps
         if cache is not None:
             for position, channel in enumerate(batch):
                 cache.save(channel, result.pixels[position], result.inputs[position], float(result.scores[position]))
         yield Patterns(target.name, target.kind, batch, result.pixels, result.inputs, result.scores, settings)
+
+
+def _step_counter(on_step, done: int, per_step: int, total: int) -> Callable[[], None]:
+    """Reports ``on_step(done, total)`` after each step of one batch (``per_step`` channels a step)."""
+    count = [done]
+
+    def step() -> None:
+        count[0] += per_step
+        if on_step is not None:
+            on_step(count[0], total)
+
+    return step
 
 
 def collect(parts: Iterator[Patterns], channels: tuple[int, ...]) -> Patterns:
