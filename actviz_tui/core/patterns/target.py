@@ -1,7 +1,8 @@
 """What a pattern maximises: one channel of a layer with maps (its mean away from the
 borders, before the layer's activation, as Lucid's ``pre_relu`` targets), one
-unit of a Dense-like layer, or one class of a model output (its logit: the softmax/sigmoid is taken off as for class heatmaps, so a saturated
-probability still has a gradient).
+unit of a Dense-like layer, or one class of a model output (its logit: the
+softmax/sigmoid is taken off as for class heatmaps, so a saturated probability
+still has a gradient).
 
 ``pattern_target(model, layer)`` checks the request and builds the sub-model
 (the model's inputs -> the target layer's output) once; ``values(outputs, onehot)``
