@@ -59,7 +59,9 @@ def input_geometry(model, size: tuple[int, int] | None = None) -> InputGeometry:
     """Where and how an engine ``Model`` takes its image (its input must be one: the caller checked)."""
     index = model.image_input_index
     info = model.inputs[index]
-    height, width, channels = image_layout(info.shape, info.channels_first)
+    layout = image_layout(info.shape, info.channels_first)
+    assert layout is not None  # image_input_index names an input that takes images
+    height, width, channels = layout
     free = size or model.options.size or (DEFAULT_FREE_SIDE, DEFAULT_FREE_SIDE)
     height, width = int(height or free[0]), int(width or free[1])
     channels = int(channels or 3)

@@ -12,7 +12,7 @@ explorer asks for the visible page first).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -81,9 +81,9 @@ def _step_counter(on_step, done: int, per_step: int, total: int) -> Callable[[],
     return step
 
 
-def collect(parts: Iterator[Patterns], channels: tuple[int, ...]) -> Patterns:
+def collect(batches: Iterable[Patterns], channels: tuple[int, ...]) -> Patterns:
     """One result in ``channels``' order from ``layer_patterns``' parts."""
-    parts = list(parts)
+    parts = list(batches)
     by_channel = {channel: (part, part.of(channel)) for part in parts for channel in part.channels}
     rows = [by_channel[channel] for channel in channels]
     first = parts[0]
