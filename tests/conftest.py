@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 import sys
@@ -21,6 +22,8 @@ needs_onednn = pytest.mark.skipif(
     reason="channels_first convolutions need oneDNN on TensorFlow's CPU: run in a subprocess",
 )
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Filter patterns are cached on disk: the suite writes its own folder, never the user's ~/.cache.
+os.environ.setdefault("ACTVIZ_CACHE_DIR", tempfile.mkdtemp(prefix="actviz-test-cache-"))
 
 import pytest  # noqa: E402
 
