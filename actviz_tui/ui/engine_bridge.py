@@ -30,6 +30,7 @@ from actviz_tui.core.export import ExportCancelled, export_figures
 from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.ui.pattern_jobs import ChannelOrder, PatternsKey, patterns_job
 from actviz_tui.ui.messages import (
     ActivationReady, ClassHeatmapProgress, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageFailed,
     ImageReady, LayersReady, PredictionsReady, ScanReady, SessionReady, StageChanged, StatsReady, TopCropsReady,
@@ -206,6 +207,33 @@ class EngineBridge:
             self._reply(ticket, ClassHeatmapReady(result), reply_to)
 
         return self._run(job, group="class-heatmap", failure="cannot compute the class heatmap", ticket=ticket)
+
+    def patterns(self, model, key: PatternsKey, order: ChannelOrder, reply_to: Widget) -> Worker:
+        """A layer's filter patterns, batch by batch (``pattern_jobs``); Esc, or asking for
+        another key (``stop_patterns``), stops it after the current optimisation step."""
+        ticket = Ticket("patterns", None, key.layer, key)
+
+        def job(worker: Worker) -> None:
+            def reply(message: Message) -> None:
+                self._reply(ticket, message, reply_to)
+
+            def should_stop() -> bool:
+                return worker.is_cancelled or not self.is_wanted(ticket)
+
+            patterns_job(model, key, order, reply, should_stop)()
+
+        return self._run(job, group="patterns", failure="cannot compute the patterns", ticket=ticket)
+
+    def stop_patterns(self) -> None:
+        """No pattern run is wanted now: a running one stops after its current step."""
+        self.want(Ticket("patterns", None))
+
+    def cancel_patterns(self) -> bool:
+        """Esc: stop a running pattern run (its answer still comes: cancelled); False if none runs."""
+        running = [w for w in self.screen.workers if w.group == "patterns" and w.is_running]
+        for worker in running:
+            worker.cancel()
+        return bool(running)
 
     def open_scan(self, folder: Path, model) -> Worker:
         """Read a scan folder and check it against the model (its file's SHA-256, its layers)."""

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export import ExportSettings
+from actviz_tui.ui.explorer_patterns import PATTERNS
 from actviz_tui.ui.explorer_scan import OPEN_SCAN
 from actviz_tui.ui.export_choices import export_choices
 from actviz_tui.ui.messages import ExportDone, ExportProgress
@@ -69,6 +70,7 @@ def bindings(views) -> list[BindingType]:
                 "structure (Output, Params), when not all fit (the header says which comes next)"),
     ]
     keys += [Binding(view.KEY, f"view({view.NAME!r})", view.LABEL, tooltip=view.HELP) for view in views]
+    keys.append(PATTERNS)
     routed: dict[str, list[Binding]] = {}  # several views may bind one key (PgDn: grid, across)
     for view in views:
         for binding in view.BINDINGS:
@@ -89,8 +91,8 @@ def bindings(views) -> list[BindingType]:
                 tooltip="filter the layer table by name or type; Esc clears"),
         Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
         Binding("e", "export", "Export", tooltip="export figures (PNG), preset to the marks or the view"),
-        Binding("escape", "escape", "Cancel export / hide notices", show=False,
-                tooltip="stop a running export; else hide the notices above the status line"),
+        Binding("escape", "escape", "Cancel export or patterns / hide notices", show=False,
+                tooltip="stop a running export or pattern run; else hide the notices above the status line"),
         Binding("f1,question_mark", "help", "Help", tooltip="every key, in one page"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -301,6 +303,8 @@ class ExplorerActions(_Host):
     def action_escape(self) -> None:
         if self.engine.cancel_export():
             self.status_line.stage = "cancelling the export after the current figure"
+        elif self.engine.cancel_patterns():
+            self.status_line.stage = "cancelling the patterns after the current step"
         else:
             self.query_one("#notices", NoticeLine).hide()
 

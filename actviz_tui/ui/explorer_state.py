@@ -41,6 +41,7 @@ class ExplorerState:
     marks: frozenset[tuple[int, int]] = frozenset()  # (layer row, channel) chosen for export
     across_shift: int = 0  # across view: panels its window was moved (PgUp/PgDn) from centring on the layer
     filters_page: int = 0  # filters view: the page of the selected filter's kernels
+    filters_face: str = "weights"  # filters view: "weights", or "patterns" (what each channel responds to most)
     cam: ClassMapSettings = ClassMapSettings()  # class-map view: method, class, layer, overlay colours
 
     def with_channel(self, channel: int) -> "ExplorerState":
@@ -81,6 +82,12 @@ class ExplorerState:
 
     def with_view(self, view: str) -> "ExplorerState":
         return replace(self, view=view)
+
+    def toggle_patterns(self) -> "ExplorerState":
+        """P: in the filters view, its other face; from any other view, its patterns face."""
+        if self.view == "filters" and self.filters_face == "patterns":
+            return replace(self, filters_face="weights")
+        return replace(self, view="filters", filters_face="patterns")
 
     def toggle_mark(self) -> "ExplorerState":
         return replace(self, marks=self.marks ^ {(self.layer, self.channel)})

@@ -19,7 +19,7 @@ from actviz_tui.core.analysis.filters import LayerFilters
 from actviz_tui.core.pictures.cell_format import index_ranges
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import grid_picture, page_source, patches_source, rgb_grid_picture
-from actviz_tui.ui.views.base import ExplorerView
+from actviz_tui.ui.views.patterns_face import PatternsFace
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 from actviz_tui.ui.widgets.wrapping_line import WrappingLine
@@ -27,9 +27,10 @@ from actviz_tui.ui.widgets.wrapping_line import WrappingLine
 WEIGHTS_CMAP = "coolwarm"  # weights are signed: a diverging map centred on zero
 
 
-class FiltersView(ExplorerView):
+class FiltersView(PatternsFace):
     NAME, KEY, LABEL = "filters", "4", "Filters"
-    HELP = "view: the layer's learned filters (weights, with their colour bar), L2 norms, all-zero ones hatched"
+    HELP = ("view: the layer's learned filters (weights, with their colour bar), L2 norms, all-zero ones hatched; "
+            "P: its filter patterns")
     EXPORT_KIND = "filters"
     NEEDS = "weights"
     DEFAULT_CSS = """
@@ -37,8 +38,8 @@ class FiltersView(ExplorerView):
     FiltersView #filter-norms { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("pageup", "page(-1)", "Page up", tooltip="filters: previous page of kernels or patches"),
-        Binding("pagedown", "page(1)", "Page down", tooltip="filters: next page of kernels or patches"),
+        Binding("pageup", "page(-1)", "Page up", tooltip="filters: previous page of kernels, patches or patterns"),
+        Binding("pagedown", "page(1)", "Page down", tooltip="filters: next page of kernels, patches or patterns"),
     ]
 
     def __init__(self, session_getter) -> None:
@@ -61,6 +62,9 @@ class FiltersView(ExplorerView):
         return self._filters[row]
 
     def action_page(self, delta: int) -> None:
+        if self.state.filters_face == "patterns":
+            self.patterns_page_step(delta)
+            return
         filters = self.layer_filters(self.state.layer)
         if self.tiles is not None and not isinstance(filters, str) and filters.filters_as_tiles:
             # the tiles are the filters themselves: a page moves the selected filter
@@ -71,6 +75,9 @@ class FiltersView(ExplorerView):
 
     def repaint(self) -> None:
         if self.session is None:
+            return
+        if self.state.filters_face == "patterns":
+            self.repaint_patterns()
             return
         filters = self.layer_filters(self.state.layer)
         picture, norms_line = self.query_one(HeatmapView), self.query_one("#filter-norms", WrappingLine)
