@@ -54,8 +54,10 @@ class GridLayout:
         )
 
 
-def plan_grid(channels: int, map_h: int, map_w: int, pane_h: int, pane_w: int) -> GridLayout:
-    """The largest tiles that fit every channel in the pane, else pages of MIN_TILE_PX tiles.
+def plan_grid(
+    channels: int, map_h: int, map_w: int, pane_h: int, pane_w: int, min_tile: int = MIN_TILE_PX
+) -> GridLayout:
+    """The largest tiles that fit every channel in the pane, else pages of ``min_tile``-pixel tiles.
 
     pane_h/pane_w are in pixels (a terminal cell is 1 px wide, 2 px tall).
     """
@@ -68,6 +70,6 @@ def plan_grid(channels: int, map_h: int, map_w: int, pane_h: int, pane_w: int) -
             continue
         if cols * rows >= channels:
             return GridLayout(cols, -(-channels // cols), tile_w, tile_h)
-        if min(tile_w, tile_h) <= MIN_TILE_PX:
+        if min(tile_w, tile_h) <= min_tile:
             return GridLayout(cols, rows, tile_w, tile_h)  # paged
     return GridLayout(1, 1, max(pane_w, 1), max(pane_h, 1))

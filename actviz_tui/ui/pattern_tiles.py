@@ -13,14 +13,18 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from PIL import Image
 
 from actviz_tui.core.patterns import Patterns, PatternSettings
 from actviz_tui.ui.grid_layout import GridLayout, plan_grid
 from actviz_tui.ui.grid_picture import rgb_grid_picture
 from actviz_tui.ui.pattern_jobs import ChannelOrder, page_first
-from actviz_tui.ui.tile_labels import fits, stamp_number
+from actviz_tui.ui.tile_labels import label_size, stamp_number
 
 PENDING_RGB = 48  # a tile still being computed: flat dark grey
+# Patterns are pictures: below ~20 half-block pixels a side they are blurs. Pages of
+# tiles at least this large, rather than every channel at once.
+MIN_TILE_PX = 20
 OBJECTIVES = {
     "channel": "its mean before the activation, away from the borders",
     "unit": "its value before the activation",
@@ -85,14 +89,14 @@ def as_tile(pixels: np.ndarray) -> np.ndarray:
 def plan_page(record: LayerPatterns, width: int, height: int) -> GridLayout:
     """The tiles for a ``width`` x ``height``-cell pane (half-block pixels: 1 wide, 2 tall)."""
     assert record.count is not None
-    return plan_grid(record.count, *record.size, height * 2, width)
+    return plan_grid(record.count, *record.size, height * 2, width, MIN_TILE_PX)
 
 
 def page_order(selected: int, width: int, height: int) -> ChannelOrder:
     """The run's channel order: the page ``selected`` is on in this pane first, then the rest."""
 
     def order(count: int, pattern_h: int, pattern_w: int) -> tuple[int, ...]:
-        layout = plan_grid(count, pattern_h, pattern_w, height * 2, width)
+        layout = plan_grid(count, pattern_h, pattern_w, height * 2, width, MIN_TILE_PX)
         first = layout.page_of(min(selected, count - 1)) * layout.per_page
         return page_first(count, tuple(range(first, min(first + layout.per_page, count))))
 
@@ -100,19 +104,32 @@ def page_order(selected: int, width: int, height: int) -> ChannelOrder:
 
 
 def page_picture(record: LayerPatterns, layout: GridLayout, page: int, selected: int) -> np.ndarray:
-    """(H, W, 3) uint8: one page of tiles, numbered, ``selected`` framed, unfinished ones flat grey."""
+    """(H, W, 3) uint8: one page of tiles, numbered, ``selected`` framed, unfinished ones flat grey.
+    Each pattern is area-averaged to its tile (a texture sampled pixel by pixel would alias)."""
     assert record.count is not None
     first = page * layout.per_page
     channels = range(first, min(first + layout.per_page, record.count))
-    patches = np.full((len(channels), *record.size, 3), PENDING_RGB, dtype=np.uint8)
+    patches = np.full((len(channels), layout.tile_h, layout.tile_w, 3), PENDING_RGB, dtype=np.uint8)
     for slot, channel in enumerate(channels):
         if channel in record.tiles:
-            patches[slot] = record.tiles[channel]
+            patches[slot] = fit_tile(record.tiles[channel], layout.tile_h, layout.tile_w)
     rgb = rgb_grid_picture(patches, layout, 0, selected - first)
     for slot, channel in enumerate(channels):
-        if fits(channel, layout.tile_h, layout.tile_w, layout.scale):
+        if label_fits(channel, layout):
             stamp_number(rgb, *layout.tile_origin(slot), channel, layout.scale)
     return rgb
+
+
+def fit_tile(tile: np.ndarray, height: int, width: int) -> np.ndarray:
+    if tile.shape[:2] == (height, width):
+        return tile
+    return np.asarray(Image.fromarray(tile).resize((width, height), Image.Resampling.BOX))
+
+
+def label_fits(channel: int, layout: GridLayout) -> bool:
+    """A pattern's number may cover more of its corner than a map's: up to 3/4 of the width, half the height."""
+    height, width = label_size(channel, layout.scale)
+    return 2 * height <= layout.tile_h and 4 * width <= 3 * layout.tile_w
 
 
 def settings_text(settings: PatternSettings, what: str = "channel") -> str:

@@ -60,29 +60,31 @@ def test_the_visible_page_comes_first_then_the_rest():
     assert page_first(3, ()) == (0, 1, 2)
 
 
-async def test_P_from_the_channel_view_shows_the_channels_pattern_and_P_again_the_weights(make_app):
+async def test_P_from_the_channel_view_shows_the_channels_page_first_and_P_again_the_weights(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(app))
-        await on_layer(pilot, app, 3)  # conv_b: 12 channels
-        await pilot.press("right", "right")
-        await wait_until(pilot, lambda: app.explorer.state.channel == 2)
+        await on_layer(pilot, app, 3)  # conv_b: 12 channels, 9 tiles a page here
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: app.explorer.state.channel == 10)
         await pilot.press("P")
         assert (app.explorer.state.view, app.explorer.state.filters_face) == ("filters", "patterns")
         await wait_until(pilot, lambda: finished(app, 3))
         assert title(app) == (f"conv_b  patterns: what each channel responds to most, {STEPS} steps, seed 0  "
-                              "12 channels, channel 2 framed")
-        assert info(app).startswith("channel 2: score ")
+                              "channels 9-11 of 12, page 2/2 (PgUp/PgDn), channel 10 framed")
+        tiles = record(app, 3).tiles
+        assert list(tiles) == [9, 10, 11, *range(9)]  # the page on show came first
+        assert tiles[0].dtype == np.uint8 and tiles[0].shape == (24, 24, 3)
+        assert info(app).startswith("channel 10: score ")
         assert "its mean before the activation, away from the borders" in info(app)
         assert app.explorer.query_one("#filters-picture").picture_size[0] > 0
-        tiles = record(app, 3).tiles
-        assert sorted(tiles) == list(range(12)) and tiles[0].dtype == np.uint8 and tiles[0].shape == (24, 24, 3)
-        await pilot.press("right")
+        await pilot.press("pageup")
         await pilot.pause()
-        assert title(app).endswith("channel 3 framed") and info(app).startswith("channel 3: score ")
+        assert title(app).endswith("channels 0-8 of 12, page 1/2 (PgUp/PgDn), channel 1 framed")
+        assert info(app).startswith("channel 1: score ")
         await pilot.press("P")  # back to the weights
         await pilot.pause()
-        assert app.explorer.state.filters_face == "weights" and "filter 3/12" in title(app)
+        assert app.explorer.state.filters_face == "weights" and "filter 1/12" in title(app)
 
 
 async def test_progress_shows_batch_by_batch_and_esc_cancels_keeping_what_is_finished(make_app, monkeypatch):
@@ -107,7 +109,7 @@ async def test_progress_shows_batch_by_batch_and_esc_cancels_keeping_what_is_fin
         await on_layer(pilot, app, 3)
         await pilot.press("4", "P")
         await wait_until(pilot, second_batch.is_set)
-        # the first batch is drawn; the second's first step: 8*6 + 4 of 12*6 steps
+        # the first batch is drawn; the second's first step: 8*6 + 4 of 12*6 steps (9 tiles a page)
         await wait_until(pilot, lambda: info(app).startswith("patterns: 8/12 channels, 72%"))
         assert info(app).endswith("(Esc cancels)")
         assert app.explorer.status_line.stage.startswith("patterns: 8/12 channels, 72%")

@@ -116,7 +116,7 @@ class PatternsFace(ExplorerView):
         layout = self.pattern_tiles = plan_page(record, width, height)
         zoomed = layout.zoomed(picture.zoom)
         picture.show_rgb(page_picture(record, zoomed, layout.page_of(selected), selected),
-                         patches_source(zoomed, *record.size))
+                         patches_source(zoomed, zoomed.tile_h, zoomed.tile_w))  # tiles drawn at their own size
         info.show(progress_text(record) if record.running else status_text(record, selected))
         self.caption = f"{heading}  {page_text(record, layout, selected)}"
 
