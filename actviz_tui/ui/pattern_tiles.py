@@ -10,7 +10,7 @@ the texts say what is shown and how far the run is.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image
@@ -89,14 +89,26 @@ def as_tile(pixels: np.ndarray) -> np.ndarray:
 def plan_page(record: LayerPatterns, width: int, height: int) -> GridLayout:
     """The tiles for a ``width`` x ``height``-cell pane (half-block pixels: 1 wide, 2 tall)."""
     assert record.count is not None
-    return plan_grid(record.count, *record.size, height * 2, width, MIN_TILE_PX)
+    return pattern_grid(record.count, *record.size, height * 2, width)
+
+
+def pattern_grid(count: int, pattern_h: int, pattern_w: int, pane_h: int, pane_w: int) -> GridLayout:
+    """``plan_grid`` with tiles of at least MIN_TILE_PX; a paged grid's tiles then grow to fill the pane."""
+    layout = plan_grid(count, pattern_h, pattern_w, pane_h, pane_w, MIN_TILE_PX)
+    if layout.per_page >= count:
+        return layout
+    aspect = pattern_h / max(pattern_w, 1)
+    room_w = (pane_w + layout.gap) // layout.cols - layout.gap
+    room_h = (pane_h + layout.gap) // layout.rows - layout.gap
+    tile_w = max(layout.tile_w, min(room_w, int(room_h / aspect)))
+    return replace(layout, tile_w=tile_w, tile_h=max(layout.tile_h, min(room_h, round(tile_w * aspect))))
 
 
 def page_order(selected: int, width: int, height: int) -> ChannelOrder:
     """The run's channel order: the page ``selected`` is on in this pane first, then the rest."""
 
     def order(count: int, pattern_h: int, pattern_w: int) -> tuple[int, ...]:
-        layout = plan_grid(count, pattern_h, pattern_w, height * 2, width, MIN_TILE_PX)
+        layout = pattern_grid(count, pattern_h, pattern_w, height * 2, width)
         first = layout.page_of(min(selected, count - 1)) * layout.per_page
         return page_first(count, tuple(range(first, min(first + layout.per_page, count))))
 
