@@ -25,10 +25,10 @@ PENDING_RGB = 48  # a tile still being computed: flat dark grey
 # Patterns are pictures: below ~20 half-block pixels a side they are blurs. Pages of
 # tiles at least this large, rather than every channel at once.
 MIN_TILE_PX = 20
-OBJECTIVES = {
-    "channel": "its mean before the activation, away from the borders",
-    "unit": "its value before the activation",
-    "class": "the class logit",
+OBJECTIVES = {  # what a score is (the mean leaves a 1/16 border out): short, so the line stays one line
+    "channel": "mean before activation",
+    "unit": "value before activation",
+    "class": "logit",
 }
 
 
@@ -190,11 +190,10 @@ def status_text(record: LayerPatterns, selected: int) -> str:
     """The line under the tiles once no run is going: the selected pattern's score, or how it stopped."""
     count = record.count or 0
     if record.cancelled:
-        return (f"patterns cancelled: {len(record.tiles)}/{plural(count, record.what)} finished "
-                "(P twice, or another layer and back, goes on; what is finished is cached)")
+        return f"patterns cancelled: {len(record.tiles)}/{plural(count, record.what)} finished (P twice goes on)"
     if selected not in record.scores:
         return f"{record.what} {selected}: not computed yet"
-    where = (f"{record.cached}/{count} read from the cache" if record.cached == count
-             else f"computed in {record.seconds:.0f} s" if record.seconds is not None else "")
+    where = (f" · {record.cached}/{count} read from the cache" if record.cached == count
+             else f" · computed in {record.seconds:.0f} s" if record.seconds is not None else "")
     objective = OBJECTIVES.get(record.what, "its objective")
-    return f"{record.what} {selected}: score {record.scores[selected]:.4g} ({objective})  {where}".rstrip()
+    return f"{record.what} {selected}: score {record.scores[selected]:.4g} ({objective}){where}"

@@ -76,7 +76,7 @@ async def test_P_from_the_channel_view_shows_the_channels_page_first_and_P_again
         assert list(tiles) == [9, 10, 11, *range(9)]  # the page on show came first
         assert tiles[0].dtype == np.uint8 and tiles[0].shape == (24, 24, 3)
         assert info(app).startswith("channel 10: score ")
-        assert "its mean before the activation, away from the borders" in info(app)
+        assert "(mean before activation) · computed in " in info(app)
         assert app.explorer.query_one("#filters-picture").picture_size[0] > 0
         await pilot.press("pageup")
         await pilot.pause()
@@ -120,7 +120,7 @@ async def test_progress_shows_batch_by_batch_and_esc_cancels_keeping_what_is_fin
         assert record(app, 3).cancelled and sorted(record(app, 3).tiles) == list(range(8))
         notices = app.explorer.query_one("#notices").text
         assert "conv_b: cancelled after 8/12 channels" in notices
-        assert info(app).startswith("patterns cancelled: 8/12 channels finished")
+        assert info(app) == "patterns cancelled: 8/12 channels finished (P twice goes on)"
         assert app.explorer.status_line.stage == "patterns cancelled"
         await pilot.press("left")  # browsing does not start it again
         await pilot.pause()
@@ -150,7 +150,7 @@ async def test_a_revisit_runs_nothing_and_a_new_app_reads_the_disk_cache(make_ap
         await wait_until(pilot, lambda: finished(again, 3))
         cached = record(again, 3)
         assert cached.cached == 12 and cached.progress is None  # no optimisation step at all
-        assert info(again).endswith("12/12 read from the cache")
+        assert info(again).endswith("(mean before activation) · 12/12 read from the cache")
         assert all(np.array_equal(cached.tiles[c], first.tiles[c]) for c in range(12))
 
 
