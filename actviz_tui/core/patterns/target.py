@@ -11,7 +11,8 @@ is the objective per image, in Keras ops.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 from actviz_tui.core.errors import ActvizError, NotAnImageModelError
@@ -33,6 +34,7 @@ class PatternTarget:
     channels_first: bool
     keras_model: Any  # the model's inputs -> the target's output (logits for "classes")
     note: str = ""  # why class scores are not logits, when they are not
+    compiled: dict = field(default_factory=dict)  # the optimiser's compiled steps, by image size
 
     @property
     def what(self) -> str:
@@ -53,21 +55,34 @@ class PatternTarget:
         import keras
 
         ops = keras.ops
-        if self.kind == "maps":
+        if len(outputs.shape) == 4:  # maps, or a fully convolutional output's class maps
             if self.channels_first:
                 outputs = ops.transpose(outputs, (0, 2, 3, 1))
-            height, width = outputs.shape[1], outputs.shape[2]
+            height, width = ops.shape(outputs)[1], ops.shape(outputs)[2]
             dy, dx = height // BORDER_FRACTION, width // BORDER_FRACTION
             inner = outputs[:, dy:height - dy, dx:width - dx, :]
             outputs = ops.mean(inner, axis=(1, 2))
         return ops.sum(outputs * onehot, axis=-1)
 
 
+_TARGETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> {row: target}
+
+
 def pattern_target(model, layer) -> PatternTarget:
-    """The target for a layer (name, nested path or row) of an engine ``Model``."""
+    """The target for a layer (name, nested path or row) of an engine ``Model``; kept per
+    model and row, so the sub-model is built and the optimiser's step compiled once."""
     if model.image_input_index is None:
         raise NotAnImageModelError(f"model {model.name} takes no image: patterns are images to optimise")
     row = model.find_layer(layer)
+    kept = _TARGETS.setdefault(model, {})
+    if row not in kept:
+        kept[row] = _build_target(model, row)
+    return kept[row]
+
+
+def _build_target(model, row: int) -> PatternTarget:
+    if model.image_input_index is None:
+        raise NotAnImageModelError(f"model {model.name} takes no image: patterns are images to optimise")
     info = model.layers[row]
     if info.type == "InputLayer" or info.is_model:
         what = "the input" if info.type == "InputLayer" else "a nested model's own row (pick one of its layers)"
@@ -116,4 +131,5 @@ def _class_target(model, row: int) -> PatternTarget:
     output = model._output_row_list.index(row)  # which model output this row is
     graph = build_score_graph(model, None, output)
     info = model.layers[row]
-    return PatternTarget(row, info.name, "classes", int(info.output_shape[-1]), False, graph.model, graph.note)
+    count = int(info.channels or info.output_shape[-1])
+    return PatternTarget(row, info.name, "classes", count, info.channels_first, graph.model, graph.note)
