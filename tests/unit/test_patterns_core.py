@@ -141,6 +141,9 @@ def test_free_size_channels_first_nested_and_two_input_models():
     two = Model(models_factory.two_inputs())
     result = two.patterns("conv", [0, 1], steps=2)
     assert result.inputs.shape == (2, *two.inputs[0].shape)
+    flat = Model(models_factory.flat_mlp()).patterns("hidden", [3], steps=2)  # an MNIST-style flat input
+    assert flat.pixels.shape == (1, 28, 28, 1) and flat.inputs.shape == (1, 784)
+    np.testing.assert_allclose(flat.inputs.reshape(1, 28, 28, 1), flat.pixels, atol=1e-6)
 
 
 @pytest.mark.skipif(__import__("os").environ.get("TF_ENABLE_ONEDNN_OPTS") == "0",
