@@ -59,11 +59,12 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
 
 
 def _chosen(target: PatternTarget, asked) -> tuple[tuple[int, ...], str]:
-    """The channels to draw (``ALL``; None: the first DEFAULT_CHANNELS) and a note when some are left out."""
+    """The channels to draw, in channel order (``ALL``; None: the first DEFAULT_CHANNELS), and a note
+    when some are left out."""
     if asked == ALL:
         return tuple(range(target.count)), ""
     if asked is not None:
-        return target.check_channels(asked), ""  # PatternError: out of range
+        return tuple(sorted(target.check_channels(asked))), ""  # PatternError: out of range
     if target.count <= DEFAULT_CHANNELS:
         return tuple(range(target.count)), ""
     return tuple(range(DEFAULT_CHANNELS)), (f"the first {DEFAULT_CHANNELS} of {_counted(target.count, target.what)} "
