@@ -17,6 +17,7 @@ from actviz_tui.commands.export import build_parser, figure_requests
 from actviz_tui.core.export import FigureRequest
 from actviz_tui.core.export.kind_patterns import ALL, DEFAULT_STEPS
 from actviz_tui.core.figures.patterns import figure_size
+from tests.cli_runs import in_process_cli
 from tests.conftest import needs_onednn
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,9 +29,7 @@ STEPS = 8
 @pytest.fixture(scope="module")
 def patched_cli():
     """cli.main without its process-wide steps (the backend's environment, fd 2 to a log)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli, "prepare_environment", lambda channels_first=False, gradients=True: None)
-        patch.setattr(cli, "divert_native_stderr", lambda log_path=None: None)
+    with in_process_cli():
         yield
 
 

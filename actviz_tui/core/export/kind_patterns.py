@@ -1,5 +1,6 @@
-"""``patterns``: what each channel of a layer looks for, as the book's grid of filter
-patterns (Chollet, "Visualizing convnet filters"); no image needed.
+"""``patterns``: a layer's filter patterns in one grid, the book's figure (no image needed).
+
+What each channel of a layer looks for (Chollet, "Visualizing convnet filters").
 
 ``actviz export MODEL --patterns LAYER... [--channel C... | --all-channels] [--steps N]
 [--seed K] [--size HxW]``: one figure per layer, its patterns in channel order, each
@@ -16,7 +17,9 @@ anything is written). The request's ``options`` carry the settings; a request
 without them (the export dialog's plain request for the selected layer) is
 refused, so the dialog offers no minutes-long optimisation behind a checkbox: the
 patterns face computes them with progress and Esc, and can hand the dialog a
-request that has them.
+request that has them (``pattern_request``). A figure is the export's unit of
+progress and cancellation, so the optimisation's steps are not reported: the
+command's status line says patterns are being optimised.
 
 With ``--with-data`` the ``.npy`` is ``Patterns.inputs``: (channels, H, W, C), exactly
 what the model was fed (preprocessed, in the model's layout: a channels_first
@@ -33,12 +36,14 @@ from actviz_tui.core.export.base import DASH, Activations, CliExtra, CliOption, 
 from actviz_tui.core.export.base import FigureRequest, Job
 from actviz_tui.core.export.names import figure_filename
 from actviz_tui.core.figures.patterns import patterns_figure
-from actviz_tui.core.patterns import PatternSettings, PatternTarget, pattern_target
+from actviz_tui.core.patterns import Patterns, PatternSettings, PatternTarget, pattern_target
+from actviz_tui.core.patterns.model_input import DEFAULT_FREE_SIDE
 from actviz_tui.core.seams import FigureSource
 
 DEFAULT_CHANNELS = 64  # the book's 8 x 8 grid; --all-channels for more
 DEFAULT_STEPS = PatternSettings.steps
 ALL = "all"
+KIND_NAME, FLAG = "patterns", "--patterns"
 SETTINGS = ("steps", "seed", "size")  # the options a request must carry
 
 
@@ -78,28 +83,37 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     patterns = model.patterns(options["layer"], options["channels"], steps=options["steps"], seed=options["seed"],
                               size=None if size is None else tuple(size))
     labels = _tile_labels(session, patterns.kind, patterns.channels, options["count"])
-    _, height, width, colours = patterns.pixels.shape
+    fig = patterns_figure(patterns.pixels, labels, **_titles(session.name, patterns, job.note))
+    meta = _sidecar(patterns, model, size)
+    if patterns.kind == "classes":
+        meta["class_names"] = labels
+    return Drawn(fig, figure_filename(session.name, KIND.file_kind, patterns.layer), patterns.inputs, meta)
+
+
+def _titles(model_name: str, patterns: Patterns, note: str) -> dict[str, str]:
     what = {"maps": "channel", "units": "unit", "classes": "class"}[patterns.kind]
-    title = DASH.join((session.name, patterns.layer, f"filter patterns of {_counted(len(patterns.channels), what)}"))
+    height, width = patterns.pixels.shape[1:3]
+    title = DASH.join((model_name, patterns.layer, f"filter patterns of {_counted(len(patterns.channels), what)}"))
     subtitle = (f"the input that maximises each {what}'s {_objective(patterns.kind)}: "
-                f"{patterns.settings.steps} steps of gradient ascent, seed {patterns.settings.seed}, "
-                f"{height}x{width}" + (f"; {job.note}" if job.note else ""))
-    fig = patterns_figure(patterns.pixels, labels, title=title, subtitle=subtitle)
-    meta = {
+                f"{patterns.settings.steps} steps of gradient ascent, seed {patterns.settings.seed}, {height}x{width}"
+                + (f"; {note}" if note else ""))
+    return {"title": title, "subtitle": subtitle}
+
+
+def _sidecar(patterns: Patterns, model, size) -> dict:
+    """The kind's own sidecar fields: what was optimised, how, and how the ``.npy`` is laid out."""
+    return {
         "pattern_kind": patterns.kind,
         "channels": list(patterns.channels),
         "scores": [float(score) for score in patterns.scores],
         "steps": patterns.settings.steps,
         "seed": patterns.settings.seed,
         "size": None if size is None else list(size),
-        "input_size": [height, width],
+        "input_size": list(patterns.pixels.shape[1:3]),
         "learning_rate": patterns.settings.learning_rate,
         "layout": _layout(model, patterns.inputs.ndim),
         "from_cache": patterns.cached,
     }
-    if patterns.kind == "classes":
-        meta["class_names"] = labels
-    return Drawn(fig, figure_filename(session.name, KIND.file_kind, patterns.layer), patterns.inputs, meta)
 
 
 def _objective(kind: str) -> str:
@@ -123,19 +137,27 @@ def _layout(model, ndim: int) -> str:
     return {4: "NCHW" if channels_first else "NHWC", 3: "NHW", 2: "NF"}.get(ndim, "N" + "?" * (ndim - 1))
 
 
+def pattern_request(layer, channels=None, *, steps: int = DEFAULT_STEPS, seed: int = 0,
+                    size: tuple[int, int] | None = None) -> FigureRequest:
+    """A request for one layer's patterns: ``channels`` a sequence, ``ALL``, or None (the
+    first DEFAULT_CHANNELS); ``size`` (H, W) for an input of free size."""
+    chosen = channels if channels is None or channels == ALL else tuple(int(c) for c in channels)
+    size = None if size is None else (int(size[0]), int(size[1]))
+    return FigureRequest(KIND_NAME, layer=layer, options=(("channels", chosen), ("seed", seed), ("size", size),
+                                                           ("steps", steps)))
+
+
 def requests(args) -> list[FigureRequest]:
     """One request per layer of each ``--patterns`` (with the ``--channel`` or
     ``--all-channels`` that follow it); ``--steps``, ``--seed`` and ``--size`` apply to all."""
     steps = DEFAULT_STEPS if args.steps is None else args.steps
     seed = 0 if args.seed is None else args.seed
-    size = None if args.size is None else tuple(args.size)
     found: list[FigureRequest] = []
     for group in args.layer_groups:
-        if group.option != KIND.option.flag:  # type: ignore[union-attr]  # KIND has an option
-            continue
-        channels = ALL if group.all_channels else tuple(group.channels) or None
-        options = (("channels", channels), ("seed", seed), ("size", size), ("steps", steps))
-        found.extend(FigureRequest(KIND.name, layer=layer, options=options) for layer in group.layers)
+        if group.option == FLAG:
+            channels = ALL if group.all_channels else group.channels or None
+            found.extend(pattern_request(layer, channels, steps=steps, seed=seed, size=args.size)
+                         for layer in group.layers)
     return found
 
 
@@ -149,7 +171,7 @@ def _describe(session: FigureSource, request: FigureRequest) -> str:
 
 
 KIND = FigureKind(
-    name="patterns",
+    name=KIND_NAME,
     file_kind="patterns",
     label="{layer}: filter patterns",
     plan=plan,
@@ -158,11 +180,11 @@ KIND = FigureKind(
     needs_image=False,
     describe_request=_describe,
     option=CliOption(
-        "--patterns",
+        FLAG,
         "the filter patterns of each layer named: the input each channel (a Dense unit, an output's class) "
         f"responds to most, by gradient ascent, in one grid per layer (no IMAGE needed); --channel N... after it "
         f"picks channels (default: the first {DEFAULT_CHANNELS}), --all-channels takes them all; "
-        "an input of free size: --size HxW (default 128x128)",
+        f"an input of free size: --size HxW (default {DEFAULT_FREE_SIDE}x{DEFAULT_FREE_SIDE})",
         metavar="NAME_OR_INDEX", takes="layer-groups", requests=requests,
         extras=(
             CliExtra("--steps", "steps", f"with --patterns: optimisation steps (default: {DEFAULT_STEPS})"),

@@ -1,5 +1,7 @@
-"""A layer's filter patterns as one figure: the book's grid ("Visualizing convnet
-filters", Chollet), each pattern titled with its channel number (or class name).
+"""A layer's filter patterns as one figure: the book's grid, each tile titled.
+
+Chollet's "Visualizing convnet filters" figure: each pattern titled with its
+channel number (or class name).
 
 The patterns are pasted into one sheet drawn by one ``imshow`` (matplotlib's cost
 grows with the number of axes, not with pixels); each tile has a strip above it
