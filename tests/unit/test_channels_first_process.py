@@ -17,6 +17,9 @@ FILES = (
     "tests/unit/test_class_heatmaps_layouts.py",
     "tests/unit/test_zoo_explain.py",  # class heatmaps of the channels_first zoo model
     "tests/unit/test_zoo_scan.py",  # a scan of the channels_first zoo model
+    "tests/unit/test_patterns_core.py",  # filter patterns fed channels first
+    "tests/unit/test_zoo_patterns.py",  # patterns of the channels_first zoo model
+    "tests/cli/test_export_patterns_cli.py",  # its filter patterns, saved in its layout
 )
 
 

@@ -8,6 +8,7 @@ channels share its batch (up to the float rounding of a different batch size).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -37,15 +38,14 @@ class OptimisedBatch:
 def optimise_batch(target: PatternTarget, geometry: InputGeometry, channels: tuple[int, ...], steps: int,
                    seed: int, learning_rate: float, on_step: Callable[[], None] | None = None) -> OptimisedBatch:
     """Optimise one image per channel; ``on_step`` is called after each step (it may raise to stop)."""
-    image = FourierImage(geometry.height, geometry.width, geometry.channels)
+    image, step = _compiled_step(target, geometry)
     params = np.stack([image.initial(np.random.default_rng([seed, channel])) for channel in channels])
     draws = [np.random.default_rng([seed, channel, 1]) for channel in channels]
     onehot = np.eye(target.count, dtype=np.float32)[list(channels)]
     adam = _Adam(params.shape, learning_rate)
-    step = gradient_step(_objective(target, geometry, image, onehot))
     for _ in range(steps):
         moves = np.stack([transforms.random_affine(rng, geometry.height, geometry.width) for rng in draws])
-        _values, gradient = step(params, moves)
+        _values, gradient = step(params, moves, onehot)
         if gradient is None:
             raise PatternError(f"layer {target.name} does not depend on the image input: nothing to optimise")
         params = adam.ascend(params, gradient)
@@ -54,11 +54,25 @@ def optimise_batch(target: PatternTarget, geometry: InputGeometry, channels: tup
     return _finished(target, geometry, image, channels, onehot, params)
 
 
-def _objective(target: PatternTarget, geometry: InputGeometry, image: FourierImage, onehot: np.ndarray):
-    """``objective(params, moves)``: each image's score, transformed by ``moves`` (None: as it is)."""
+def _compiled_step(target: PatternTarget, geometry: InputGeometry):
+    """(the image parameterisation, its compiled gradient step), built once per target and size."""
+    key = (geometry.height, geometry.width, geometry.channels)
+    with _COMPILING:
+        if key not in target.compiled:
+            image = FourierImage(*key)
+            target.compiled[key] = (image, gradient_step(_objective(target, geometry, image)))
+        return target.compiled[key]
+
+
+_COMPILING = threading.Lock()
+
+
+def _objective(target: PatternTarget, geometry: InputGeometry, image: FourierImage):
+    """``objective(params, moves, onehot)``: each image's score for its own channel (the
+    ``onehot`` row), transformed by ``moves`` (None: as it is)."""
     import keras
 
-    def objective(params, moves):
+    def objective(params, moves, onehot):
         pixels = image.pixels(params)
         if moves is not None:
             pixels = transforms.apply(pixels, moves)
@@ -74,8 +88,8 @@ def _finished(target, geometry, image, channels, onehot, params) -> OptimisedBat
     import keras
 
     pixels = keras.ops.convert_to_numpy(image.pixels(keras.ops.convert_to_tensor(params)))
-    scores = keras.ops.convert_to_numpy(_objective(target, geometry, image, onehot)(
-        keras.ops.convert_to_tensor(params), None))
+    scores = keras.ops.convert_to_numpy(_objective(target, geometry, image)(
+        keras.ops.convert_to_tensor(params), None, onehot))
     return OptimisedBatch(channels, pixels.astype(np.float32), geometry.as_fed(pixels), scores.astype(np.float32))
 
 
