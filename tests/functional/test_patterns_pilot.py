@@ -165,9 +165,9 @@ async def test_a_layer_with_nothing_to_optimise_says_why(make_app):
         assert app.explorer.query_one("#filters-picture").placeholder == (
             "layer image is the input: it has no channels of its own to maximise")
         assert not app.explorer.status_line.error  # a message in the view, not an error
-        await on_layer(pilot, app, 6)  # the sigmoid output: its logit
+        await on_layer(pilot, app, 6)  # the sigmoid output: classes 0 (-z) and 1 (z)
         await wait_until(pilot, lambda: finished(app, 6))
-        assert "what each class responds to most" in title(app) and title(app).endswith("1 class, class 0 framed")
+        assert "what each class responds to most" in title(app) and title(app).endswith("2 classes, class 0 framed")
 
 
 async def test_grey_inputs_give_grey_tiles(make_app, tmp_path):
