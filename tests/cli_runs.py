@@ -1,11 +1,15 @@
-"""Run several ``actviz`` subprocesses at once (each pays a TensorFlow import)."""
+"""Run several ``actviz`` subprocesses at once (each pays a TensorFlow import), or
+``cli.main`` in this process (``in_process_cli``)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -52,3 +56,14 @@ class CliRuns:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def in_process_cli():
+    """``cli.main`` without its process-wide steps (the backend's environment, fd 2 to a log)."""
+    from actviz_tui import cli
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "prepare_environment", lambda channels_first=False, gradients=True: None)
+        patch.setattr(cli, "divert_native_stderr", lambda log_path=None: None)
+        yield cli.main

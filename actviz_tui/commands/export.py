@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             report.status(f"loading {args.model.name}")
             model_session = open_session(args, args.model)
             requests = figure_requests(model_session.no_image, args)
-            report.status("computing activations")
+            report.status("optimising filter patterns" if args.patterns else "computing activations")
 
             def progress(done: int, total: int, path: Path) -> None:
                 written.append(path)
@@ -109,6 +109,8 @@ def _layer_requests(session, args: argparse.Namespace) -> list:
 
     requests: list[FigureRequest] = []
     for group in args.layer_groups:  # --channel binds to the --layer before it
+        if group.option != "--layer":  # --patterns: its kind's own requests
+            continue
         for layer in group.layers:
             row = session.find_layer(layer)  # names and indices alike; LayerLookupError
             if group.channels:

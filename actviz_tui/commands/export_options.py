@@ -1,13 +1,15 @@
 """``actviz export``'s options, built from the export's table of figure kinds.
 
-``--channel`` and ``--all-channels`` bind to the ``--layer`` before them; every
-kind with a ``CliOption`` gets its flag (and its extras) from ``FIGURE_KINDS``.
+``--channel`` and ``--all-channels`` bind to the ``--layer`` (or other layer
+group option, such as ``--patterns``) before them; every kind with a
+``CliOption`` gets its flag (and its extras) from ``FIGURE_KINDS``.
 """
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 from actviz_tui.commands.common_options import VersionAction, add_model_options
@@ -15,17 +17,19 @@ from actviz_tui.commands.common_options import VersionAction, add_model_options
 
 @dataclass
 class LayerGroup:
-    """One --layer option with the channel options that follow it."""
+    """One --layer (or --patterns) option with the channel options that follow it."""
 
     layers: list[str]
     channels: list[int] = field(default_factory=list)
     all_channels: bool = False
+    option: str = "--layer"  # the option that named the layers
 
 
 class _LayerGroupAction(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
-        namespace.layers = [*namespace.layers, *values]
-        namespace.layer_groups = [*namespace.layer_groups, LayerGroup(list(values))]
+        setattr(namespace, self.dest, [*getattr(namespace, self.dest), *values])
+        group = LayerGroup(list(values), option=self.option_strings[0])
+        namespace.layer_groups = [*namespace.layer_groups, group]
 
 
 class _ChannelsAction(argparse.Action):
@@ -53,6 +57,7 @@ def export_parser() -> argparse.ArgumentParser:
 
     # Kinds with an option of their own (the others are asked for with --layer).
     own_options = [kind.option for kind in FIGURE_KINDS.values() if kind.option is not None]
+    group_flags = " or ".join(["--layer", *(o.flag for o in own_options if o.takes == "layer-groups")])
 
     class ExportParser(argparse.ArgumentParser):
         """Checks how the figure options combine once all are parsed (exit 2)."""
@@ -60,12 +65,13 @@ def export_parser() -> argparse.ArgumentParser:
         def parse_known_args(self, args=None, namespace=None):
             parsed, extras = super().parse_known_args(args, namespace)
             if not extras:
-                if (parsed.channels or parsed.all_channels) and not parsed.layers:
-                    self.error("--channel and --all-channels need --layer")
+                if (parsed.channels or parsed.all_channels) and not parsed.layer_groups:
+                    self.error(f"--channel and --all-channels need {group_flags}")
                 if parsed.stray_channels:
-                    self.error("--channel and --all-channels go after the --layer they are for")
-                if any(group.channels and group.all_channels for group in parsed.layer_groups):
-                    self.error("one --layer cannot take both --channel and --all-channels")
+                    self.error(f"--channel and --all-channels go after the {group_flags} they are for")
+                for group in parsed.layer_groups:
+                    if group.channels and group.all_channels:
+                        self.error(f"one {group.option} cannot take both --channel and --all-channels")
                 if not parsed.layers and not any(_given(parsed, option.flag) for option in own_options):
                     flags = ["--layer", *(option.flag for option in own_options)]
                     self.error(f"nothing to draw: give {', '.join(flags[:-1])} or {flags[-1]}")
@@ -91,6 +97,8 @@ def export_parser() -> argparse.ArgumentParser:
     def positive(text: str) -> int:
         return count(text, 1)
 
+    extra_types: dict[str, Callable[[str], object]] = {"count": positive, "number": channel, "layer": str}
+
     def dpi(text: str) -> int:
         return count(text, MIN_DPI, MAX_DPI)
 
@@ -109,6 +117,7 @@ def export_parser() -> argparse.ArgumentParser:
         "  actviz export model.h5 x.png --layer 4 --scale layer --out figs\n"
         "  actviz export model.h5 x.png --across-layers 29 --all-layers --first 8 --with-data\n"
         "  actviz export model.h5 --filters conv2d conv2d_1 --with-data\n"
+        "  actviz export model.h5 --patterns conv2d_1 --channel 0 4 --patterns dense --steps 128 --with-data\n"
         "  actviz export model.h5 --top-images 5 12 --scan scans/xray --scan-layer conv2d_3",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -118,7 +127,7 @@ def export_parser() -> argparse.ArgumentParser:
         "images", type=Path, nargs="*", metavar="IMAGE",
         help="input images or .npy arrays, or folders of them: every image file (.png, .jpg, .jpeg, .bmp, .gif, "
         ".tif, .tiff, .webp, ...) and .npy inside, subfolders too, in sorted order "
-        "(none needed for --filters or --top-images alone)",
+        "(none needed for --filters, --top-images or --patterns alone)",
     )
     figures = parser.add_argument_group("figures (at least one)")
     parser.set_defaults(layer_groups=[], stray_channels=False)
@@ -128,14 +137,19 @@ def export_parser() -> argparse.ArgumentParser:
     )
     figures.add_argument(
         "--channel", dest="channels", action=_ChannelsAction, nargs="+", type=channel, default=[], metavar="N",
-        help="after --layer: one figure per channel N (0-based) of the layer(s) of that --layer",
+        help="after --layer: one figure per channel N (0-based) of the layer(s) of that --layer; "
+        "after --patterns: those channels' patterns",
     )
     figures.add_argument(
         "--all-channels", action=_AllChannelsAction, nargs=0, default=False,
-        help="after --layer: every channel of its layer(s) in one grid (the default)",
+        help="after --layer: every channel of its layer(s) in one grid (the default); after --patterns: "
+        "every channel's pattern",
     )
     for option in own_options:
-        if option.add_arguments is not None:
+        if option.takes == "layer-groups":
+            figures.add_argument(option.flag, dest=option_dest(option.flag), action=_LayerGroupAction, nargs="+",
+                                 default=[], metavar=option.metavar, help=option.help)
+        elif option.add_arguments is not None:
             option.add_arguments(figures)
         elif option.metavar is None:
             figures.add_argument(option.flag, action="store_true", help=option.help)
@@ -145,7 +159,7 @@ def export_parser() -> argparse.ArgumentParser:
                 default=[], metavar=option.metavar, help=option.help,
             )
         for extra in option.extras:
-            figures.add_argument(extra.flag, type=positive if extra.value == "count" else str, metavar=extra.metavar,
+            figures.add_argument(extra.flag, type=extra_types[extra.value], metavar=extra.metavar,
                                  default=None, help=extra.help)
     output = parser.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path("actviz-export"), metavar="DIR",

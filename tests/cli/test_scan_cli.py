@@ -14,6 +14,7 @@ from actviz_tui import cli
 from actviz_tui.commands import scan as scan_command
 
 import scan_data
+from cli_runs import in_process_cli
 
 LAYERS = ["conv_a", "conv_b", "head"]
 
@@ -21,9 +22,7 @@ LAYERS = ["conv_a", "conv_b", "head"]
 @pytest.fixture(scope="module")
 def patched_cli():
     """cli.main without its process-wide steps (the backend's environment, fd 2 to a log)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli, "prepare_environment", lambda channels_first=False, gradients=True: None)
-        patch.setattr(cli, "divert_native_stderr", lambda log_path=None: None)
+    with in_process_cli():
         yield
 
 

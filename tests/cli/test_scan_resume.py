@@ -19,7 +19,7 @@ import pytest
 from actviz_tui import cli
 
 import scan_data
-from cli_runs import REPO, user_environment
+from cli_runs import REPO, in_process_cli, user_environment
 
 pytestmark = pytest.mark.slow  # starts the real program (two at once)
 
@@ -39,9 +39,7 @@ def world(tmp_path_factory):
     layers.write_text(scan_data.PAUSE_SOURCE)
     world = {"root": root, "args": ["scan", str(model), str(root / "data"), "--layers", *LAYERS,
                                     "--batch-size", "1", "--custom-objects", str(layers)]}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli, "prepare_environment", lambda channels_first=False, gradients=True: None)
-        patch.setattr(cli, "divert_native_stderr", lambda log_path=None: None)
+    with in_process_cli():
         world["main"] = lambda *args: _main(list(args))
         code, _, err = world["main"](*world["args"], "--out", str(root / "whole"))
         assert code == 0, err

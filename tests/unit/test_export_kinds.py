@@ -30,10 +30,11 @@ class FakeSession:
 
 
 def test_the_table_holds_the_six_kinds_and_their_file_names():
-    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters", "cam", "top"]
+    assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters", "cam", "top",
+                                  "patterns"]
     assert {name: kind.file_kind for name, kind in FIGURE_KINDS.items()} == {
         "channel": "channel", "grid": "grid", "across": "across-layers", "all-layers": "grid", "input": "input",
-        "filters": "filters", "cam": "cam", "top": "top-images",
+        "filters": "filters", "cam": "cam", "top": "top-images", "patterns": "patterns",
     }
     assert all(kind.name == name and kind.label for name, kind in FIGURE_KINDS.items())
 
@@ -113,8 +114,9 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
 
     state = ExplorerState(layer=CONV_A, channel=4, channels=6, view="grid")
     choices = export_choices(session, state, FigureRequest("grid", CONV_A))
-    # every kind but the scan's top images, which need a scan: view 6 offers them, with its scan
-    assert [c.key for c in choices] == [kind for kind in FIGURE_KINDS if kind != "top"]
+    # every kind but the scan's top images, which need a scan (view 6 offers them, with its scan), and
+    # the patterns, which need their settings (an optimisation is not asked for by a checkbox)
+    assert [c.key for c in choices] == [kind for kind in FIGURE_KINDS if kind not in ("top", "patterns")]
     assert [c.label for c in choices] == [
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
         "all layers: one grid per layer", "the input image as the model sees it",

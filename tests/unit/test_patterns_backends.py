@@ -28,7 +28,7 @@ from actviz_tui.core.model.engine import Model
 from actviz_tui.core.inputs.samples import sample_path
 
 model = Model.open(sample_path("grayscale_cnn.keras"))
-result = model.patterns(sys.argv[2], [int(c) for c in sys.argv[3].split(",")], steps=int(sys.argv[4]), use_cache=False)
+result = model.patterns(sys.argv[2], [int(c) for c in sys.argv[3].split(",")], steps=int(sys.argv[4]), use_cache=False, batch_size=4)
 np.savez(sys.argv[1], pixels=result.pixels, scores=result.scores, inputs=result.inputs)
 """
 
@@ -49,7 +49,7 @@ def test_backend_patterns_match_tensorflow(backend, tmp_path):
     from actviz_tui.core.model.engine import Model
     from actviz_tui.core.inputs.samples import sample_path
 
-    reference = Model.open(sample_path("grayscale_cnn.keras")).patterns(LAYER, CHANNELS, steps=STEPS, use_cache=False)
+    reference = Model.open(sample_path("grayscale_cnn.keras")).patterns(LAYER, CHANNELS, steps=STEPS, use_cache=False, batch_size=4)
     other = run_on(backend, tmp_path / f"{backend}.npz")
     assert other["pixels"].shape == reference.pixels.shape
     np.testing.assert_allclose(other["scores"], reference.scores, rtol=0.05, atol=0.05)

@@ -61,27 +61,29 @@ def _maps_layer(model: Model) -> str:
 
 def test_patterns_are_deterministic_and_independent_of_their_batch(branches):
     layer = _maps_layer(branches)
-    together = branches.patterns(layer, [0, 1, 2], steps=STEPS, seed=3)
-    again = branches.patterns(layer, [0, 1, 2], steps=STEPS, seed=3)
-    alone = branches.patterns(layer, [2], steps=STEPS, seed=3, batch_size=1)
-    other_seed = branches.patterns(layer, [2], steps=STEPS, seed=4)
+    together = branches.patterns(layer, [0, 1, 2], steps=STEPS, seed=3, batch_size=3)
+    again = branches.patterns(layer, [0, 1, 2], steps=STEPS, seed=3, batch_size=3)
+    alone = branches.patterns(layer, [2], steps=STEPS, seed=3, batch_size=3)  # padded to 3 images
+    companions = branches.patterns(layer, [3, 2], steps=STEPS, seed=3, batch_size=3)
+    other_seed = branches.patterns(layer, [2], steps=STEPS, seed=4, batch_size=3)
     np.testing.assert_array_equal(together.pixels, again.pixels)
-    np.testing.assert_allclose(alone.pixels[0], together.pixels[2], atol=1e-4)
+    np.testing.assert_array_equal(alone.pixels[0], together.pixels[2])  # bit for bit
+    np.testing.assert_array_equal(companions.pixels[1], together.pixels[2])
     assert np.abs(other_seed.pixels[0] - together.pixels[2]).max() > 0.01
     assert together.channels == (0, 1, 2) and together.pixels.shape[0] == 3
 
 
 def test_optimisation_raises_each_channels_objective(branches):
     layer = _maps_layer(branches)
-    start = branches.patterns(layer, [0, 1, 2, 3], steps=1)
-    later = branches.patterns(layer, [0, 1, 2, 3], steps=40)
+    start = branches.patterns(layer, [0, 1, 2, 3], steps=1, batch_size=4)
+    later = branches.patterns(layer, [0, 1, 2, 3], steps=40, batch_size=4)
     assert (later.scores > start.scores).all()
 
 
 def test_inputs_are_the_preprocessed_pixels_and_reproduce_the_scores():
     model = Model(models_factory.functional_branches(), options=ModelOptions(preprocessing="caffe"))
     target = pattern_target(model, _maps_layer(model))
-    result = model.patterns(target.name, [1, 3], steps=STEPS)
+    result = model.patterns(target.name, [1, 3], steps=STEPS, batch_size=2)
     from actviz_tui.core.inputs.images import preprocess
 
     expected = np.stack([preprocess(pixels * 255, "caffe") for pixels in result.pixels])
@@ -96,15 +98,30 @@ def test_the_cache_returns_each_channel_as_computed(sample_grayscale_keras, tmp_
     monkeypatch.setenv("ACTVIZ_CACHE_DIR", str(tmp_path))
     model = Model.open(sample_grayscale_keras)
     layer = _maps_layer(model)
-    first = model.patterns(layer, [0, 2], steps=STEPS)
-    assert first.cached == 0
-    second = model.patterns(layer, [2, 1, 0], steps=STEPS)  # 0 and 2 from the cache, 1 computed
-    assert second.cached == 2 and second.channels == (2, 1, 0)
+    first = model.patterns(layer, [0, 2], steps=STEPS, batch_size=4)  # the batch is filled with 1 and 3
+    assert first.cached == 0 and len(list(tmp_path.rglob("*.npz"))) == 4
+    second = model.patterns(layer, [2, 5, 0], steps=STEPS, batch_size=4)  # 0 and 2 cached; 5 with 4, 6, 7
+    assert second.cached == 2 and second.channels == (2, 5, 0)
     np.testing.assert_array_equal(second.pixels[0], first.pixels[1])
     np.testing.assert_array_equal(second.inputs[2], first.inputs[0])
-    other_steps = model.patterns(layer, [0], steps=STEPS + 1)
-    assert other_steps.cached == 0
-    assert len(list(tmp_path.rglob("*.npz"))) == 4
+    assert len(list(tmp_path.rglob("*.npz"))) == 8
+    filler = model.patterns(layer, [1], steps=STEPS, batch_size=4)  # computed as a filler of the first batch
+    fresh = model.patterns(layer, [1], steps=STEPS, batch_size=4, use_cache=False)  # alone, padded with copies
+    assert filler.cached == 1
+    np.testing.assert_array_equal(filler.pixels, fresh.pixels)
+    assert model.patterns(layer, [0], steps=STEPS + 1, batch_size=4).cached == 0  # another recipe
+
+
+def test_a_truncated_cache_file_is_computed_again(sample_grayscale_keras, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTVIZ_CACHE_DIR", str(tmp_path))
+    model = Model.open(sample_grayscale_keras)
+    layer = _maps_layer(model)
+    first = model.patterns(layer, [0], steps=2, batch_size=1)
+    (saved,) = tmp_path.rglob("0.npz")
+    saved.write_bytes(saved.read_bytes()[:40])
+    again = model.patterns(layer, [0], steps=2, batch_size=1)
+    assert again.cached == 0
+    np.testing.assert_array_equal(again.pixels, first.pixels)
 
 
 def test_progress_counts_every_step_and_batches_come_in_the_order_asked(branches):
@@ -122,13 +139,14 @@ def test_a_dense_unit_and_a_class_logit_are_targets_too(sample_h5):
     model = Model.open(sample_h5)
     dense = pattern_target(model, "dense")
     assert (dense.kind, dense.count) == ("units", 512)
-    head = pattern_target(model, "dense_1")  # one sigmoid unit: its logit is maximised
-    assert head.kind == "classes"
-    result = model.patterns("dense_1", [0], steps=STEPS, use_cache=False)
+    head = pattern_target(model, "dense_1")  # one sigmoid unit: classes 0 (-z) and 1 (z), as explain has them
+    assert (head.kind, head.count) == ("classes", 2)
+    result = model.patterns("dense_1", [1, 0], steps=STEPS, use_cache=False, batch_size=2)
     kernel, bias = model.keras_layer("dense_1").get_weights()
-    logit = model.activations(result.inputs, ["dense"])["dense"] @ kernel + bias
-    assert float(logit[0, 0]) == pytest.approx(float(result.scores[0]), rel=1e-3, abs=1e-3)
-    assert float(model.outputs(result.inputs)[0][0, 0]) > 0.99  # "what makes the model say class 1"
+    logits = (model.activations(result.inputs, ["dense"])["dense"] @ kernel + bias)[:, 0]
+    np.testing.assert_allclose(result.scores, [logits[0], -logits[1]], rtol=1e-3, atol=1e-3)
+    probabilities = model.outputs(result.inputs)[0][:, 0]
+    assert probabilities[0] > 0.99 and probabilities[1] < 0.01  # what makes the model say class 1, class 0
 
 
 def test_free_size_channels_first_nested_and_two_input_models():
@@ -141,6 +159,9 @@ def test_free_size_channels_first_nested_and_two_input_models():
     two = Model(models_factory.two_inputs())
     result = two.patterns("conv", [0, 1], steps=2)
     assert result.inputs.shape == (2, *two.inputs[0].shape)
+    flat = Model(models_factory.flat_mlp()).patterns("hidden", [3], steps=2)  # an MNIST-style flat input
+    assert flat.pixels.shape == (1, 28, 28, 1) and flat.inputs.shape == (1, 784)
+    np.testing.assert_allclose(flat.inputs.reshape(1, 28, 28, 1), flat.pixels, atol=1e-6)
 
 
 @pytest.mark.skipif(__import__("os").environ.get("TF_ENABLE_ONEDNN_OPTS") == "0",
@@ -164,6 +185,11 @@ def test_refusals_are_one_line():
         Model(models_factory.dense_mlp()).patterns("hidden")
     with pytest.raises(PatternError, match="does not depend on the image input"):
         Model(models_factory.two_inputs()).patterns("meta_dense", [0], steps=1)
+    with pytest.raises(PatternError, match="whole numbers"):
+        model.patterns(layer, ["a"])
+    for bad in ({"steps": 0}, {"seed": -1}, {"size": (0, 4)}, {"batch_size": 0}):
+        with pytest.raises(PatternError):
+            model.patterns(layer, [0], **bad)
     sequence = Model(models_factory.conv1d_sequence())
     with pytest.raises((PatternError, NotAnImageModelError)):
         sequence.patterns("conv1d")

@@ -25,12 +25,12 @@ def test_patterns_of_a_mid_layer_and_a_class_on_the_zoo(zoo_model):
     mid, head = maps[len(maps) // 2], len(model.layers) - 1
     if (model.layers[mid].channels_first or model.inputs[0].channels_first) and ONEDNN_OFF:
         pytest.skip("channels_first convolutions need oneDNN on: tests/unit/test_channels_first_process.py")
-    start = model.patterns(mid, [0, 1], steps=1, use_cache=False)
-    result = model.patterns(mid, [0, 1], steps=STEPS, use_cache=False)
+    start = model.patterns(mid, [0, 1], steps=1, use_cache=False, batch_size=2)
+    result = model.patterns(mid, [0, 1], steps=STEPS, use_cache=False, batch_size=2)
     image_input = model.inputs[model.image_input_index]
     assert result.inputs.shape[1:] == tuple(d or 32 for d in image_input.shape)
     assert np.isfinite(result.pixels).all() and 0 <= result.pixels.min() and result.pixels.max() <= 1
     assert (result.scores >= start.scores - 1e-4).all() and (result.scores > start.scores).any()
     if pattern_target(model, head).kind == "classes":
-        classes = model.patterns(head, [1], steps=2, use_cache=False)
+        classes = model.patterns(head, [1], steps=2, use_cache=False, batch_size=1)
         assert np.isfinite(classes.scores).all()

@@ -72,8 +72,9 @@ class Activations(Protocol):
 class CliExtra:
     """An option that refines its kind's option (``--first N``, ``--around LAYER``):
     its value goes into the ``FigureRequest`` field ``field`` of every figure
-    the kind's option asks for. ``value``: "count" (a whole number >= 1) or
-    "layer" (a name or table row)."""
+    the kind's option asks for (a kind with its own ``requests`` reads the
+    parsed value itself). ``value``: "count" (a whole number >= 1), "number"
+    (a whole number >= 0) or "layer" (a name or table row)."""
 
     flag: str
     field: str
@@ -88,6 +89,9 @@ class CliOption:
 
     A switch (``metavar`` None) asks for one figure; with ``metavar`` the
     option takes channel numbers (or layers, ``takes="layers"``), one figure each.
+    ``takes="layer-groups"``: layers that, like ``--layer``'s, take the
+    ``--channel`` and ``--all-channels`` after them (``LayerGroup``s in
+    ``args.layer_groups``, each with its ``option``); ``requests`` reads them.
     ``extras`` are options that only make sense with this one. A kind with
     options of another shape gives ``add_arguments`` and ``requests``.
     """
@@ -95,7 +99,7 @@ class CliOption:
     flag: str
     help: str
     metavar: str | None = None
-    takes: str = "channels"  # what the metavar's values are: "channels" (numbers) or "layers" (names or rows)
+    takes: str = "channels"  # what the metavar's values are: "channels" (numbers), "layers" or "layer-groups"
     extras: tuple[CliExtra, ...] = ()
     # A kind with options of its own shape: adds them to the argparse group, and
     # turns the parsed arguments into requests (then the fields above are unused).

@@ -55,20 +55,20 @@ def _jax(objective):
 
     def step(params, moves, onehot):
         values, gradient = compiled(jax.numpy.asarray(params), jax.numpy.asarray(moves), jax.numpy.asarray(onehot))
-        gradient = np.asarray(gradient)
-        return np.asarray(values), (gradient if gradient.any() else None)  # JAX gives zeros, not None
+        return np.asarray(values), np.asarray(gradient)  # zeros where unconnected: target.py refuses those first
 
     return step
 
 
 def _torch(objective):
     import keras
+    import torch
 
     def step(params, moves, onehot):
         tensor = keras.ops.convert_to_tensor(params).detach().requires_grad_(True)
         values = objective(tensor, keras.ops.convert_to_tensor(moves), keras.ops.convert_to_tensor(onehot))
-        values.sum().backward()
-        gradient = tensor.grad
+        # autograd.grad, not backward(): nothing accumulates in the user's weights' .grad
+        (gradient,) = torch.autograd.grad(values.sum(), tensor, allow_unused=True)
         return values.detach().cpu().numpy(), (None if gradient is None else gradient.cpu().numpy())
 
     return step

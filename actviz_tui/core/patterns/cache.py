@@ -31,21 +31,32 @@ class PatternCache:
     def path(self, channel: int) -> Path:
         return self.folder / f"{channel}.npz"
 
+    def has(self, channel: int) -> bool:
+        return self.path(channel).exists()
+
     def load(self, channel: int) -> tuple[np.ndarray, np.ndarray, float] | None:
-        """(pixels, input as fed, score), or None when absent or unreadable."""
+        """(pixels, input as fed, score), or None when absent; an unreadable file is removed."""
+        path = self.path(channel)
+        if not path.exists():
+            return None
         try:
-            with np.load(self.path(channel), allow_pickle=False) as saved:
+            with np.load(path, allow_pickle=False) as saved:
                 return saved["pixels"], saved["input"], float(saved["score"])
-        except (OSError, ValueError, KeyError, EOFError):
+        except Exception:  # noqa: BLE001 - a truncated or foreign file (BadZipFile, ...): compute it again
+            path.unlink(missing_ok=True)
             return None
 
     def save(self, channel: int, pixels: np.ndarray, model_input: np.ndarray, score: float) -> None:
         """Best effort: an unwritable cache folder only costs the next visit its time."""
+        temporary = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".npz.tmp")
             with os.fdopen(handle, "wb") as stream:
                 np.savez(stream, pixels=pixels, input=model_input, score=np.float32(score))
+                stream.flush()
+                os.fsync(stream.fileno())
             os.replace(temporary, self.path(channel))
         except OSError:
-            return
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)

@@ -65,15 +65,15 @@ def input_geometry(model, size: tuple[int, int] | None = None) -> InputGeometry:
     free = size or model.options.size or (DEFAULT_FREE_SIDE, DEFAULT_FREE_SIDE)
     height, width = int(height or free[0]), int(width or free[1])
     channels = int(channels or 3)
-    filled = {"H": height, "W": width}
-    shapes = tuple(_filled(other.shape, filled) for other in model.inputs)
+    shapes = tuple(_filled(other.shape, (height, width) if i == index else ())
+                   for i, other in enumerate(model.inputs))
     matrix, offset = preprocessing_map(model.options.preprocessing, channels)
     return InputGeometry(height, width, channels, index, shapes, info.channels_first, matrix, offset)
 
 
-def _filled(shape: tuple, sizes: dict) -> tuple:
+def _filled(shape: tuple, sizes: tuple) -> tuple:
     """A shape with free sizes given: an image input's by the pattern size, any other's as 1."""
-    spatial = [sizes["H"], sizes["W"]]
+    spatial = list(sizes)
     filled = []
     for dim in shape:
         filled.append(dim if dim is not None else (spatial.pop(0) if spatial else 1))

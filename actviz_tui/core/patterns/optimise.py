@@ -8,6 +8,7 @@ channels share its batch (up to the float rounding of a different batch size).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -56,10 +57,14 @@ def optimise_batch(target: PatternTarget, geometry: InputGeometry, channels: tup
 def _compiled_step(target: PatternTarget, geometry: InputGeometry):
     """(the image parameterisation, its compiled gradient step), built once per target and size."""
     key = (geometry.height, geometry.width, geometry.channels)
-    if key not in target.compiled:
-        image = FourierImage(*key)
-        target.compiled[key] = (image, gradient_step(_objective(target, geometry, image)))
-    return target.compiled[key]
+    with _COMPILING:
+        if key not in target.compiled:
+            image = FourierImage(*key)
+            target.compiled[key] = (image, gradient_step(_objective(target, geometry, image)))
+        return target.compiled[key]
+
+
+_COMPILING = threading.Lock()
 
 
 def _objective(target: PatternTarget, geometry: InputGeometry, image: FourierImage):

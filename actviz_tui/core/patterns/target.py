@@ -11,9 +11,12 @@ is the objective per image, in Keras ops.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from actviz_tui.core.errors import ActvizError, NotAnImageModelError
 from actviz_tui.core.model.graph import trace_model
@@ -33,7 +36,8 @@ class PatternTarget:
     count: int  # channels, units or classes
     channels_first: bool
     keras_model: Any  # the model's inputs -> the target's output (logits for "classes")
-    note: str = ""  # why class scores are not logits, when they are not
+    note: str = ""  # why the scores are not the pre-activation values or logits, when they are not
+    binary: bool = False  # a one-unit sigmoid: class 1 is its logit z, class 0 is -z (as in explain)
     compiled: dict = field(default_factory=dict)  # the optimiser's compiled steps, by image size
 
     @property
@@ -41,7 +45,12 @@ class PatternTarget:
         return {"maps": "channel", "units": "unit", "classes": "class"}[self.kind]
 
     def check_channels(self, channels) -> tuple[int, ...]:
-        chosen = tuple(range(self.count)) if channels is None else tuple(int(c) for c in channels)
+        if channels is None:
+            return tuple(range(self.count))
+        try:
+            chosen = tuple(int(c) for c in ([channels] if np.ndim(channels) == 0 else channels))
+        except (TypeError, ValueError):
+            raise PatternError(f"{self.what}s are whole numbers, not {channels!r}") from None
         bad = [c for c in chosen if not 0 <= c < self.count]
         if bad:
             raise PatternError(f"{self.what} {bad[0]} is out of range: layer {self.name} has "
@@ -55,6 +64,8 @@ class PatternTarget:
         import keras
 
         ops = keras.ops
+        if self.binary:
+            outputs = ops.concatenate([-outputs[:, :1], outputs[:, :1]], axis=-1)
         if len(outputs.shape) == 4:  # maps, or a fully convolutional output's class maps
             if self.channels_first:
                 outputs = ops.transpose(outputs, (0, 2, 3, 1))
@@ -66,6 +77,7 @@ class PatternTarget:
 
 
 _TARGETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> {row: target}
+_BUILDING = threading.Lock()  # the explorer's worker and the UI thread may ask at once
 
 
 def pattern_target(model, layer) -> PatternTarget:
@@ -74,10 +86,11 @@ def pattern_target(model, layer) -> PatternTarget:
     if model.image_input_index is None:
         raise NotAnImageModelError(f"model {model.name} takes no image: patterns are images to optimise")
     row = model.find_layer(layer)
-    kept = _TARGETS.setdefault(model, {})
-    if row not in kept:
-        kept[row] = _build_target(model, row)
-    return kept[row]
+    with _BUILDING:
+        kept = _TARGETS.setdefault(model, {})
+        if row not in kept:
+            kept[row] = _build_target(model, row)
+        return kept[row]
 
 
 def _build_target(model, row: int) -> PatternTarget:
@@ -90,15 +103,18 @@ def _build_target(model, row: int) -> PatternTarget:
     if row in model.output_rows and model.output_kinds.get(row) in ("softmax", "sigmoid"):
         return _class_target(model, row)
     rank = len(info.output_shape)
-    if rank == 4:
-        return PatternTarget(row, info.name, "maps", int(info.channels), info.channels_first, _sub_model(model, row))
-    if rank == 2 and info.output_shape[-1]:
-        return PatternTarget(row, info.name, "units", int(info.output_shape[-1]), False, _sub_model(model, row))
-    raise PatternError(f"layer {info.name} has output shape {info.output_shape}: patterns need 2-D maps per "
-                       "channel (a convolution) or units (a Dense layer)")
+    if rank not in (2, 4) or not info.channels:
+        raise PatternError(f"layer {info.name} has output shape {info.output_shape}: patterns need 2-D maps per "
+                           "channel (a convolution) or units (a Dense layer)")
+    notes: list[str] = []
+    sub_model = _sub_model(model, row, notes)
+    _check_connected(model, sub_model, info.name)
+    kind = "maps" if rank == 4 else "units"
+    return PatternTarget(row, info.name, kind, int(info.channels), info.channels_first, sub_model,
+                         " ".join(filter(None, notes)))
 
 
-def _sub_model(model, row: int):
+def _sub_model(model, row: int, notes: list[str]):
     """The model's inputs -> the row's output before its activation (Lucid's ``pre_relu``
     targets): a ReLU'd channel that starts at zero everywhere has no gradient to climb."""
     import keras
@@ -110,7 +126,7 @@ def _sub_model(model, row: int):
 
     def rewrite(layer, args, compute):
         if layer is target and _has_activation(layer):
-            return pre_activation(layer, args, compute, activation_name(layer), [])
+            return pre_activation(layer, args, compute, activation_name(layer), notes)
         return compute()
 
     traced = trace_model(model.keras_model, rewrite)
@@ -122,14 +138,36 @@ def _has_activation(layer) -> bool:
 
     from actviz_tui.core.analysis.predictions import activation_name
 
+    if isinstance(layer, keras.layers.RNN):  # its activation is inside the cell, not last
+        return False
     return isinstance(layer, keras.layers.ReLU) or activation_name(layer) not in (None, "linear")
+
+
+def _check_connected(model, sub_model, name: str) -> None:
+    """Refuse, before any work, a layer the image never reaches (another input's branch)."""
+    source = sub_model.inputs[model.image_input_index]
+    seen, pending = set(), list(sub_model.outputs)
+    while pending:
+        tensor = pending.pop()
+        if tensor is source:
+            return
+        history = getattr(tensor, "_keras_history", None)
+        if history is None or id(tensor) in seen:
+            continue
+        seen.add(id(tensor))
+        pending.extend(history.operation._inbound_nodes[history.node_index].input_tensors)
+    raise PatternError(f"layer {name} does not depend on the image input: nothing to optimise")
 
 
 def _class_target(model, row: int) -> PatternTarget:
     from actviz_tui.core.explain.score_graph import build_score_graph
 
+    info = model.layers[row]
+    if len(info.output_shape) not in (2, 4):
+        raise PatternError(f"output {info.name} has shape {info.output_shape}: class patterns need one score "
+                           "per class (N, classes) or class maps (N, H, W, classes)")
     output = model._output_row_list.index(row)  # which model output this row is
     graph = build_score_graph(model, None, output)
-    info = model.layers[row]
-    count = int(info.channels or info.output_shape[-1])
-    return PatternTarget(row, info.name, "classes", count, info.channels_first, graph.model, graph.note)
+    binary = graph.scores.binary
+    count = 2 if binary else int(info.channels or info.output_shape[-1])
+    return PatternTarget(row, info.name, "classes", count, info.channels_first, graph.model, graph.note, binary)
