@@ -48,7 +48,7 @@ def models(tmp_path_factory, patched_cli) -> dict[str, Path]:
     classes = keras.layers.Dense(3, activation="softmax", name="mood")(pooled)
     keras.Model(image, classes, name="moods").save(folder / "moods.keras")
     rows = keras.layers.Reshape((100, 4), name="rows")(maps)  # (N, 100, 4): neither maps nor units
-    keras.Model(image, keras.layers.Dense(2, name="head")(keras.layers.Flatten()(rows))).save(folder / "rows.keras")
+    keras.Model(image, keras.layers.Dense(2, name="head")(keras.layers.Flatten(name="rows_flat")(rows))).save(folder / "rows.keras")
     dense_mlp().save(folder / "mlp.keras")
     (folder / "moods.txt").write_text("happy\nsad\nangry\n")
     return {"moods": folder / "moods.keras", "rows": folder / "rows.keras", "mlp": folder / "mlp.keras",

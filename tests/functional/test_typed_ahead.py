@@ -45,3 +45,29 @@ async def test_a_filter_typed_in_one_burst_filters(make_app):
         await wait_until(pilot, lambda: app.explorer.query_one("#filter").value == "conv", 10)
         assert app.explorer.query_one("#layers").row_count == 2
         assert app.screen is app.explorer  # "o" did not open the image prompt
+
+
+async def test_a_key_that_comes_between_the_prompts_compose_and_mount_is_kept():
+    """Under load a key can arrive after the prompt built its input but before the input can be
+    found (seen once in CI: ``c15`` gave channel 5); it must still land, in order."""
+    from textual.app import App
+
+    from actviz_tui.ui.screens.prompt_screen import PromptScreen
+
+    class LateKeyPrompt(PromptScreen):
+        def compose(self):
+            yield from super().compose()
+            self.typed += "1"  # as type_ahead does while the input is not mounted yet
+
+    answers = []
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(LateKeyPrompt("Channel:", "e.g. 29"), answers.append)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("5", "enter")
+        await pilot.pause()
+    assert answers == ["15"]

@@ -25,22 +25,32 @@ class PromptScreen(ModalScreen[str | None]):
         self.question = question
         self.placeholder = placeholder
         self.value = value
+        self.typed = ""  # keys typed before the input could be found
+        self.composed_typed = 0  # how many of them ``compose`` put into the input
         self.answered_early = False  # Enter came before the input was there
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            self.composed_typed = len(self.typed)
+            yield Input(value=self.value + self.typed, placeholder=self.placeholder, id="answer")
 
     def on_key(self, event: events.Key) -> None:
         self.type_ahead(event)
 
     def on_mount(self) -> None:
+        late = self.typed[self.composed_typed:]  # typed after compose, before the input could be found
+        if late and not self.answered_early:
+            answer = self.query_one("#answer", Input)
+            start = len(self.value) + self.composed_typed
+            answer.value = answer.value[:start] + late + answer.value[start:]
+            answer.cursor_position = len(answer.value)
         if self.answered_early:
             self.call_after_refresh(self._answer_typed)
 
     def _answer_typed(self) -> None:
-        self.dismiss(self.value.strip() or None)  # not returned: a handler must not await its own dismiss
+        # not returned: a handler must not await its own dismiss
+        self.dismiss((self.value + self.typed).strip() or None)
 
     def type_ahead(self, event: events.Key) -> None:
         """A key typed before the input had the focus (a paste, one ``tmux send-keys``):
@@ -53,7 +63,7 @@ class PromptScreen(ModalScreen[str | None]):
                 self.dismiss(answer.value.strip() or None)
         elif event.is_printable and event.character:
             if answer is None:
-                self.value += event.character
+                self.typed += event.character
             else:
                 answer.insert_text_at_cursor(event.character)
         else:
