@@ -1,0 +1,83 @@
+"""Deletion and insertion AUCs equal Xplique's ``CausalFidelity`` (its algorithm written out
+plainly below, from xplique/metrics/fidelity.py) for the same baseline and steps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from actviz_tui.core.evaluate.baselines import baseline_images
+from actviz_tui.core.evaluate.causal import causal_curves, pixel_order, step_counts, trapezoid_auc
+
+
+def xplique_auc(predict, inputs, targets, explanations, mode, baseline_value, steps):
+    """Xplique's CausalFidelity.evaluate: argsort()[::-1], linspace(..., dtype=int32), the mean
+    curve over images, then mean(s[:-1] + s[1:]) * 0.5."""
+    n, h, w, c = inputs.shape
+    flat_inputs = inputs.reshape(n, h * w, c)
+    order = np.argsort(explanations.reshape(n, -1), axis=-1)[:, ::-1]
+    baselines = np.ones_like(inputs) * baseline_value
+    flat_base = baselines.reshape(flat_inputs.shape)
+    start, end = (flat_inputs, flat_base) if mode == "deletion" else (flat_base, flat_inputs)
+    scores = []
+    for step in np.linspace(0, h * w, steps + 1, dtype=np.int32):
+        batch = start.copy()
+        for i, ids in enumerate(order[:, :step]):
+            batch[i, ids] = end[i, ids]
+        scores.append(np.mean(predict(batch.reshape(inputs.shape), targets)))
+    scores = np.array(scores)
+    return np.mean(scores[:-1] + scores[1:]) * 0.5
+
+
+@pytest.fixture
+def linear_model():
+    """A softmax over 3 classes of a fixed linear map of the pixels: a real probability curve."""
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(6 * 5 * 3, 3)).astype(np.float32)
+
+    def probabilities(batch):
+        logits = batch.reshape(len(batch), -1) @ weights
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    return probabilities
+
+
+@pytest.mark.parametrize("steps", [1, 7, 20])
+def test_aucs_equal_xpliques(linear_model, steps):
+    rng = np.random.default_rng(1)
+    images = rng.random((4, 6, 5, 3)).astype(np.float32)
+    heatmaps = rng.random((4, 6, 5))  # no ties: Xplique's reversed argsort orders them the same way
+    classes = np.array([0, 2, 1, 2])
+
+    def score(batch, owners):
+        return linear_model(batch)[np.arange(len(batch)), classes[owners]]
+
+    def predict(batch, targets):
+        return linear_model(batch)[np.arange(len(batch)), targets]
+
+    curves = causal_curves(score, images, heatmaps, steps=steps, baseline="zero", batch_size=5)
+    for mode, ours in (("deletion", curves.deletion_auc), ("insertion", curves.insertion_auc)):
+        theirs = xplique_auc(predict, images, classes, heatmaps, mode, 0.0, steps)
+        assert ours.mean() == pytest.approx(theirs, rel=1e-6, abs=1e-9)
+    assert curves.fractions[0] == 0 and curves.fractions[-1] == 1
+    np.testing.assert_allclose(curves.deletion[:, 0], curves.insertion[:, -1])  # both: the untouched image
+
+
+def test_order_is_most_important_first_ties_by_index():
+    order = pixel_order(np.array([[[0.5, 0.9], [0.5, 0.1]]]))
+    assert order.tolist() == [[1, 0, 2, 3]]
+    assert step_counts(10, 4).tolist() == [0, 2, 5, 7, 10]
+    assert trapezoid_auc(np.array([[1.0, 1.0, 0.0]])).tolist() == [0.75]
+
+
+def test_baselines():
+    images = np.random.default_rng(2).random((2, 12, 10, 3)).astype(np.float32)
+    assert not baseline_images(images, "zero").any()
+    mean = baseline_images(images, "mean")
+    np.testing.assert_allclose(mean[:, 3, 4], images.mean(axis=(1, 2)), rtol=1e-5)
+    blurred = baseline_images(images, "blur")
+    assert blurred.shape == images.shape and blurred.std() < images.std()
+    np.testing.assert_allclose(blurred.mean(), images.mean(), rtol=0.05)
+    with pytest.raises(ValueError, match="unknown baseline"):
+        baseline_images(images, "noise")
