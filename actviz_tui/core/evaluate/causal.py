@@ -55,7 +55,7 @@ def step_counts(pixels: int, steps: int) -> np.ndarray:
     return np.linspace(0, pixels, steps + 1).astype(np.int64)
 
 
-def causal_curves(score: Callable[[np.ndarray], np.ndarray], images: np.ndarray, heatmaps: np.ndarray,
+def causal_curves(score: Callable[[np.ndarray, np.ndarray], np.ndarray], images: np.ndarray, heatmaps: np.ndarray,
                   steps: int = 20, baseline: str = "zero", batch_size: int = 64,
                   progress: Callable[[int, int], None] | None = None) -> CausalCurves:
     """``score(batch, images)``: (M,) the class's score for each masked copy in a (M, H, W, C)
