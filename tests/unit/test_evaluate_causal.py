@@ -81,3 +81,22 @@ def test_baselines():
     np.testing.assert_allclose(blurred.mean(), images.mean(), rtol=0.05)
     with pytest.raises(ValueError, match="unknown baseline"):
         baseline_images(images, "noise")
+
+
+def test_the_sample_model_curves_equal_xplique_on_plain_keras(sample_h5, xray_opacity_png, xray_clear_png):
+    from actviz_tui.core.evaluate.model_scores import model_causal_curves
+    from actviz_tui.core.model.engine import Model
+
+    model = Model.open(sample_h5)
+    x = model.prepare([xray_opacity_png, xray_clear_png])
+    heatmaps = model.explain(x, method="hirescam", classes=1).heatmaps
+    heatmaps = heatmaps + np.random.default_rng(3).random(heatmaps.shape) * 1e-6  # no ties, as Xplique needs
+    curves = model_causal_curves(model, x, heatmaps, classes=1, steps=10, batch_size=7)
+
+    def predict(batch, targets):  # the model's own sigmoid output: p for class 1
+        return model.keras_model.predict_on_batch(batch)[:, 0]
+
+    for mode, ours in (("deletion", curves.deletion_auc), ("insertion", curves.insertion_auc)):
+        theirs = xplique_auc(predict, x, np.ones(2, int), heatmaps, mode, 0.0, 10)
+        assert ours.mean() == pytest.approx(theirs, rel=1e-4, abs=1e-6)
+    assert curves.deletion.shape == (2, 11)
