@@ -100,3 +100,26 @@ def test_the_sample_model_curves_equal_xplique_on_plain_keras(sample_h5, xray_op
         theirs = xplique_auc(predict, x, np.ones(2, int), heatmaps, mode, 0.0, 10)
         assert ours.mean() == pytest.approx(theirs, rel=1e-4, abs=1e-6)
     assert curves.deletion.shape == (2, 11)
+
+
+def test_evaluate_methods_ranks_the_sample_and_beats_the_random_floor(sample_h5, xray_opacity_png, xray_clear_png):
+    from actviz_tui.core.evaluate.evaluation import evaluate_methods
+    from actviz_tui.core.model.engine import Model
+
+    model = Model.open(sample_h5)
+    x = model.prepare([xray_opacity_png, xray_clear_png])
+    result = evaluate_methods(model, x, ["hirescam", "gradcam"], steps=8)
+    report = result.as_json()
+    assert [entry["method"] for entry in report["methods"]][:1] != ["random"]
+    assert {entry["method"] for entry in report["methods"]} == {"hirescam", "gradcam", "random"}
+    assert report["images"] == 2 and report["steps"] == 8 and len(report["per_image"]) == 2
+    by_name = {scores.method: scores for scores in result.methods}
+    assert by_name["hirescam"].deletion.mean() < by_name["random"].deletion.mean()
+    for entry in report["methods"]:
+        low, high = entry["deletion_ci"]
+        assert low <= entry["deletion"] <= high and entry["n"] == 2
+    from actviz_tui.core.evaluate.model_scores import model_causal_curves  # the same AUCs, computed alone
+
+    heatmaps = model.explain(x, method="hirescam", classes=result.classes).heatmaps
+    curves = model_causal_curves(model, x, heatmaps, result.classes, steps=8)
+    np.testing.assert_allclose(by_name["hirescam"].deletion, curves.deletion_auc)

@@ -14,10 +14,9 @@ from actviz_tui.core.explain.gradients import forward
 from actviz_tui.core.explain.pictures import to_model_layout, to_pictures
 
 
-def model_causal_curves(model, x, heatmaps: np.ndarray, classes, steps: int = 20, baseline: str = "zero",
-                        output: int = 0, batch_size: int = 64, progress=None) -> CausalCurves:
-    """Curves for the N images of ``x`` (as ``Model.prepare`` gives them), each with its
-    heatmap (N, H, W) at the input's resolution and its class (N,)."""
+def class_scorer(model, x, classes, output: int = 0):
+    """(pictures (N, H, W, C), score): ``score(batch, owners)`` gives, for each picture of a
+    (M, H, W, C) batch, the probability of its owner image's class (``owners``: (M,))."""
     image_index = model.image_input_index
     if image_index is None:
         raise NotAnImageModelError(f"model {model.name}: deletion and insertion need an image input")
@@ -36,4 +35,12 @@ def model_causal_curves(model, x, heatmaps: np.ndarray, classes, steps: int = 20
             values = graph.scores.scores(raw)
         return values[np.arange(len(batch)), wanted[owners]]
 
+    return pictures, score
+
+
+def model_causal_curves(model, x, heatmaps: np.ndarray, classes, steps: int = 20, baseline: str = "zero",
+                        output: int = 0, batch_size: int = 64, progress=None) -> CausalCurves:
+    """Curves for the N images of ``x`` (as ``Model.prepare`` gives them), each with its
+    heatmap (N, H, W) at the input's resolution and its class (N,)."""
+    pictures, score = class_scorer(model, x, classes, output)
     return causal_curves(score, pictures, heatmaps, steps, baseline, batch_size, progress)
