@@ -37,3 +37,24 @@ def test_spearman_matches_the_rank_formula():
     assert spearman(a, b) == pytest.approx(expected)
     assert spearman(a, a ** 3) == pytest.approx(1.0)
     assert spearman(a, np.ones(50)) == 0.0
+
+
+def test_randomising_the_top_layers_changes_gradient_maps_but_not_the_users_model(
+        sample_h5, xray_opacity_png, xray_clear_png):
+    from actviz_tui.core.evaluate.sanity import randomised_model, sanity_check
+    from actviz_tui.core.model.engine import Model
+
+    model = Model.open(sample_h5)
+    before = [w.copy() for w in model.keras_model.get_weights()]
+    x = model.prepare([xray_opacity_png, xray_clear_png])
+    results = {r.method: r for r in sanity_check(model, x, ["hirescam", "random"], classes=1, layers=2)}
+    assert results["hirescam"].randomised == ("dense", "dense_1")
+    assert results["hirescam"].correlation < 0.9 and results["random"].correlation == pytest.approx(1.0)
+    assert not results["random"].passed
+    for old, new in zip(before, model.keras_model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    copy, names = randomised_model(model, layers=1)
+    assert names == ("dense_1",)
+    assert not np.allclose(copy.keras_layer("dense_1").get_weights()[0], model.keras_layer("dense_1").get_weights()[0])
+    np.testing.assert_array_equal(copy.keras_layer("conv2d").get_weights()[0],
+                                  model.keras_layer("conv2d").get_weights()[0])
