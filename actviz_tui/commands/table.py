@@ -27,6 +27,8 @@ EXPLORE_MODULE = "actviz_tui.commands.explore"
 SUBCOMMANDS: dict[str, Command] = {
     "summary": Command("actviz_tui.commands.summary", "print the layer table (with an image: stats, predictions)"),
     "export": Command("actviz_tui.commands.export", "write figures as PNG files, headless"),
+    "evaluate": Command("actviz_tui.commands.evaluate",
+                        "score class-heatmap methods: deletion, insertion, average drop (which map to trust)"),
     "scan": Command("actviz_tui.commands.scan", "top-k images per channel over a dataset (scan merge, scan show)",
                     gradients=False),
 }

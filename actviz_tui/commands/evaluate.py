@@ -1,0 +1,115 @@
+"""``actviz evaluate``: which class heatmap to trust, measured on the user's images:
+deletion and insertion AUCs (95 % intervals), Average Drop and Increase, beside a
+random map's floor, best first; ``--json`` for scripts, ``--out`` for curves and a CSV."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from actviz_tui.commands.common_options import VersionAction, add_model_options
+from actviz_tui.commands.session_args import session_options
+
+QUICK_METHODS = ("hirescam", "gradcam", "gradcam++")  # --methods all adds the expensive ones
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="actviz evaluate",
+        description="Score class-heatmap methods on images: deletion and insertion AUC (Petsiuk et al. 2018, "
+        "as Xplique computes them), Average Drop and Increase (Grad-CAM++), against a random map.",
+    )
+    parser.add_argument("--version", action=VersionAction)
+    parser.add_argument("model", type=Path, help=".keras or .h5 model")
+    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE_OR_DIR", help="images, arrays or folders")
+    parser.add_argument("--methods", nargs="+", default=["all"], metavar="NAME",
+                        help="methods to score (default all: every registered method)")
+    parser.add_argument("--layer", default=None, metavar="NAME_OR_INDEX", help="the CAM layer (default: the last maps)")
+    parser.add_argument("--class", dest="class_index", type=int, default=None, metavar="C",
+                        help="the class to explain and score (default: each image's top class)")
+    parser.add_argument("--steps", type=_positive, default=20, help="deletion/insertion steps (default 20)")
+    parser.add_argument("--baseline", choices=("zero", "blur", "mean"), default="zero",
+                        help="what removed pixels become (default zero, Xplique's)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="write curves.png and per_image.csv")
+    add_model_options(parser)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from actviz_tui.core.evaluate.evaluation import evaluate_methods
+    from actviz_tui.core.explain.registry import METHODS
+    from actviz_tui.core.model.engine import Model
+
+    model = Model.open(args.model, session_options(args))
+    files = _image_files(args.images)
+    x = model.prepare(files)
+    methods = list(METHODS) if args.methods == ["all"] else args.methods
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+    result = evaluate_methods(model, x, methods, classes=args.class_index, steps=args.steps,
+                              baseline=args.baseline, layer=args.layer)
+    report = result.as_json()
+    for row, path in zip(report["per_image"], files):
+        row["file"] = str(path)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        _print_table(report)
+    if args.out is not None:
+        _write_outputs(args.out, result, report, model.name)
+    return 0
+
+
+def _image_files(paths: list[Path]) -> list[str]:
+    from actviz_tui.core.inputs.image_files import folder_inputs
+
+    files: list[str] = []
+    for path in paths:
+        files.extend(str(found) for found in folder_inputs(path)) if path.is_dir() else files.append(str(path))
+    return files
+
+
+def _print_table(report: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{report['images']} image(s), {report['steps']} steps, baseline {report['baseline']}: "
+                  "best first (lowest deletion)")
+    for column in ("method", "deletion ↓", "95 % interval", "insertion ↑", "95 % interval", "avg drop ↓",
+                   "avg increase ↑"):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for entry in report["methods"]:
+        table.add_row(entry["method"], f"{entry['deletion']:.3f}", _interval(entry["deletion_ci"]),
+                      f"{entry['insertion']:.3f}", _interval(entry["insertion_ci"]),
+                      f"{entry['average_drop']:.3f}", f"{entry['average_increase']:.2f}")
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
+
+
+def _interval(bounds: list) -> str:
+    return f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
+
+
+def _write_outputs(folder: Path, result, report: dict, name: str) -> None:
+    from actviz_tui.core.figures.canvas import render_png_bytes
+    from actviz_tui.core.figures.causal_curves import causal_curves_figure
+
+    figure = causal_curves_figure(result, f"{name}: deletion and insertion, {report['images']} image(s)")
+    (folder / "curves.png").write_bytes(render_png_bytes(figure))
+    methods = [scores.method for scores in result.methods]
+    with open(folder / "per_image.csv", "w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["file", "class", *(f"{m}_{what}" for m in methods for what in ("deletion", "insertion"))])
+        for row in report["per_image"]:
+            writer.writerow([row["file"], row["class"],
+                             *(f"{row[m][what]:.6f}" for m in methods for what in ("deletion", "insertion"))])
