@@ -1,0 +1,48 @@
+"""`actviz evaluate`: the JSON the issue asks for, the table, the curves and the CSV; bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from cli_runs import in_process_cli
+
+
+@pytest.fixture(scope="module")
+def patched_cli():
+    with in_process_cli() as main:
+        yield main
+
+
+def test_json_ranks_methods_with_intervals_and_a_random_floor(patched_cli, sample_h5, sample_dir, tmp_path, capsys):
+    out = tmp_path / "eval"
+    code = patched_cli(["evaluate", str(sample_h5), str(sample_dir / "images" / "xray_opacity.png"),
+                        str(sample_dir / "images" / "xray_clear.png"), "--methods", "hirescam", "gradcam",
+                        "--steps", "8", "--json", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads(captured.out)
+    assert (report["images"], report["steps"], report["baseline"]) == (2, 8, "zero")
+    names = [entry["method"] for entry in report["methods"]]
+    assert set(names) == {"hirescam", "gradcam", "random"}
+    deletions = [entry["deletion"] for entry in report["methods"]]
+    assert deletions == sorted(deletions)  # best (lowest deletion) first
+    for entry in report["methods"]:
+        assert set(entry) >= {"method", "deletion", "insertion", "deletion_ci", "insertion_ci", "n"}
+        assert entry["n"] == 2 and entry["deletion_ci"][0] <= entry["deletion"] <= entry["deletion_ci"][1]
+    assert [row["file"].rsplit("/", 1)[-1] for row in report["per_image"]] == ["xray_opacity.png", "xray_clear.png"]
+    assert (out / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    rows = list(csv.DictReader(open(out / "per_image.csv")))
+    assert len(rows) == 2 and float(rows[0]["hirescam_deletion"]) == pytest.approx(
+        report["per_image"][0]["hirescam"]["deletion"], abs=1e-6)
+
+
+def test_the_table_and_an_unknown_method(patched_cli, sample_h5, sample_dir, capsys):
+    image = str(sample_dir / "images" / "xray_opacity.png")
+    assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "hirescam", "--steps", "4"]) == 0
+    table = capsys.readouterr().out
+    assert "hirescam" in table and "random" in table and "deletion" in table
+    assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "nosuch"]) == 1
+    assert capsys.readouterr().err.startswith("actviz: error:")
