@@ -29,7 +29,8 @@ def scan_dir(tmp_path_factory) -> Path:
 
 
 def tile_titles(app) -> list[str]:
-    return [str(tile.query_one("TileTitle").render()) for tile in app.explorer.query("TopTile")]
+    """The titles of the tiles composed so far: a tile just mounted may not have its title yet."""
+    return [str(title.render()) for tile in app.explorer.query("TopTile") for title in tile.query("TileTitle")]
 
 
 def title(app) -> str:
