@@ -71,3 +71,33 @@ async def test_a_key_that_comes_between_the_prompts_compose_and_mount_is_kept():
         await pilot.press("5", "enter")
         await pilot.pause()
     assert answers == ["15"]
+
+
+async def test_a_key_that_lands_in_the_input_before_it_has_the_focus_is_not_selected_away():
+    """Textual's Input may select its text when it gets the focus: a key typed ahead into it just
+    before (seen in CI under load: ``c15`` gave channel 5) would be replaced by the next one."""
+    from textual import events
+    from textual.app import App
+    from textual.widgets import Input
+
+    from actviz_tui.ui.screens.prompt_screen import PromptScreen
+
+    answers = []
+    prompt = PromptScreen("Channel:", "e.g. 29")
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(prompt, answers.append)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        field = prompt.query_one("#answer", Input)
+        prompt.set_focus(None)
+        await pilot.pause()
+        prompt.type_ahead(events.Key("1", "1"))  # into the input while it has no focus
+        field.focus()
+        await pilot.pause()
+        await pilot.press("5", "enter")
+        await pilot.pause()
+    assert answers == ["15"]

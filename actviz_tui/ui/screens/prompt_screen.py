@@ -33,7 +33,10 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.question)
             self.composed_typed = len(self.typed)
-            yield Input(value=self.value + self.typed, placeholder=self.placeholder, id="answer")
+            # select_on_focus off: a key typed ahead into the input just before it gets the focus
+            # would be selected, and the next key would replace it (CI under load: c15 gave 5)
+            yield Input(value=self.value + self.typed, placeholder=self.placeholder, id="answer",
+                        select_on_focus=False)
 
     def on_key(self, event: events.Key) -> None:
         self.type_ahead(event)
