@@ -96,6 +96,8 @@ def test_entries_say_what_they_need():
     assert [(m.name, m.gradients, m.target, m.expensive) for m in METHODS.values()] == [
         ("gradcam", True, "layer", False), ("gradcam++", True, "layer", False), ("hirescam", True, "layer", False),
         ("scorecam", False, "layer", True), ("occlusion", False, "input", True),
+        ("saliency", True, "input", False), ("integrated_gradients", False, "input", True),
+        ("smoothgrad", False, "input", True),
     ]
     with pytest.raises(ValueError, match="registered twice"):
         register(METHODS["gradcam"])

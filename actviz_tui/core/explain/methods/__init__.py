@@ -2,3 +2,4 @@
 (in this order: the explorer's method key cycles through them so)."""
 
 from actviz_tui.core.explain.methods import gradcam, gradcam_plus_plus, hirescam, scorecam, occlusion  # noqa: F401
+from actviz_tui.core.explain.methods import saliency, integrated_gradients, smoothgrad  # noqa: F401

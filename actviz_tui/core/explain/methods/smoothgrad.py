@@ -1,0 +1,32 @@
+"""SmoothGrad (Smilkov et al. 2017): the input gradient averaged over ``samples`` noisy
+copies, x + N(0, sigma^2) with sigma = ``noise`` x (max - min) of each image; the map
+is |mean gradient| summed over the colour channels. The noise is seeded (``seed``):
+the same call gives the same map."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actviz_tui.core.explain.registry import Method, register
+
+
+def smoothgrad(data, samples=25, noise=0.15, seed=0) -> np.ndarray:
+    pictures = data.pictures
+    count = len(pictures)
+    owners = np.repeat(np.arange(count), int(samples))
+    spread = (pictures.reshape(count, -1).max(axis=1) - pictures.reshape(count, -1).min(axis=1)) * noise
+    rng = np.random.default_rng(seed)
+    noises = rng.standard_normal((len(owners), *pictures.shape[1:])).astype(np.float32)
+
+    def noisy(indices):
+        return (pictures[owners[indices]] + noises[indices] * spread[owners[indices], None, None, None]).astype(
+            np.float32)
+
+    _scores, gradients = data.runs.gradients(owners, noisy)
+    mean_gradient = gradients.reshape(count, int(samples), *pictures.shape[1:]).mean(axis=1)
+    return np.abs(mean_gradient).sum(axis=-1)
+
+
+METHOD = register(Method("smoothgrad", "SmoothGrad", smoothgrad, target="input",
+                         options={"samples": 25, "noise": 0.15, "seed": 0}, expensive=True,
+                         detail=lambda settings, data: f"{settings['samples']} samples, noise {settings['noise']}"))
