@@ -21,7 +21,12 @@ from typing import Callable
 
 import numpy as np
 
+from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.evaluate.baselines import baseline_images
+
+
+class EvaluationCancelled(ActvizError):
+    """should_stop() asked a running evaluation to stop."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,12 @@ def step_counts(pixels: int, steps: int) -> np.ndarray:
 
 def causal_curves(score: Callable[[np.ndarray, np.ndarray], np.ndarray], images: np.ndarray, heatmaps: np.ndarray,
                   steps: int = 20, baseline: str = "zero", batch_size: int = 64,
-                  progress: Callable[[int, int], None] | None = None) -> CausalCurves:
+                  progress: Callable[[int, int], None] | None = None,
+                  should_stop: Callable[[], bool] | None = None) -> CausalCurves:
     """``score(batch, images)``: (M,) the class's score for each masked copy in a (M, H, W, C)
     batch, ``images`` (M,) saying whose copy each is (so the caller scores its class). ``images``: (N, H, W, C) as the
-    model takes them (preprocessed, channels last); ``heatmaps``: (N, H, W)."""
+    model takes them (preprocessed, channels last); ``heatmaps``: (N, H, W). ``should_stop()`` is asked
+    before every batch: true raises ``EvaluationCancelled``."""
     images = np.asarray(images, dtype=np.float32)
     count, height, width, channels = images.shape
     order = pixel_order(heatmaps)
@@ -71,6 +78,8 @@ def causal_curves(score: Callable[[np.ndarray, np.ndarray], np.ndarray], images:
             for image in range(count) for point in range(steps + 1)]
     values = np.empty(len(jobs), dtype=np.float64)
     for start in range(0, len(jobs), batch_size):
+        if should_stop is not None and should_stop():
+            raise EvaluationCancelled(f"evaluation cancelled after {start} of {len(jobs)} masked inputs")
         chunk = jobs[start:start + batch_size]
         batch = np.stack([_masked(flat, base, order, counts, job) for job in chunk])
         values[start:start + len(chunk)] = score(batch.reshape(len(chunk), height, width, channels),

@@ -68,10 +68,15 @@ class Evaluation:
 
 def evaluate_methods(model, x, methods: Sequence[str], classes=None, steps: int = 20, baseline: str = "zero",
                      layer=None, output: int = 0, batch_size: int = 64, seed: int = 0,
-                     progress: Callable[[str, int, int], None] | None = None, **options) -> Evaluation:
-    """Scores of each method (and the random floor) on the images of ``x``."""
+                     progress: Callable[[str, int, int], None] | None = None,
+                     should_stop: Callable[[], bool] | None = None, **options) -> Evaluation:
+    """Scores of each method (and the random floor) on the images of ``x``.
+
+    ``progress(method, done, total)`` counts each method's masked inputs; ``should_stop()``
+    is asked before every batch (true: ``EvaluationCancelled``, or ``CamCancelled`` while an
+    expensive method explains)."""
     first = model.explain(x, method=methods[0], classes=classes, layer=layer, output=output,
-                          **_for(methods[0], options))
+                          should_stop=should_stop, **_for(methods[0], options))
     chosen = np.asarray(first.classes, dtype=np.int64)
     pictures, score = class_scorer(model, x, chosen, output)
     everyone = np.arange(len(pictures))
@@ -84,9 +89,9 @@ def evaluate_methods(model, x, methods: Sequence[str], classes=None, steps: int 
             heatmaps = first.heatmaps
         else:
             heatmaps = model.explain(x, method=method, classes=chosen, layer=layer, output=output,
-                                     **_for(method, options)).heatmaps
+                                     should_stop=should_stop, **_for(method, options)).heatmaps
         report = None if progress is None else (lambda done, total, name=method: progress(name, done, total))
-        curves = causal_curves(score, pictures, heatmaps, steps, baseline, batch_size, report)
+        curves = causal_curves(score, pictures, heatmaps, steps, baseline, batch_size, report, should_stop)
         masked = score(masked_by_heatmap(pictures, heatmaps), everyone)
         fractions = curves.fractions
         results.append(MethodScores(
