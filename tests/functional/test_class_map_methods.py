@@ -11,6 +11,7 @@ from actviz_tui.core.explain import METHODS, CamCancelled
 from actviz_tui.core.export import FigureRequest
 from actviz_tui.ui.explorer_state import ClassMapSettings
 from actviz_tui.ui.screens.help_screen import help_markdown
+from actviz_tui.ui.views.class_map_view import METHOD_CYCLE
 from actviz_tui.ui.views.method_prompt import parse_method
 from tests.functional.conftest import ready, wait_until
 
@@ -33,15 +34,16 @@ async def test_k_cycles_the_quick_methods_only(make_app):
         await pilot.press("5")
         await wait_until(pilot, lambda: title(app).startswith("HiResCAM — conv_b"))
         asked, drawn = [], []
-        for _ in range(10):  # twice round the cycle
+        for _ in range(2 * len(METHOD_CYCLE)):  # twice round the cycle
             before = app.explorer.state.cam.method
             await pilot.press("k")
             await wait_until(pilot, lambda: app.explorer.state.cam.method != before)
             await wait_until(pilot, lambda: not title(app).startswith("class map: computing"))
             asked.append(app.explorer.state.cam.method)
             drawn.append(shown(app))
-        assert set(asked) == {None, "gradcam", "gradcam++", "hirescam", "saliency"}
-        assert set(drawn) == {"gradcam", "gradcam++", "hirescam", "saliency"}  # never Score-CAM, occlusion, IG...
+        quick = {"gradcam", "gradcam++", "hirescam", "saliency", "layercam", "xgradcam", "eigencam"}
+        assert set(asked) == {None, *quick}
+        assert set(drawn) == quick  # never Score-CAM, occlusion, IG...
 
 
 async def test_K_asks_for_a_method_by_name_and_k_goes_back_to_the_quick_ones(make_app):
@@ -82,7 +84,8 @@ async def test_help_and_palette_say_how_to_reach_the_slow_methods(make_app):
         await pilot.press("5")
         bindings = {binding.key: binding for binding in app.explorer.palette_bindings()}
         assert bindings["k"].description == "Method" and bindings["K"].description == "Method by name"
-        assert ("(default, Grad-CAM, Grad-CAM++, HiResCAM, Saliency); K for Score-CAM, occlusion, "
+        assert ("(default, Grad-CAM, Grad-CAM++, HiResCAM, Saliency, LayerCAM, XGradCAM, Eigen-CAM); "
+                "K for Score-CAM, occlusion, "
                 "Integrated Gradients, SmoothGrad") in bindings["k"].tooltip
         assert app.explorer.check_action("view_key", ("K",)) is True  # listed in the palette on this view
         text = help_markdown(app.explorer.palette_bindings())

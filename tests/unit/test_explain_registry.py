@@ -97,7 +97,8 @@ def test_entries_say_what_they_need():
         ("gradcam", True, "layer", False), ("gradcam++", True, "layer", False), ("hirescam", True, "layer", False),
         ("scorecam", False, "layer", True), ("occlusion", False, "input", True),
         ("saliency", True, "input", False), ("integrated_gradients", False, "input", True),
-        ("smoothgrad", False, "input", True),
+        ("smoothgrad", False, "input", True), ("layercam", True, "layer", False),
+        ("xgradcam", True, "layer", False), ("eigencam", False, "layer", False),
     ]
     with pytest.raises(ValueError, match="registered twice"):
         register(METHODS["gradcam"])
