@@ -46,15 +46,18 @@ def built(monkeypatch):
 def test_the_registry_says_which_methods_are_expensive():
     assert {name: method.expensive for name, method in METHODS.items()} == {
         "gradcam": False, "gradcam++": False, "hirescam": False, "scorecam": True, "occlusion": True,
+        "saliency": False, "integrated_gradients": True, "smoothgrad": True,
+        "layercam": False, "xgradcam": False, "eigencam": False,
     }
-    assert cheap_methods() == ("gradcam", "gradcam++", "hirescam")
+    assert cheap_methods() == ("gradcam", "gradcam++", "hirescam", "saliency", "layercam", "xgradcam", "eigencam")
     assert METHODS["scorecam"].options["max_channels"] == DEFAULT_MAX_CHANNELS == 64
 
 
 def test_a_new_expensive_method_leaves_the_cheap_list(monkeypatch):
     monkeypatch.setitem(METHODS, "lime", Method("lime", "LIME", lambda data: data.maps[..., 0], expensive=True))
     monkeypatch.setitem(METHODS, "plain", Method("plain", "plain", lambda data: data.maps[..., 0]))
-    assert cheap_methods() == ("gradcam", "gradcam++", "hirescam", "plain")
+    assert cheap_methods() == (
+        "gradcam", "gradcam++", "hirescam", "saliency", "layercam", "xgradcam", "eigencam", "plain")
 
 
 def test_score_cam_masks_with_64_channels_by_default_and_all_on_request(wide):
