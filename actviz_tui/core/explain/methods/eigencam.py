@@ -1,7 +1,9 @@
-"""Eigen-CAM (Muhammad & Yeasin 2020, "Eigen-CAM: Class Activation Map using Principal
-Components", IJCNN): the layer's maps projected on their first principal component.
-Class-agnostic: no gradient and no class score take part, so every class of an image
-gets the same map (the title says so).
+"""Eigen-CAM (Muhammad & Yeasin 2020): the maps' first principal component; class-agnostic.
+
+"Eigen-CAM: Class Activation Map using Principal Components", IJCNN 2020: the layer's
+maps projected on their first principal component. Class-agnostic: no gradient and
+no class score take part, so every class of an image gets the same map (the title
+says so: "Eigen-CAM (class-agnostic)").
 
 As pytorch-grad-cam's ``utils/svd_on_activations.py`` (``get_2d_projection``): the
 (h*w, C) maps, NaN set to 0, minus their mean over positions, projected on the first

@@ -1,6 +1,7 @@
-"""LayerCAM (Jiang et al. 2021, "LayerCAM: Exploring Hierarchical Class Activation Maps
-for Localization", IEEE TIP): each position's maps weighted by the positive part of
-their own gradient, not by a channel's pooled one.
+"""LayerCAM (Jiang et al. 2021): each position's maps weighted by their own positive gradient.
+
+"LayerCAM: Exploring Hierarchical Class Activation Maps for Localization", IEEE TIP
+2021: the positive part of the gradient at each position, not a channel's pooled one.
 
 map = ReLU(sum_c ReLU(G_c) * A_c) per position, as pytorch-grad-cam's ``layer_cam.py``
 (``np.maximum(grads, 0) * activations`` summed over channels; its ``base_cam.py``

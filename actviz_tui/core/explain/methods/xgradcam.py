@@ -1,6 +1,8 @@
-"""XGradCAM (Fu et al. 2020, "Axiom-based Grad-CAM: Towards Accurate Visualization and
-Explanation of CNNs", BMVC): channel weights are the gradients averaged over space,
-each position weighted by its share of the channel's activation.
+"""XGradCAM (Fu et al. 2020): Grad-CAM with gradients averaged in proportion to the activation.
+
+"Axiom-based Grad-CAM: Towards Accurate Visualization and Explanation of CNNs", BMVC
+2020: a channel's weight is its gradient averaged over space, each position weighted by
+its share of the channel's activation.
 
 w_c = sum_space(G_c * A_c) / (sum_space(A_c) + 1e-7); map = ReLU(sum_c w_c A_c), as
 pytorch-grad-cam's ``xgrad_cam.py`` (its ``base_cam.py`` applies the ReLU)."""
