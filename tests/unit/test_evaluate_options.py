@@ -69,3 +69,11 @@ def test_the_sanity_check_reuses_given_maps(grayscale):
     assert reused.correlation == pytest.approx(fresh.correlation)
     flat = sanity_check(model, x, ["gradcam"], classes=0, layers=1, before={"gradcam": np.zeros_like(maps)})[0]
     assert flat.correlation == 0.0  # the given maps were the ones compared (a constant map ranks as no correlation)
+
+
+def test_the_public_api_names_the_evaluation():
+    import actviz_tui as av
+    from actviz_tui.core.evaluate.sanity import sanity_check
+
+    assert av.evaluate is evaluate_methods and av.sanity_check is sanity_check
+    assert {"evaluate", "sanity_check"} <= set(dir(av))
