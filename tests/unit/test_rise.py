@@ -111,7 +111,7 @@ def test_rise_finds_the_region_the_score_reads():
     assert heatmap[inside].mean() > 0.8 and heatmap[~inside].mean() < 0.5
 
 
-@pytest.mark.parametrize("option", [{"masks": 0}, {"cell": 0}, {"cell": 65}, {"p": 0.0}, {"p": 1.5}])
+@pytest.mark.parametrize("option", [{"masks": 0}, {"cell": 0}, {"cell": 65}, {"p": 0.0}, {"p": 1.5}, {"seed": -1}])
 def test_bad_options_are_one_error(gray, option):
     model, x = gray
     with pytest.raises(ActvizError, match="RISE's"):

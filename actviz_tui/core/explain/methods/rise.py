@@ -81,20 +81,26 @@ class RiseMasks:
         return rows @ self.grids[indices] @ columns.transpose(0, 2, 1)
 
 
-def checked(masks, cell, p, height: int, width: int) -> tuple[int, int, float]:
-    if isinstance(masks, bool) or not isinstance(masks, (int, np.integer)) or masks < 1:
+def is_count(value, least: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and bool(value >= least)
+
+
+def checked(masks, cell, p, seed, height: int, width: int) -> tuple[int, int, float, int]:
+    if not is_count(masks, 1):
         raise ActvizError(f"RISE's masks is a count of random masks (1 or more): not {masks!r}")
-    if isinstance(cell, bool) or not isinstance(cell, (int, np.integer)) or not 1 <= cell <= min(height, width):
+    if not is_count(cell, 1) or cell > min(height, width):
         raise ActvizError(f"RISE's cell is the grid's cells per side, 1 to {min(height, width)}: not {cell!r}")
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 < p <= 1:
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0 < p <= 1:
         raise ActvizError(f"RISE's p is the probability of keeping a cell, in (0, 1]: not {p!r}")
-    return int(masks), int(cell), float(p)
+    if not is_count(seed, 0):
+        raise ActvizError(f"RISE's seed is a whole number, 0 or more: not {seed!r}")
+    return int(masks), int(cell), float(p), int(seed)
 
 
 def rise(data, masks=2000, cell=7, p=0.5, seed=0) -> np.ndarray:
     pictures = data.pictures
     count, height, width = pictures.shape[:3]
-    masks, cell, p = checked(masks, cell, p, height, width)
+    masks, cell, p, seed = checked(masks, cell, p, seed, height, width)
     mask_set = RiseMasks(masks, height, width, cell, p, seed)
     owners = np.repeat(np.arange(count), masks)
     mask_of = np.tile(np.arange(masks), count)
