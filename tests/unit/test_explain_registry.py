@@ -98,6 +98,7 @@ def test_entries_say_what_they_need():
         ("scorecam", False, "layer", True), ("occlusion", False, "input", True),
         ("saliency", True, "input", False), ("integrated_gradients", False, "input", True),
         ("smoothgrad", False, "input", True),
+        ("rise", False, "input", True),
     ]
     with pytest.raises(ValueError, match="registered twice"):
         register(METHODS["gradcam"])
