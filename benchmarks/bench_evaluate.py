@@ -18,7 +18,8 @@ average 9-10 through the throughput rows, 10-30 through the minutes):
 
 - throughput, best of 5 / 15 alternated rounds, 168 masked inputs (4 X-rays x 2 x 21):
   chest sample 56.3 masked inputs/s vs 62.2 bare ``predict_on_batch`` (0.91x); grayscale
-  sample 2368 vs 2699 (0.88x). Goal >= 0.8x: met, after one change in
+  sample 2368 vs 2699 (0.88x); a second run, load average 24: 113 vs 125 (0.90x) and 3812
+  vs 3944 (0.97x). Goal >= 0.8x: met, after one change in
   core/evaluate/model_scores.py: batches are scored through ``predict_on_batch`` (the compiled
   step) instead of an eager call of the score graph. Before it: 26.0 vs 48.3 (0.54x) and
   1388 vs 3484 (0.40x); cProfile put all of the gap in the eager op-by-op forward (building
