@@ -2,9 +2,7 @@
 the model in batches, and the curve is the class's probability from the head, as
 ``explain`` reports it (a one-unit sigmoid: class 1 is p, class 0 is 1 - p; a
 fully convolutional output: the class channel's mean; a linear head: its raw value).
-Batches of more than one run through ``predict_on_batch``, the backend's compiled step, as
-the engine's runners do: called eagerly, op by op, the chest sample scored 0.6x as many
-masked inputs a second as a bare ``predict_on_batch`` (benchmarks/bench_evaluate.py)."""
+Batches run compiled (``gradients.forward_outputs``)."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ import numpy as np
 from actviz_tui.core.errors import NotAnImageModelError
 from actviz_tui.core.evaluate.causal import CausalCurves, causal_curves
 from actviz_tui.core.explain.explainer import score_graph
-from actviz_tui.core.explain.gradients import forward, graph_inputs
+from actviz_tui.core.explain.gradients import forward_outputs
 from actviz_tui.core.explain.pictures import to_model_layout, to_pictures
 
 
@@ -32,21 +30,13 @@ def class_scorer(model, x, classes, output: int = 0):
     def score(batch: np.ndarray, owners: np.ndarray) -> np.ndarray:
         inputs = [array[owners] for array in feed]  # the other inputs as each image had them
         inputs[image_index] = to_model_layout(batch, info)
-        raw = _raw_outputs(graph, inputs)
+        raw = forward_outputs(graph, inputs)
         values = graph.scores.probabilities(raw, graph.activation)
         if values is None:
             values = graph.scores.scores(raw)
         return values[np.arange(len(batch)), wanted[owners]]
 
     return pictures, score
-
-
-def _raw_outputs(graph, inputs: list[np.ndarray]) -> np.ndarray:
-    """The score graph's raw output; compiled for a batch, eager for one picture (no tracing)."""
-    if len(inputs[0]) == 1 or graph.row is not None:
-        return forward(graph, inputs)[1]
-    result = graph.model.predict_on_batch(graph_inputs(graph, inputs))
-    return np.asarray(result[-1] if isinstance(result, (list, tuple)) else result)
 
 
 def model_causal_curves(model, x, heatmaps: np.ndarray, classes, steps: int = 20, baseline: str = "zero",
