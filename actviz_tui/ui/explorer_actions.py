@@ -153,6 +153,9 @@ class ExplorerActions(_Host):
         if start.view is not None and start.view not in views:
             self.announce(Notice(f"no view {start.view!r}: the views are {', '.join(views)}", "--view", "error"))
             start = replace(start, view=None)
+        if start.cam_method_problem():
+            self.announce(Notice(start.cam_method_problem(), "--cam-method", "error"))
+            start = replace(start, cam_method=None)
         try:
             self.set_state(start.applied_to(self.state, self.session))
         except ActvizError as error:

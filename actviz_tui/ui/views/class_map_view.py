@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.errors import ClassIndexError
+from actviz_tui.core.evaluate.best import BEST
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.explain import METHODS, ClassHeatmap, cheap_methods
 from actviz_tui.core.export import FigureRequest
@@ -152,7 +153,8 @@ class ClassMapView(ExplorerView):
                  **dict(state.cam.method_options)}
         if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
-            self.caption, self._computing = "class map: computing…", True
+            busy = "choosing the best method" if state.cam.method == BEST else "computing"
+            self.caption, self._computing = f"class map: {busy}…", True
             self.post_message(self.ClassHeatmapWanted(self, asked))
         elif self._result is not None and self._drawn_cmap != state.cam.cmap:
             self._show(self._result)  # the overlay's colours changed
