@@ -79,7 +79,7 @@ def test_explain_best_says_the_choice_in_its_title_and_options_reach_the_candida
     np.testing.assert_allclose(explanation.heatmaps, plain.heatmaps)
     item = explanation.item(0)
     assert item.title.startswith(f"{choice.label}: {METHODS[choice.method].title} \u2014 ")
-    with pytest.raises(ActvizError, match="no method best chooses from .* has the option steps"):
+    with pytest.raises(ActvizError, match="best chooses among gradcam, .*: no method scored has an option steps"):
         model.explain(one, method=BEST, steps=3)
     with pytest.raises(CamCancelled):
         model.explain(one, method=BEST, should_stop=lambda: True)

@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.evaluate.causal import EvaluationCancelled
-from actviz_tui.core.evaluate.evaluation import RANDOM, Evaluation, evaluate_methods
+from actviz_tui.core.evaluate.evaluation import RANDOM, Evaluation, check_options, evaluate_methods, options_for
 
 BEST = "best"  # what users type for the method: --cam-method best
 DEFAULT_STEPS = 10  # deletion steps: 11 model calls per method and image
@@ -48,13 +48,14 @@ def best_method(model, x, classes=None, layer=None, output: int = 0, steps: int 
                 method_options: Mapping | None = None) -> BestChoice:
     """The candidate (``methods``, else the quick ones) with the lowest mean deletion AUC on ``x``.
 
-    ``method_options``: name -> value, given to each candidate that takes that option (an
-    option none of them takes is refused). ``progress(method, done, total)`` and
-    ``should_stop()`` as ``evaluate_methods``'."""
+    ``method_options``, ``progress(label, done, total)`` and ``should_stop()`` as
+    ``evaluate_methods``' (an option no candidate has is refused before anything runs)."""
     candidates = _candidates(methods, model, layer)
-    scoped = _scoped(candidates, dict(method_options or {}))
+    options = dict(method_options or {})
+    _check(candidates, options)
     evaluation = evaluate_methods(model, x, candidates, classes=classes, steps=steps, baseline=baseline,
-                                  layer=layer, output=output, progress=progress, should_stop=should_stop, **scoped)
+                                  layer=layer, output=output, progress=progress, should_stop=should_stop,
+                                  method_options=options)
     means = {scores.method: float(scores.deletion.mean()) for scores in evaluation.methods
              if scores.method != RANDOM}
     chosen = min(candidates, key=lambda name: (means[name], candidates.index(name)))
@@ -76,7 +77,7 @@ def best_explanation(model, x, classes=None, layer=None, output: int = 0, progre
     except EvaluationCancelled as stopped:  # what any class heatmap's caller already expects
         raise CamCancelled(str(stopped)) from None
     explanation = model.explain(x, method=choice.method, classes=choice.evaluation.classes, layer=layer,
-                                output=output, should_stop=should_stop, **_taken_by(choice.method, options))
+                                output=output, should_stop=should_stop, **options_for(choice.method, options))
     return replace(explanation, reason=choice.reason, chosen_by=choice.label)
 
 
@@ -94,24 +95,11 @@ def _candidates(methods: Sequence[str] | None, model, layer) -> list[str]:
     return chosen
 
 
-def _scoped(candidates: list[str], options: dict) -> dict:
-    """Each option as "method.name" for every candidate that takes it (``evaluate_methods``'
-    form: a bare "steps" would be its own); ActvizError for an option no candidate takes."""
-    from actviz_tui.core.explain import METHODS
-
-    takers = {name: [method for method in candidates if name in METHODS[method].options] for name in options}
-    unknown = sorted(name for name, methods in takers.items() if not methods)
-    if unknown:
-        known = sorted({option for method in candidates for option in METHODS[method].options})
-        raise ActvizError(f"no method best chooses from ({', '.join(candidates)}) has the option "
-                          f"{', '.join(unknown)} (their options: {', '.join(known) or 'none'})")
-    return {f"{method}.{name}": value for name, value in options.items() for method in takers[name]}
-
-
-def _taken_by(method: str, options: dict) -> dict:
-    from actviz_tui.core.explain import METHODS
-
-    return {name: value for name, value in options.items() if name in METHODS[method].options}
+def _check(candidates: list[str], options: dict) -> None:
+    try:
+        check_options(candidates, options)
+    except ActvizError as error:
+        raise ActvizError(f"best chooses among {', '.join(candidates)}: {error}") from None
 
 
 def _overall(progress, candidates: list[str]):
@@ -120,12 +108,13 @@ def _overall(progress, candidates: list[str]):
         return None
     order = [*candidates, RANDOM]
 
-    def report(method: str, done: int, total: int) -> None:
-        progress(order.index(method) * total + done, len(order) * total)
+    def report(label: str, done: int, total: int) -> None:
+        if label in order:  # not an expensive candidate's "METHOD (explaining)"
+            progress(order.index(label) * total + done, len(order) * total)
 
     return report
 
 
 def check_best_options(model, options: Mapping, layer=None) -> None:
     """ActvizError, before anything runs, for an option none of best's candidates takes."""
-    _scoped(_candidates(None, model, layer), dict(options))
+    _check(_candidates(None, model, layer), dict(options))

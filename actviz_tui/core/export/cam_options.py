@@ -4,15 +4,17 @@
     --cam-method smoothgrad --cam-option samples=10 --cam-option noise=0.1
 
 A value is read as an int ("64"), a float ("0.1"), None ("none"), a bool ("true",
-"false"), else kept as text. The options travel in the cam request's ``options``
+"false"), else kept as text (``core.explain.method_options``). The options travel in the cam request's ``options``
 beside its own keys (``OWN_KEYS``); ``check_method_options`` refuses, before anything
 is drawn, an option the method does not have (``Method.settings``' message names its
-options). With ``--cam-method best`` each option goes to the candidates that take it.
+options). With ``--cam-method best`` each option goes to the candidates that take it
+("METHOD.NAME": to that one), as ``actviz evaluate``'s do.
 """
 
 from __future__ import annotations
 
 from actviz_tui.core.errors import ActvizError
+from actviz_tui.core.explain.method_options import option_assignments
 
 OWN_KEYS = frozenset({"class", "method", "cmap", "layer_row"})  # the request's keys that are no method option
 FLAG = "--cam-option"
@@ -20,31 +22,14 @@ FLAG = "--cam-option"
 
 def parse_cam_options(given: list[str] | None) -> dict:
     """``["steps=64", "noise=0.1"]`` -> ``{"steps": 64, "noise": 0.1}``; a repeated name: the last wins."""
-    options: dict = {}
-    for text in given or []:
-        name, equals, value = text.partition("=")
-        name = name.strip()
-        if not equals or not name:
-            raise ActvizError(f"{FLAG} takes NAME=VALUE (e.g. steps=64), got {text!r}")
+    try:
+        options = option_assignments(given or [])
+    except ActvizError as error:
+        raise ActvizError(f"{FLAG}: {error}") from None
+    for name in options:
         if name in OWN_KEYS:
             raise ActvizError(f"{FLAG} {name}: not a method option (--cam and --cam-method set it)")
-        options[name] = option_value(value)
     return options
-
-
-def option_value(text: str):
-    """"64" -> 64, "0.1" -> 0.1, "none" -> None, "true"/"false" -> bool, anything else the text."""
-    word = text.strip()
-    if word.lower() == "none":
-        return None
-    if word.lower() in ("true", "false"):
-        return word.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(word)
-        except ValueError:
-            pass
-    return word
 
 
 def method_options(options: dict) -> dict:
