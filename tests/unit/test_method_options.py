@@ -32,3 +32,9 @@ def test_the_prompt_passes_options_the_method_has_and_names_those_it_has_not():
         parse_method("integrated_gradients sample=3")
     with pytest.raises(ValueError, match="default method takes no options"):
         parse_method("default steps=3")
+
+
+def test_the_prompt_takes_best():
+    assert parse_method("best") == ("best", ())
+    with pytest.raises(ValueError, match="the best method takes no options"):
+        parse_method("best steps=3")
