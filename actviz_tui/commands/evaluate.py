@@ -13,7 +13,7 @@ from actviz_tui.commands.common_options import VersionAction, add_model_options
 from actviz_tui.commands.evaluate_report import add_sanity, print_table, progress_bar
 from actviz_tui.commands.session_args import session_options
 
-QUICK_METHODS = ("hirescam", "gradcam", "gradcam++")  # --methods all adds the expensive ones
+QUICK, ALL = "quick", "all"  # --methods: the methods not marked expensive (the default), or every one
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=VersionAction)
     parser.add_argument("model", type=Path, help=".keras or .h5 model")
     parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE_OR_DIR", help="images, arrays or folders")
-    parser.add_argument("--methods", nargs="+", default=["all"], metavar="NAME",
-                        help="methods to score (default all: every registered method)")
+    parser.add_argument("--methods", nargs="+", default=[QUICK], metavar="NAME",
+                        help="methods to score: quick (default: those without a run per perturbed input), "
+                        "all (adds Score-CAM, occlusion, RISE...: minutes an image on a CPU), or names")
     parser.add_argument("--layer", default=None, metavar="NAME_OR_INDEX", help="the CAM layer (default: the last maps)")
     parser.add_argument("--class", dest="class_index", type=int, default=None, metavar="C",
                         help="the class to explain and score (default: each image's top class)")
@@ -54,11 +55,11 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.evaluate.evaluation import check_options, evaluate_methods
     from actviz_tui.core.explain.method_options import option_assignments
-    from actviz_tui.core.explain.registry import METHODS, method_entry
+    from actviz_tui.core.explain.registry import METHODS, cheap_methods, method_entry
     from actviz_tui.core.model.engine import Model
 
     options = option_assignments(args.cam_option)
-    methods = list(METHODS) if args.methods == ["all"] else args.methods
+    methods = {ALL: list(METHODS), QUICK: list(cheap_methods())}.get(" ".join(args.methods), args.methods)
     check_options([method_entry(method).name for method in methods], options)  # before the model loads
     model = Model.open(args.model, session_options(args))
     files = _image_files(args.images)

@@ -82,3 +82,12 @@ def test_the_table_shows_the_sanity_column_unless_skipped(patched_cli, sample_h5
     assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "hirescam", "--steps", "2",
                         "--no-sanity"]) == 0
     assert "sanity" not in capsys.readouterr().out
+
+
+def test_by_default_the_quick_methods_are_scored(patched_cli, sample_h5, sample_dir, capsys):
+    from actviz_tui.core.explain import cheap_methods
+
+    image = str(sample_dir / "images" / "xray_opacity.png")
+    assert patched_cli(["evaluate", str(sample_h5), image, "--steps", "2", "--no-sanity", "--json"]) == 0
+    methods = {entry["method"] for entry in json.loads(capsys.readouterr().out)["methods"]}
+    assert methods == {*cheap_methods(), "random"} and "occlusion" not in methods
