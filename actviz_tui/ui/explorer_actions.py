@@ -301,10 +301,12 @@ class ExplorerActions(_Host):
             self.engine.export(self.results, plan.requests, plan.settings)
 
     def action_escape(self) -> None:
-        if self.engine.cancel_export():
+        if self.engine.cancel("export"):
             self.status_line.stage = "cancelling the export after the current figure"
-        elif self.engine.cancel_patterns():
+        elif self.engine.cancel("patterns"):
             self.status_line.stage = "cancelling the patterns after the current step"
+        elif self.engine.cancel("faithfulness"):
+            self.status_line.stage = "cancelling the faithfulness run before its next batch"
         else:
             self.query_one("#notices", NoticeLine).hide()
 
