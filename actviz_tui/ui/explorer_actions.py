@@ -91,8 +91,9 @@ def bindings(views) -> list[BindingType]:
                 tooltip="filter the layer table by name or type; Esc clears"),
         Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
         Binding("e", "export", "Export", tooltip="export figures (PNG), preset to the marks or the view"),
-        Binding("escape", "escape", "Cancel export or patterns / hide notices", show=False,
-                tooltip="stop a running export or pattern run; else hide the notices above the status line"),
+        Binding("escape", "escape", "Cancel a run / hide notices", show=False,
+                tooltip="stop a running export, pattern run or faithfulness run; else hide the notices above the "
+                "status line"),
         Binding("f1,question_mark", "help", "Help", tooltip="every key, in one page"),
         Binding("q", "app.quit", "Quit"),
     ]
