@@ -30,7 +30,7 @@ from actviz_tui.core.export import ExportCancelled, export_figures
 from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
-from actviz_tui.ui.faithfulness_job import FaithfulnessKey, FaithfulnessProgress, faithfulness_job
+from actviz_tui.ui.faithfulness_job import FaithfulnessDone, FaithfulnessKey, FaithfulnessProgress, faithfulness_job
 from actviz_tui.ui.pattern_jobs import ChannelOrder, PatternsKey, patterns_job
 from actviz_tui.ui.messages import (
     ActivationReady, ClassHeatmapProgress, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageFailed,
@@ -232,7 +232,7 @@ class EngineBridge:
 
         def job(worker: Worker) -> None:
             def reply(message: Message) -> None:
-                if isinstance(message, FaithfulnessProgress) and self.is_wanted(ticket):
+                if isinstance(message, (FaithfulnessProgress, FaithfulnessDone)) and self.is_wanted(ticket):
                     self._stage(message.text)
                 self._reply(ticket, message, reply_to)
 

@@ -64,6 +64,14 @@ class FaithfulnessDone(Message):
     cancelled: bool = False
     error: str = ""  # why there are no rows
 
+    @property
+    def text(self) -> str:
+        """The status line's: cancelled, why not, or the best method against the floor."""
+        if self.cancelled or self.error:
+            return f"faithfulness: {self.error or 'cancelled'}"
+        best, floor = self.rows[0], next(row for row in self.rows if row.method == "random")
+        return f"faithfulness: best {best.title}, deletion {best.deletion:.3f} (random {floor.deletion:.3f})"
+
 
 def ranked_rows(evaluation) -> list[FaithfulnessRow]:
     """An ``Evaluation`` of one image as table rows, best first."""

@@ -95,7 +95,7 @@ async def test_esc_cancels_a_run_and_another_class_stops_one(make_app, monkeypat
         await wait_until(pilot, lambda: "cancelled" in panel(app).header)
         assert panel(app).header == "faithfulness: cancelled (f measures again)"
         assert panel(app).rows == [] and not app.explorer.query_one("FaithfulnessTable").display
-        assert "cancelling the faithfulness" in app.explorer.status_line.stage
+        await wait_until(pilot, lambda: app.explorer.status_line.stage == "faithfulness: cancelled")
         # a new run, stopped by another class: the panel says why, nothing runs on
         started.clear()
         await pilot.press("f")

@@ -34,7 +34,7 @@ class FaithfulnessTable(DataTable):
 
 class FaithfulnessPanel(Vertical):
     DEFAULT_CSS = """
-    FaithfulnessPanel { width: 46; height: auto; max-height: 100%; display: none; padding: 0 1; }
+    FaithfulnessPanel { width: 48; height: auto; max-height: 100%; display: none; padding: 0 0 0 1; }
     FaithfulnessPanel.-open { display: block; }
     FaithfulnessPanel #faithfulness-header { height: auto; color: $text; }
     FaithfulnessPanel FaithfulnessTable { height: auto; display: none; }
@@ -67,10 +67,10 @@ class FaithfulnessPanel(Vertical):
         return str(self.query_one("#faithfulness-header", Static).content)
 
     def _title(self) -> str:
-        which = "every method (the slow ones too)" if self.every else "the quick methods"
+        which = "every method" if self.every else "quick methods"
         assert self.key is not None
-        return (f"Faithfulness on this image: {which}, {self.key.steps} steps "
-                f"(fast; `actviz evaluate` uses 20)\ndeletion AUC ↓ better · insertion AUC ↑ better")
+        return (f"Faithfulness on this image, {which}\n{self.key.steps} steps (fast; `actviz evaluate`: 20)\n"
+                "AUC: deletion ↓ better, insertion ↑ better")
 
     def _say(self, text: str, table: bool = False) -> None:
         self.query_one("#faithfulness-header", Static).update(text)
@@ -125,8 +125,8 @@ class FaithfulnessPanel(Vertical):
         table.clear(columns=True)
         table.add_column("", key="mark", width=1)
         table.add_column("method", key="method")
-        table.add_column("deletion ↓", key="deletion")
-        table.add_column("insertion ↑", key="insertion")
+        table.add_column("deletion", key="deletion")
+        table.add_column("insertion", key="insertion")
         for row in self.rows:
             table.add_row(MARK if row.method == current else "", row.title, f"{row.deletion:.3f}",
                           f"{row.insertion:.3f}", key=row.method)
