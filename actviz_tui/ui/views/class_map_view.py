@@ -24,7 +24,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.errors import ClassIndexError
@@ -209,7 +209,9 @@ class ClassMapView(ExplorerView):
 
     @on(FaithfulnessDone)
     def _faithfulness_done(self, message: FaithfulnessDone) -> None:
-        self.query_one(FaithfulnessPanel).done(message, self._result.method if self._result is not None else None)
+        shown = self._result.method if self._result is not None else None
+        typing = isinstance(self.screen.focused, Input)  # the layer filter: keys go on there
+        self.query_one(FaithfulnessPanel).done(message, shown, take_focus=self.is_current and not typing)
 
     @on(FaithfulnessPanel.MethodPicked)
     def _method_picked(self, message: FaithfulnessPanel.MethodPicked) -> None:

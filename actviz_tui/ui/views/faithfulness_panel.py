@@ -3,9 +3,9 @@
 Beside the heatmap, hidden until `f` (quick methods) or `F` (every method) asks for a
 run. While the run goes on, its header counts methods and masked inputs; then a table
 lists the methods best (lowest deletion) first, the random floor among them, the
-heatmap's method marked. The table takes the focus: ↑/↓ and Enter (or a click) show
-that row's method; Esc closes the panel. A stale panel (another image, class or
-layer) says so, without its table.
+heatmap's method marked. The table takes the focus (unless the view is not on show
+or a text box has it): ↑/↓ and Enter (or a click) show that row's method; Esc closes
+the panel. A stale panel (another image, class or layer) says so, without its table.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class FaithfulnessPanel(Vertical):
         if self.running and message.key == self.key:
             self._say(f"{self._title()}\n{message.text}… (Esc cancels)")
 
-    def done(self, message: FaithfulnessDone, current: str | None) -> None:
+    def done(self, message: FaithfulnessDone, current: str | None, take_focus: bool = True) -> None:
         if message.key != self.key:
             return
         self.running = False
@@ -100,7 +100,8 @@ class FaithfulnessPanel(Vertical):
             self.rows = message.rows
             self._say(f"{self._title()}\n{HOW_TO_USE}", table=True)
             self._fill(current)
-            self.query_one(FaithfulnessTable).focus()
+            if take_focus:
+                self.query_one(FaithfulnessTable).focus()
 
     def stale(self, why: str) -> None:
         """The image, class or layer changed: the run (stopped by the view) or its table no longer holds."""
