@@ -13,6 +13,8 @@ _LAZY = {
     "Prediction": ("actviz_tui.core.model.engine", "Prediction"),
     "ChannelReductions": ("actviz_tui.core.model.runners", "ChannelReductions"),
     "ActvizError": ("actviz_tui.core.errors", "ActvizError"),
+    "evaluate": ("actviz_tui.core.evaluate.evaluation", "evaluate_methods"),
+    "sanity_check": ("actviz_tui.core.evaluate.sanity", "sanity_check"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
 from pathlib import Path
 
 from actviz_tui.commands.common_options import VersionAction, add_model_options
+from actviz_tui.commands.evaluate_report import add_sanity, print_table, progress_bar
 from actviz_tui.commands.session_args import session_options
 
-QUICK_METHODS = ("hirescam", "gradcam", "gradcam++")  # --methods all adds the expensive ones
+QUICK, ALL = "quick", "all"  # --methods: the methods not marked expensive (the default), or every one
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,14 +25,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=VersionAction)
     parser.add_argument("model", type=Path, help=".keras or .h5 model")
     parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE_OR_DIR", help="images, arrays or folders")
-    parser.add_argument("--methods", nargs="+", default=["all"], metavar="NAME",
-                        help="methods to score (default all: every registered method)")
+    parser.add_argument("--methods", nargs="+", default=[QUICK], metavar="NAME",
+                        help="methods to score: quick (default: those without a run per perturbed input), "
+                        "all (adds Score-CAM, occlusion, RISE...: minutes an image on a CPU), or names")
     parser.add_argument("--layer", default=None, metavar="NAME_OR_INDEX", help="the CAM layer (default: the last maps)")
     parser.add_argument("--class", dest="class_index", type=int, default=None, metavar="C",
                         help="the class to explain and score (default: each image's top class)")
     parser.add_argument("--steps", type=_positive, default=20, help="deletion/insertion steps (default 20)")
     parser.add_argument("--baseline", choices=("zero", "blur", "mean"), default="zero",
                         help="what removed pixels become (default zero, Xplique's)")
+    parser.add_argument("--cam-option", action="append", default=[], metavar="[METHOD.]NAME=VALUE",
+                        help="a method option, e.g. steps=64 (every method that has it) or "
+                        "smoothgrad.samples=10 (one method); repeatable")
+    parser.add_argument("--no-sanity", dest="sanity", action="store_false",
+                        help="skip the model-randomisation sanity check (one more explanation per method)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="write curves.png and per_image.csv")
     add_model_options(parser)
@@ -47,28 +53,45 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from actviz_tui.core.evaluate.evaluation import evaluate_methods
-    from actviz_tui.core.explain.registry import METHODS
+    from actviz_tui.core.evaluate.evaluation import check_options, evaluate_methods
+    from actviz_tui.core.explain.method_options import option_assignments
+    from actviz_tui.core.explain.registry import METHODS, cheap_methods, method_entry
     from actviz_tui.core.model.engine import Model
 
+    options = option_assignments(args.cam_option)
+    methods = {ALL: list(METHODS), QUICK: list(cheap_methods())}.get(" ".join(args.methods), args.methods)
+    check_options([method_entry(method).name for method in methods], options)  # before the model loads
     model = Model.open(args.model, session_options(args))
     files = _image_files(args.images)
     x = model.prepare(files)
-    methods = list(METHODS) if args.methods == ["all"] else args.methods
-    if args.out is not None:
+    if args.out is not None:  # after the inputs are read, before minutes of work: an unwritable folder fails now
         args.out.mkdir(parents=True, exist_ok=True)
-    result = evaluate_methods(model, x, methods, classes=args.class_index, steps=args.steps,
-                              baseline=args.baseline, layer=args.layer)
+    with progress_bar() as report_progress:
+        result = evaluate_methods(model, x, methods, classes=args.class_index, steps=args.steps,
+                                  baseline=args.baseline, layer=args.layer, progress=report_progress,
+                                  method_options=options)
+        sanity = _sanity(model, x, result, args, options, report_progress) if args.sanity else None
     report = result.as_json()
+    if sanity is not None:
+        add_sanity(report, sanity)
     for row, path in zip(report["per_image"], files):
         row["file"] = str(path)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
-        _print_table(report)
+        print_table(report)
     if args.out is not None:
         _write_outputs(args.out, result, report, model.name)
     return 0
+
+
+def _sanity(model, x, result, args, options: dict, report_progress) -> list:
+    from actviz_tui.core.evaluate.sanity import sanity_check
+
+    methods = [scores.method for scores in result.methods]
+    report_progress("sanity check", 0, len(methods))
+    return sanity_check(model, x, methods, result.classes, layer=args.layer,
+                        before={scores.method: scores.heatmaps for scores in result.methods}, method_options=options)
 
 
 def _image_files(paths: list[Path]) -> list[str]:
@@ -78,26 +101,6 @@ def _image_files(paths: list[Path]) -> list[str]:
     for path in paths:
         files.extend(str(found) for found in folder_inputs(path)) if path.is_dir() else files.append(str(path))
     return files
-
-
-def _print_table(report: dict) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{report['images']} image(s), {report['steps']} steps, baseline {report['baseline']}: "
-                  "best first (lowest deletion)")
-    for column in ("method", "deletion ↓", "95 % interval", "insertion ↑", "95 % interval", "avg drop ↓",
-                   "avg increase ↑"):
-        table.add_column(column, justify="left" if column == "method" else "right")
-    for entry in report["methods"]:
-        table.add_row(entry["method"], f"{entry['deletion']:.3f}", _interval(entry["deletion_ci"]),
-                      f"{entry['insertion']:.3f}", _interval(entry["insertion_ci"]),
-                      f"{entry['average_drop']:.3f}", f"{entry['average_increase']:.2f}")
-    Console(width=None if sys.stdout.isatty() else 120).print(table)
-
-
-def _interval(bounds: list) -> str:
-    return f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
 
 
 def _write_outputs(folder: Path, result, report: dict, name: str) -> None:

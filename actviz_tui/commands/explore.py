@@ -41,6 +41,11 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     start.add_argument("--view", metavar="NAME", default=None,
                        help="the view on show: channel (default), grid, across, filters, cam (the class map), "
                        "top (a scan's top images)")
+    # Checked by the explorer too (the method registry needs numpy).
+    start.add_argument("--cam-method", metavar="best|NAME", default=None,
+                       help="the class map's method (opens on the class map unless --view says otherwise): a "
+                       "method's name (gradcam, hirescam, scorecam, ...) or best: the quick method of lowest "
+                       "deletion AUC on the image, chosen in the background and said in the title")
     start.add_argument("--scan", metavar="SCAN_DIR", default=None,
                        help="a folder 'actviz scan' wrote: view 6 shows each channel's top images in it, and the "
                        "layer table's dead column counts channels dead on the whole dataset")
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from actviz_tui.ui.app import ActvizApp
     from actviz_tui.ui.explorer_start import ExplorerStart
 
-    start = ExplorerStart(args.layer, args.channel, args.view, args.scan)
+    start = ExplorerStart(args.layer, args.channel, args.view, args.scan, args.cam_method)
     log, log_size = _log_and_size() if args.verbose else (None, 0)
     app = ActvizApp(model_path, images, session_options(args), start=start, graphics=graphics)
     app.run()

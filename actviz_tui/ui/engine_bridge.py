@@ -30,6 +30,7 @@ from actviz_tui.core.export import ExportCancelled, export_figures
 from actviz_tui.core.model.options import ModelOptions
 from actviz_tui.core.session.image_results import ImageResults
 from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.ui.faithfulness_job import FaithfulnessDone, FaithfulnessKey, FaithfulnessProgress, faithfulness_job
 from actviz_tui.ui.pattern_jobs import ChannelOrder, PatternsKey, patterns_job
 from actviz_tui.ui.messages import (
     ActivationReady, ClassHeatmapProgress, ClassHeatmapReady, EngineFailed, ExportDone, ExportProgress, ImageFailed,
@@ -210,7 +211,7 @@ class EngineBridge:
 
     def patterns(self, model, key: PatternsKey, order: ChannelOrder, reply_to: Widget) -> Worker:
         """A layer's filter patterns, batch by batch (``pattern_jobs``); Esc, or asking for
-        another key (``stop_patterns``), stops it after the current optimisation step."""
+        another key (``stop``), stops it after the current optimisation step."""
         ticket = Ticket("patterns", None, key.layer, key)
 
         def job(worker: Worker) -> None:
@@ -224,13 +225,28 @@ class EngineBridge:
 
         return self._run(job, group="patterns", failure="cannot compute the patterns", ticket=ticket)
 
-    def stop_patterns(self) -> None:
-        """No pattern run is wanted now: a running one stops after its current step."""
-        self.want(Ticket("patterns", None))
+    def faithfulness(self, results: ImageResults, key: FaithfulnessKey, reply_to: Widget) -> Worker:
+        """Each method's deletion and insertion on the shown image (``faithfulness_job``); Esc, or another
+        image, class or layer (``stop("faithfulness")``), stops it before its next batch."""
+        ticket = Ticket("faithfulness", results.key, key.layer, key)
 
-    def cancel_patterns(self) -> bool:
-        """Esc: stop a running pattern run (its answer still comes: cancelled); False if none runs."""
-        running = [w for w in self.screen.workers if w.group == "patterns" and w.is_running]
+        def job(worker: Worker) -> None:
+            def reply(message: Message) -> None:
+                if isinstance(message, (FaithfulnessProgress, FaithfulnessDone)) and self.is_wanted(ticket):
+                    self._stage(message.text)
+                self._reply(ticket, message, reply_to)
+
+            faithfulness_job(results, key, reply, lambda: worker.is_cancelled or not self.is_wanted(ticket))()
+
+        return self._run(job, group="faithfulness", failure="cannot measure the faithfulness", ticket=ticket)
+
+    def stop(self, kind: str) -> None:
+        """No job of this kind is wanted now: a running one stops at its next check."""
+        self.want(Ticket(kind, None))
+
+    def cancel(self, group: str) -> bool:
+        """Esc: stop the group's running job (its answer still comes: cancelled); False if none runs."""
+        running = [w for w in self.screen.workers if w.group == group and w.is_running]
         for worker in running:
             worker.cancel()
         return bool(running)
@@ -283,10 +299,3 @@ class EngineBridge:
             self.screen.post_message(ExportDone(paths))
 
         return self._run(job, group="export", failure="export failed")
-
-    def cancel_export(self) -> bool:
-        """Stop a running export after its current figure (Esc); False if none runs."""
-        running = [w for w in self.screen.workers if w.group == "export" and w.is_running]
-        for worker in running:
-            worker.cancel()
-        return bool(running)

@@ -91,8 +91,9 @@ def bindings(views) -> list[BindingType]:
                 tooltip="filter the layer table by name or type; Esc clears"),
         Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
         Binding("e", "export", "Export", tooltip="export figures (PNG), preset to the marks or the view"),
-        Binding("escape", "escape", "Cancel export or patterns / hide notices", show=False,
-                tooltip="stop a running export or pattern run; else hide the notices above the status line"),
+        Binding("escape", "escape", "Cancel a run / hide notices", show=False,
+                tooltip="stop a running export, pattern run or faithfulness run; else hide the notices above the "
+                "status line"),
         Binding("f1,question_mark", "help", "Help", tooltip="every key, in one page"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -153,6 +154,9 @@ class ExplorerActions(_Host):
         if start.view is not None and start.view not in views:
             self.announce(Notice(f"no view {start.view!r}: the views are {', '.join(views)}", "--view", "error"))
             start = replace(start, view=None)
+        if start.cam_method_problem():
+            self.announce(Notice(start.cam_method_problem(), "--cam-method", "error"))
+            start = replace(start, cam_method=None)
         try:
             self.set_state(start.applied_to(self.state, self.session))
         except ActvizError as error:
@@ -301,10 +305,12 @@ class ExplorerActions(_Host):
             self.engine.export(self.results, plan.requests, plan.settings)
 
     def action_escape(self) -> None:
-        if self.engine.cancel_export():
+        if self.engine.cancel("export"):
             self.status_line.stage = "cancelling the export after the current figure"
-        elif self.engine.cancel_patterns():
+        elif self.engine.cancel("patterns"):
             self.status_line.stage = "cancelling the patterns after the current step"
+        elif self.engine.cancel("faithfulness"):
+            self.status_line.stage = "cancelling the faithfulness run before its next batch"
         else:
             self.query_one("#notices", NoticeLine).hide()
 

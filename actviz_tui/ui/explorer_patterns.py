@@ -44,6 +44,6 @@ class ExplorerPatterns(_Host):
 
     def on_patterns_face_patterns_wanted(self, message: PatternsFace.PatternsWanted) -> None:
         if message.key is None or message.order is None:
-            self.engine.stop_patterns()
+            self.engine.stop("patterns")
         elif self.session is not None:
             self.engine.patterns(self.session.model, message.key, message.order, reply_to=message.view)

@@ -46,3 +46,48 @@ def test_the_table_and_an_unknown_method(patched_cli, sample_h5, sample_dir, cap
     assert "hirescam" in table and "random" in table and "deletion" in table
     assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "nosuch"]) == 1
     assert capsys.readouterr().err.startswith("actviz: error:")
+
+
+def test_sanity_check_and_method_options_reach_the_json(patched_cli, sample_h5, sample_dir, capsys):
+    image = str(sample_dir / "images" / "xray_opacity.png")
+    code = patched_cli(["evaluate", str(sample_h5), image, "--methods", "hirescam", "integrated_gradients",
+                        "--cam-option", "steps=3", "--steps", "4", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads(captured.out)
+    assert report["sanity"]["randomised"] == ["dense", "dense_1"] and report["sanity"]["pass_below"] == 0.5
+    by_name = {entry["method"]: entry for entry in report["methods"]}
+    assert by_name["random"]["sanity"] == {"correlation": pytest.approx(1.0), "passed": False}
+    assert by_name["hirescam"]["sanity"]["passed"] is (by_name["hirescam"]["sanity"]["correlation"] < 0.5)
+    assert by_name["hirescam"]["deletion_ci"] is None and by_name["hirescam"]["n"] == 1  # one image: no interval
+
+
+def test_a_method_option_no_method_has_is_one_error_line_and_writes_nothing(patched_cli, sample_h5, sample_dir,
+                                                                           tmp_path, capsys):
+    image = str(sample_dir / "images" / "xray_opacity.png")
+    out = tmp_path / "never"
+    for option in ("stepz=3", "steps"):
+        assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "gradcam", "integrated_gradients",
+                            "--cam-option", option, "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("actviz: error:") and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_the_table_shows_the_sanity_column_unless_skipped(patched_cli, sample_h5, sample_dir, capsys):
+    image = str(sample_dir / "images" / "xray_opacity.png")
+    assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "hirescam", "--steps", "2"]) == 0
+    table = capsys.readouterr().out
+    assert "sanity ρ" in table and "randomising dense, dense_1" in table and "none: 1 image" in table
+    assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "hirescam", "--steps", "2",
+                        "--no-sanity"]) == 0
+    assert "sanity" not in capsys.readouterr().out
+
+
+def test_by_default_the_quick_methods_are_scored(patched_cli, sample_h5, sample_dir, capsys):
+    from actviz_tui.core.explain import cheap_methods
+
+    image = str(sample_dir / "images" / "xray_opacity.png")
+    assert patched_cli(["evaluate", str(sample_h5), image, "--steps", "2", "--no-sanity", "--json"]) == 0
+    methods = {entry["method"] for entry in json.loads(capsys.readouterr().out)["methods"]}
+    assert methods == {*cheap_methods(), "random"} and "occlusion" not in methods

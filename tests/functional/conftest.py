@@ -27,9 +27,11 @@ async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
 
 
 def _holds(condition) -> bool:
+    from textual.css.query import NoMatches
+
     try:
         return bool(condition())
-    except AttributeError:  # the explorer screen is not open yet
+    except (AttributeError, NoMatches):  # the explorer screen, or the widget asked for, is not mounted yet
         return False
 
 

@@ -99,7 +99,7 @@ def test_the_prompt_reads_names_titles_and_channel_counts():
     assert parse_method("Grad-CAM++") == ("gradcam++", ())
     assert parse_method("default") == (None, ())
     assert {parse_method(name)[0] for name in METHODS} == set(METHODS)
-    for bad, message in [("lime", "no class heatmap method 'lime'"), ("gradcam 8", "takes no more than its name"),
+    for bad, message in [("lime", "no class heatmap method 'lime'"), ("gradcam 8", "takes no more than its name and NAME=VALUE options"),
                          ("scorecam -1", "a channel count"), ("scorecam 0", "a channel count")]:
         try:
             parse_method(bad)

@@ -20,6 +20,7 @@ FILES = (
     "tests/unit/test_patterns_core.py",  # filter patterns fed channels first
     "tests/unit/test_zoo_patterns.py",  # patterns of the channels_first zoo model
     "tests/cli/test_export_patterns_cli.py",  # its filter patterns, saved in its layout
+    "tests/unit/test_zoo_evaluate.py",  # deletion, insertion and the sanity check of the channels_first zoo model
 )
 
 

@@ -47,7 +47,7 @@ def test_the_registry_says_which_methods_are_expensive():
     assert {name: method.expensive for name, method in METHODS.items()} == {
         "gradcam": False, "gradcam++": False, "hirescam": False, "scorecam": True, "occlusion": True,
         "saliency": False, "integrated_gradients": True, "smoothgrad": True,
-        "layercam": False, "xgradcam": False, "eigencam": False,
+        "layercam": False, "xgradcam": False, "eigencam": False, "rise": True,
     }
     assert cheap_methods() == ("gradcam", "gradcam++", "hirescam", "saliency", "layercam", "xgradcam", "eigencam")
     assert METHODS["scorecam"].options["max_channels"] == DEFAULT_MAX_CHANNELS == 64

@@ -99,6 +99,7 @@ def test_entries_say_what_they_need():
         ("saliency", True, "input", False), ("integrated_gradients", False, "input", True),
         ("smoothgrad", False, "input", True), ("layercam", True, "layer", False),
         ("xgradcam", True, "layer", False), ("eigencam", False, "layer", False),
+        ("rise", False, "input", True),
     ]
     with pytest.raises(ValueError, match="registered twice"):
         register(METHODS["gradcam"])

@@ -17,7 +17,8 @@ from zoo_models import ZOO_NAMES
 
 ONEDNN_OFF = os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
 ANY_SIZE = 32
-FAST = {"scorecam": {"max_channels": 8}, "integrated_gradients": {"steps": 3}, "smoothgrad": {"samples": 3}}
+FAST = {"scorecam": {"max_channels": 8}, "integrated_gradients": {"steps": 3}, "smoothgrad": {"samples": 3},
+        "rise": {"masks": 3}}
 
 
 def image_batch(model, count: int = 2) -> np.ndarray:

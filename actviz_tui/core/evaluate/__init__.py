@@ -1,1 +1,1 @@
-"""Which heatmap to trust: faithfulness metrics over batches of masked inputs (issue 17, in progress)."""
+"""Which heatmap to trust: faithfulness metrics over batches of masked inputs, and the sanity check."""

@@ -1,7 +1,8 @@
 """Deletion and insertion for an engine ``Model``: the masked copies of each image go through
 the model in batches, and the curve is the class's probability from the head, as
 ``explain`` reports it (a one-unit sigmoid: class 1 is p, class 0 is 1 - p; a
-fully convolutional output: the class channel's mean; a linear head: its raw value)."""
+fully convolutional output: the class channel's mean; a linear head: its raw value).
+Batches run compiled (``gradients.forward_outputs``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 from actviz_tui.core.errors import NotAnImageModelError
 from actviz_tui.core.evaluate.causal import CausalCurves, causal_curves
 from actviz_tui.core.explain.explainer import score_graph
-from actviz_tui.core.explain.gradients import forward
+from actviz_tui.core.explain.gradients import forward_outputs
 from actviz_tui.core.explain.pictures import to_model_layout, to_pictures
 
 
@@ -29,7 +30,7 @@ def class_scorer(model, x, classes, output: int = 0):
     def score(batch: np.ndarray, owners: np.ndarray) -> np.ndarray:
         inputs = [array[owners] for array in feed]  # the other inputs as each image had them
         inputs[image_index] = to_model_layout(batch, info)
-        _maps, raw = forward(graph, inputs)
+        raw = forward_outputs(graph, inputs)
         values = graph.scores.probabilities(raw, graph.activation)
         if values is None:
             values = graph.scores.scores(raw)

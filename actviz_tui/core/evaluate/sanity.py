@@ -11,7 +11,7 @@ spread as theirs (seeded)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -53,18 +53,26 @@ def randomised_model(model, layers: int = 2, seed: int = 0):
 
 
 def sanity_check(model, x, methods: Sequence[str], classes, layers: int = 2, seed: int = 0,
-                 layer=None, output: int = 0) -> list[SanityResult]:
-    """Each method's maps before and after randomising the top ``layers``, for the same classes."""
-    from actviz_tui.core.evaluate.evaluation import RANDOM
+                 layer=None, output: int = 0, before: Mapping[str, np.ndarray] | None = None,
+                 method_options: Mapping | None = None) -> list[SanityResult]:
+    """Each method's maps before and after randomising the top ``layers``, for the same classes.
+    ``before``: maps already made for some methods (an evaluation's), method -> (N, H, W);
+    ``method_options`` as ``evaluate_methods`` takes them."""
+    from actviz_tui.core.evaluate.evaluation import RANDOM, options_for
 
+    made = {method: maps for method, maps in (before or {}).items() if method != RANDOM}
     randomised, names = randomised_model(model, layers, seed)
+
+    def maps_of(engine_model, method: str) -> np.ndarray:
+        if method == RANDOM:  # the floor knows no model: its maps never change (a method that fails)
+            return np.random.default_rng(seed).random((len(np.asarray(x)), 4, 4))
+        return engine_model.explain(x, method=method, classes=classes, layer=layer, output=output,
+                                    **options_for(method, dict(method_options or {}))).heatmaps
+
     results = []
     for method in methods:
-        if method == RANDOM:  # the floor knows no model: its maps never change (a method that fails)
-            before = after = np.random.default_rng(seed).random((len(np.asarray(x)), 4, 4))
-        else:
-            before = model.explain(x, method=method, classes=classes, layer=layer, output=output).heatmaps
-            after = randomised.explain(x, method=method, classes=classes, layer=layer, output=output).heatmaps
-        correlation = float(np.mean([spearman(a, b) for a, b in zip(before, after)]))
+        original = made[method] if method in made else maps_of(model, method)
+        after = maps_of(randomised, method)
+        correlation = float(np.mean([spearman(a, b) for a, b in zip(original, after)]))
         results.append(SanityResult(method, correlation, names))
     return results

@@ -30,6 +30,7 @@ class ClassHeatmap:
     note: str = ""  # e.g. "all gradients are zero at this layer"
     target: str = UNIT_TARGET  # what a class and its score are (class_scores)
     detail: str = ""  # how the method ran, e.g. Score-CAM's "64 of 1024 channels"
+    chosen_by: str = ""  # how the method was chosen, before its name in the title: "best of 4 by deletion"
 
     @property
     def title(self) -> str:
@@ -41,7 +42,8 @@ class ClassHeatmap:
         if self.target not in PLAIN_TARGETS:
             what += f" [{self.target}]"
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{METHODS[self.method].title}{detail} \u2014 {self.layer_name} \u2014 {what}"
+        chosen = f"{self.chosen_by}: " if self.chosen_by else ""
+        return f"{chosen}{METHODS[self.method].title}{detail} \u2014 {self.layer_name} \u2014 {what}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Explanation:
     heatmaps: np.ndarray  # (N, H, W) float32 in [0, 1], at the input's resolution
     notes: tuple  # (N,) str: "" or a warning per image
     detail: str = ""  # how the method ran (registry.Method.detail), e.g. "64 of 1024 channels"
+    chosen_by: str = ""  # how the method was chosen (method="best"): "best of 4 by deletion"
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -71,5 +74,5 @@ class Explanation:
         return ClassHeatmap(
             self.method, self.reason, self.layer_row, self.layer, self.output, int(self.classes[i]),
             self.labels[i], float(self.scores[i]), probability, self.layer_maps[i], self.heatmaps[i],
-            self.notes[i], self.target, self.detail,
+            self.notes[i], self.target, self.detail, self.chosen_by,
         )

@@ -24,7 +24,7 @@ import numpy as np
 
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.explain.batch_sizes import BatchSizes, batch_cap
-from actviz_tui.core.explain.gradients import forward, forward_backward
+from actviz_tui.core.explain.gradients import forward_backward, forward_outputs
 from actviz_tui.core.explain.pictures import channels_last, to_model_layout, to_pictures
 from actviz_tui.core.model.native_memory import release_freed_memory
 
@@ -64,7 +64,7 @@ class PerturbedRuns:
         return channels_last(array, self.target_channels_first)
 
     def _forward(self, inputs, chunk):
-        return forward(self.graph, inputs)
+        return None, forward_outputs(self.graph, inputs)
 
     def _forward_backward(self, inputs, chunk):
         seed = lambda raw: self.graph.scores.seed(raw.shape, self.classes[chunk])  # noqa: E731

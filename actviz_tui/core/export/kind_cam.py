@@ -1,14 +1,15 @@
-"""``cam``: a class heatmap over the input (Grad-CAM, Grad-CAM++, HiResCAM,
-Score-CAM or occlusion; see ``core.explain``).
+"""``cam``: a class heatmap over the input (any method of ``core.explain``'s registry).
 
 ``actviz export MODEL IMAGE --cam [CLASS] [--cam-layer NAME_OR_INDEX]
-[--cam-method METHOD] [--cam-channels N|all] [--cam-cmap jet|turbo|inferno]``.
+[--cam-method METHOD|best] [--cam-option NAME=VALUE ...] [--cam-channels N|all]
+[--cam-cmap jet|turbo|inferno]``.
 The request's ``layer`` is the CAM layer (None: the default one); its
 ``options`` hold "class" (None: the top prediction; an index, or a name resolved
-by ``plan``), "method" (None: the
-architecture's default), "cmap" and, when asked, "max_channels" (Score-CAM's
-channel cap; 0: every channel; absent: its default, 64). The ``.npy`` is the
-heatmap at the model input's resolution, H x W float32 in [0, 1].
+by ``plan``), "method" (None: the architecture's default; "best": each image's
+quick method of lowest deletion AUC, ``core.evaluate.best``), "cmap" and the
+method's own options (``cam_options``; "max_channels" from --cam-channels:
+Score-CAM's channel cap, 0: every channel). The ``.npy`` is the heatmap at the
+model input's resolution, H x W float32 in [0, 1].
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ import numpy as np
 from actviz_tui.core.seams import FigureSource
 from actviz_tui.core import figures
 from actviz_tui.core.analysis.class_names import output_classes
-from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, check_class, default_method, resolve_cam_layer
+from actviz_tui.core.evaluate.best import BEST
+from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, cheap_methods, check_class, default_method
+from actviz_tui.core.explain import resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
+from actviz_tui.core.export.cam_options import FLAG as OPTION_FLAG
+from actviz_tui.core.export.cam_options import check_method_options, method_options, parse_cam_options
 from actviz_tui.core.export.names import session_filename
 
 TOP = "top"  # --cam without a class
@@ -32,8 +37,8 @@ CHANNEL_OPTION = "max_channels"  # the one method option the CLI sets (Score-CAM
 def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     options = dict(request.options)
     method = options.get("method")
-    if method is not None and method not in METHODS:
-        raise ActvizError(f"unknown class heatmap method {method!r}; one of {', '.join(METHODS)}")
+    if method is not None and method not in METHODS and method != BEST:
+        raise ActvizError(f"unknown class heatmap method {method!r}; one of {', '.join([*METHODS, BEST])}")
     if options.get("cmap", CAM_COLORMAPS[0]) not in CAM_COLORMAPS:
         raise ActvizError(f"a class heatmap is drawn with {', '.join(CAM_COLORMAPS)}, not {options['cmap']!r}")
     model = session.model  # session: one image's ImageResults
@@ -41,17 +46,19 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     if isinstance(options.get("class"), str):  # a name (or an index as typed): --cam happy
         options["class"] = output_classes(model.keras_model, model.labels).index(options["class"])
     check_class(model, options.get("class"))  # ClassIndexError
-    if CHANNEL_OPTION in options:
-        _check_channel_option(method or default_method(model, row).method)
+    given = method_options(options)
+    if given:
+        if CHANNEL_OPTION in given:
+            _check_channel_option(method or default_method(model, row).method)
+        check_method_options(model, method or default_method(model, row).method, given, row)
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
 
 
 def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
     options = dict(job.options)
-    method_options = {CHANNEL_OPTION: options[CHANNEL_OPTION]} if CHANNEL_OPTION in options else {}
     result = session.class_heatmap(options.get("method"), options.get("class"), options["layer_row"],
-                                   **method_options)
+                                   **method_options(options))
     image = np.asarray(session.model_input, dtype=np.float32)
     fig = figures.class_heatmap_figure(
         image, result.heatmap, title=f"{session.name} \u2014 {result.title}",
@@ -65,6 +72,8 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
         "method_reason": result.reason, "method_detail": result.detail,
         "cam_cmap": options.get("cmap") or CAM_COLORMAPS[0],
     }
+    if options.get("method") == BEST:
+        meta["method_choice"] = BEST
     return Drawn(fig, filename, result.heatmap, meta)
 
 
@@ -74,6 +83,9 @@ def describe(session: FigureSource, request: FigureRequest) -> str:
     options, model = dict(request.options), session.model
     row = resolve_cam_layer(model, request.layer)
     name = options.get("method")
+    if name == BEST:
+        target = "the top class" if options.get("class") is None else f"class {options['class']}"
+        return f"class heatmap: the best of {len(cheap_methods())} quick methods by deletion, of {target}"
     method = METHODS[default_method(model, row).method if name is None else name]
     method_text = method.title + (" (default)" if name is None else "")
     index = options.get("class")
@@ -94,9 +106,15 @@ def add_arguments(group) -> None:
                        "(default: the top prediction; a one-unit sigmoid has class 1 = p and class 0 = 1 - p)")
     group.add_argument("--cam-layer", metavar="NAME_OR_INDEX", default=None,
                        help="with --cam: the layer with spatial maps (default: the last one before the head)")
-    group.add_argument("--cam-method", choices=list(METHODS), default=None,
+    group.add_argument("--cam-method", choices=[*METHODS, BEST], default=None,
                        help="with --cam (default: hirescam for a Flatten + Dense head, else gradcam); "
-                       "scorecam and occlusion run a forward pass per channel or patch: minutes on a CPU")
+                       "scorecam and occlusion run a forward pass per channel or patch: minutes on a CPU; "
+                       f"best: for each image its own best of the quick methods ({', '.join(cheap_methods())}), "
+                       "the one of lowest deletion AUC on that image (10 steps, zero baseline), said in the title")
+    group.add_argument(OPTION_FLAG, action="append", metavar="NAME=VALUE", default=None,
+                       help="with --cam: an option of the method, repeatable (e.g. --cam-method "
+                       "integrated_gradients --cam-option steps=64; smoothgrad: samples=10, noise=0.1); "
+                       "VALUE is read as a number, none, true/false, else text")
     group.add_argument("--cam-channels", metavar="N|all", default=None,
                        help="with --cam-method scorecam: mask with the N channels of largest spread "
                        "(default: 64, Faster Score-CAM); all: every channel (slower)")
@@ -108,9 +126,14 @@ def requests(args) -> list[FigureRequest]:
     if args.cam is None:
         if args.cam_layer is not None or args.cam_method is not None or args.cam_channels is not None:
             raise ActvizError("--cam-layer, --cam-method and --cam-channels need --cam")
+        if getattr(args, "cam_option", None):
+            raise ActvizError(f"{OPTION_FLAG} needs --cam")
         return []
-    options = {"class": _class_index(args.cam), "method": args.cam_method, "cmap": args.cam_cmap}
+    options = {"class": _class_index(args.cam), "method": args.cam_method, "cmap": args.cam_cmap,
+               **parse_cam_options(getattr(args, "cam_option", None))}
     if args.cam_channels is not None:
+        if CHANNEL_OPTION in options:
+            raise ActvizError(f"--cam-channels and {OPTION_FLAG} {CHANNEL_OPTION}: give the channel count once")
         options[CHANNEL_OPTION] = _channel_cap(args.cam_channels)
     return [FigureRequest(KIND.name, layer=args.cam_layer, options=tuple(sorted(options.items())))]
 
@@ -129,7 +152,7 @@ def _channel_cap(text: str) -> int:
 
 
 def _check_channel_option(method: str) -> None:
-    if CHANNEL_OPTION not in METHODS[method].options:
+    if method != BEST and CHANNEL_OPTION not in METHODS[method].options:
         raise ActvizError(f"--cam-channels is Score-CAM's option (--cam-method scorecam), "
                           f"not {METHODS[method].title}'s")
 

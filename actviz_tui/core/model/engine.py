@@ -250,9 +250,15 @@ class Model:
 
     def explain(self, x, method: str | None = None, classes=None, layer: LayerRef | None = None, output: int = 0,
                 progress=None, should_stop=None, **options):
-        """Class heatmaps for every image of the batch (see core.explain)."""
+        """Class heatmaps for every image of the batch (see core.explain); ``method="best"``: the
+        quick method with the lowest deletion AUC on these images (core.evaluate.best)."""
         from actviz_tui.core.explain import explain
 
+        if method == "best":
+            from actviz_tui.core.evaluate.best import best_explanation
+
+            return best_explanation(self, x, classes=classes, layer=layer, output=output, progress=progress,
+                                    should_stop=should_stop, **options)
         return explain(self, x, method=method, classes=classes, layer=layer, output=output,
                        progress=progress, should_stop=should_stop, **options)
 

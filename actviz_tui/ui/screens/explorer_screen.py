@@ -231,6 +231,8 @@ class ExplorerScreen(ExplorerScan, ExplorerPatterns, explorer_actions.ExplorerAc
         )
         self.state = replace(self.state, image=message.image_index)
         self.select_layer(self.state.layer)
+        if self.current_view.NEEDS == "image":  # the first image, on the class map: no state change repaints it
+            self.current_view.repaint()
         if self.current_view.NEEDS not in ("layer", "layers"):
             self._start_stats()
 

@@ -10,6 +10,10 @@ the default one unless `l` takes the table's selected layer.
 registry: Score-CAM, occlusion, a forward pass per channel or patch) are
 asked for by name with `K` ("scorecam", "scorecam all", "scorecam 128",
 "occlusion"). A running one stops at its next batch when anything changes.
+
+`f` measures each quick method's faithfulness on this image (`F`: every method) in
+the background, shown beside the heatmap (``faithfulness_panel``); Enter on a row
+shows that method. Esc, or another image, class or layer, stops the run.
 """
 
 from __future__ import annotations
@@ -19,19 +23,23 @@ from dataclasses import replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
 
 from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.errors import ClassIndexError
+from actviz_tui.core.evaluate.best import BEST
 from actviz_tui.core.pictures import colormap
 from actviz_tui.core.explain import METHODS, ClassHeatmap, cheap_methods
 from actviz_tui.core.export import FigureRequest
 from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
 from actviz_tui.core.inputs.images import display_rgb
+from actviz_tui.ui.faithfulness_job import EXPLORER_STEPS, FaithfulnessDone, FaithfulnessKey, FaithfulnessProgress
 from actviz_tui.ui.messages import ClassHeatmapProgress, ClassHeatmapReady, PredictionsReady
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.views.method_prompt import NAMES_HELP, PROMPT_EXAMPLE, PROMPT_QUESTION, parse_method
 from actviz_tui.ui.views.base import ExplorerView
+from actviz_tui.ui.views.faithfulness_panel import FaithfulnessPanel
 from actviz_tui.ui.views.prediction_lines import prediction_lines
 from actviz_tui.ui.widgets.color_legend import ColorLegend
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
@@ -45,13 +53,14 @@ class ClassMapView(ExplorerView):
     NAME, KEY, LABEL = "cam", "5", "Class map"
     HELP = (
         "view: the predictions, and the class heatmap over the input "
-        "(y/Y class, C type one, k method, K a method by name, l layer, j colours)"
+        "(y/Y class, C type one, k method, K a method by name, l layer, j colours, f/F faithfulness)"
     )
     EXPORT_KIND = "cam"
     NEEDS = "image"
     DEFAULT_CSS = """
     ClassMapView { layout: vertical; }
     ClassMapView #predictions { height: auto; max-height: 12; color: $text; }
+    ClassMapView #cam-row { height: 1fr; }
     """
     PROMPT_KEYS = frozenset({"C", "K"})
     BINDINGS = [
@@ -63,6 +72,12 @@ class ClassMapView(ExplorerView):
         Binding("C", "type_class", "Type class", tooltip="class map: type a class index or name"),
         Binding("l", "layer", "CAM layer", tooltip="class map: the table's selected layer / back to the default layer"),
         Binding("j", "overlay_cmap", "Overlay colours", tooltip="class map: jet, turbo, inferno"),
+        Binding("f", "faithfulness(False)", "Faithfulness",
+                tooltip=f"class map: deletion and insertion AUC of each quick method on this image ({EXPLORER_STEPS} "
+                "steps, in the background, best first, beside the random floor; Esc cancels); Enter on a row "
+                "shows that method; f again closes"),
+        Binding("F", "faithfulness(True)", "Faithfulness, every method",
+                tooltip=f"class map: the same with the slow methods too ({SLOW})"),
     ]
 
     def __init__(self, session_getter) -> None:
@@ -76,7 +91,9 @@ class ClassMapView(ExplorerView):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="predictions")
-        yield HeatmapView(id="cam-picture")
+        with Horizontal(id="cam-row"):
+            yield HeatmapView(id="cam-picture")
+            yield FaithfulnessPanel(id="faithfulness")
         yield ColorLegend(id="cam-legend")
 
     # ----- keys: each changes ExplorerState.cam ------------------------------
@@ -134,6 +151,22 @@ class ClassMapView(ExplorerView):
     def action_overlay_cmap(self) -> None:
         self.post_message(self.SettingsChosen({"cam": self.state.cam.next_cmap()}))
 
+    def action_faithfulness(self, every: bool) -> None:
+        """Measure each method on this image (``f``: the quick ones, ``F``: all); again: close the panel."""
+        panel = self.query_one(FaithfulnessPanel)
+        if panel.is_open and panel.every == every:
+            self.engine.stop("faithfulness")
+            panel.close()
+            return
+        session, cam = self.session, self.state.cam
+        if session is None or not session.has_image:
+            self.notify("faithfulness needs an image (o opens one)", timeout=3)
+            return
+        methods = tuple(METHODS) if every else cheap_methods()
+        key = FaithfulnessKey(session.key, methods, cam.class_index, cam.layer)
+        panel.start(key, every)
+        self.engine.faithfulness(session, key, reply_to=self)
+
     def export_request(self, state) -> FigureRequest:
         cam = state.cam
         options = {"class": cam.class_index, "method": cam.method, "cmap": cam.cmap, **dict(cam.method_options)}
@@ -150,9 +183,11 @@ class ClassMapView(ExplorerView):
             self.post_message(self.PredictionsWanted(self))
         asked = {"method": state.cam.method, "class_index": state.cam.class_index, "layer": state.cam.layer,
                  **dict(state.cam.method_options)}
+        self._stop_stale_faithfulness()
         if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
-            self.caption, self._computing = "class map: computing…", True
+            busy = "choosing the best method" if state.cam.method == BEST else "computing"
+            self.caption, self._computing = f"class map: {busy}…", True
             self.post_message(self.ClassHeatmapWanted(self, asked))
         elif self._result is not None and self._drawn_cmap != state.cam.cmap:
             self._show(self._result)  # the overlay's colours changed
@@ -161,6 +196,31 @@ class ClassMapView(ExplorerView):
         """A new image: predictions and heatmap are stale."""
         self._predicted_for, self._asked, self._result, self._drawn_cmap = None, None, None, None
         self._computing = False
+        self._stop_stale_faithfulness(image_changed=True)
+
+    def _stop_stale_faithfulness(self, image_changed: bool = False) -> None:
+        """Another image, class or layer: the panel's run (or table) no longer holds."""
+        key, cam = self.query_one(FaithfulnessPanel).key, self.state.cam
+        if key is not None and (image_changed or (key.class_index, key.layer) != (cam.class_index, cam.layer)):
+            self.engine.stop("faithfulness")
+            self.query_one(FaithfulnessPanel).stale("another image" if image_changed else "the class or layer changed")
+
+    @on(FaithfulnessProgress)
+    def _faithfulness_progress(self, message: FaithfulnessProgress) -> None:
+        self.query_one(FaithfulnessPanel).progress(message)
+
+    @on(FaithfulnessDone)
+    def _faithfulness_done(self, message: FaithfulnessDone) -> None:
+        shown = self._result.method if self._result is not None else None
+        typing = isinstance(self.screen.focused, Input)  # the layer filter: keys go on there
+        self.query_one(FaithfulnessPanel).done(message, shown, take_focus=self.is_current and not typing)
+
+    @on(FaithfulnessPanel.MethodPicked)
+    def _method_picked(self, message: FaithfulnessPanel.MethodPicked) -> None:
+        if message.method in METHODS:
+            self._choose(method=message.method, method_options=())
+        else:
+            self.notify("the random map is the floor every method must beat: no heatmap to show", timeout=4)
 
     @on(PredictionsReady)
     def _predictions_ready(self, message: PredictionsReady) -> None:
@@ -179,6 +239,7 @@ class ClassMapView(ExplorerView):
             self.caption = f"class map: {message.error}"
             return
         self._result = message.result
+        self.query_one(FaithfulnessPanel).mark(message.result.method)
         self._show(message.result)
         self._show_predictions()
 

@@ -3,6 +3,11 @@
 Each channel of the target layer, upsampled and scaled to [0, 1], masks the
 input; the class scores of the masked inputs, softmaxed over the channels,
 weight the channels: ReLU(sum_k w_k A_k).
+
+The variant is pytorch-grad-cam's (``score_cam.py``): the score is the class
+LOGIT (the head's softmax or sigmoid left off), softmaxed over the channels;
+the upsampling is bilinear with half-pixel centres where pytorch-grad-cam's
+``UpsamplingBilinear2d`` aligns corners (tests/unit/test_scorecam_reference.py).
 One forward pass per channel and image, in batches.
 
 ``max_channels`` (default ``DEFAULT_MAX_CHANNELS``, 64): Faster Score-CAM
