@@ -1,7 +1,7 @@
 """SmoothGrad (Smilkov et al. 2017): the input gradient averaged over ``samples`` noisy
 copies, x + N(0, sigma^2) with sigma = ``noise`` x (max - min) of each image; the map
-is |mean gradient| summed over the colour channels. The noise is seeded (``seed``):
-the same call gives the same map."""
+is |mean gradient| summed over the colour channels. The noise is seeded (``seed``) and
+every image gets the same draws, so a map is the same alone or in a batch."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ def smoothgrad(data, samples=25, noise=0.15, seed=0) -> np.ndarray:
     count = len(pictures)
     owners = np.repeat(np.arange(count), int(samples))
     spread = (pictures.reshape(count, -1).max(axis=1) - pictures.reshape(count, -1).min(axis=1)) * noise
-    rng = np.random.default_rng(seed)
-    noises = rng.standard_normal((len(owners), *pictures.shape[1:])).astype(np.float32)
+    # The same noise draws for every image: an image's map does not depend on its batch companions.
+    noises = np.random.default_rng(seed).standard_normal((int(samples), *pictures.shape[1:])).astype(np.float32)
 
     def noisy(indices):
-        return (pictures[owners[indices]] + noises[indices] * spread[owners[indices], None, None, None]).astype(
-            np.float32)
+        draws = noises[np.asarray(indices) % int(samples)]
+        return (pictures[owners[indices]] + draws * spread[owners[indices], None, None, None]).astype(np.float32)
 
     _scores, gradients = data.runs.gradients(owners, noisy)
     mean_gradient = gradients.reshape(count, int(samples), *pictures.shape[1:]).mean(axis=1)
