@@ -24,7 +24,10 @@ CASES = [  # model, image, method
     ("chest_xray_cnn.h5", "images/xray_opacity.png", "gradcam"),
     ("residual_nested.keras", "images/xray_opacity.png", "gradcam++"),
     ("grayscale_cnn.keras", "images/xray_clear.png", "gradcam"),
+    *[("grayscale_cnn.keras", "images/xray_clear.png", method)  # issue 17's methods, on the small model
+      for method in ("saliency", "integrated_gradients", "smoothgrad", "layercam", "xgradcam", "eigencam", "rise")],
 ]
+OPTIONS = {"integrated_gradients": {"steps": 8}, "smoothgrad": {"samples": 4}, "rise": {"masks": 64}}
 SCRIPT = """
 import json, sys
 import numpy as np
@@ -32,10 +35,11 @@ from actviz_tui.core.explain import explain
 from actviz_tui.core.model.engine import Model
 from actviz_tui.core.inputs.samples import sample_path
 
+OPTIONS = json.loads(sys.argv[3])
 arrays, scores = {}, []
 for position, (model, image, method) in enumerate(json.loads(sys.argv[2])):
     model = Model.open(sample_path(model))
-    result = explain(model, model.prepare(sample_path(image)), method=method).item(0)
+    result = explain(model, model.prepare(sample_path(image)), method=method, **OPTIONS.get(method, {})).item(0)
     arrays[str(position)] = result.layer_map
     scores.append([result.method, result.layer_name, result.class_index, result.score])
 np.savez(sys.argv[1] + ".npz", **arrays)
@@ -45,7 +49,7 @@ open(sys.argv[1] + ".json", "w").write(json.dumps(scores))
 
 def run_on(backend: str, out: Path):
     env = {**os.environ, "KERAS_BACKEND": backend, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(out), json.dumps(CASES)], env=env, cwd=REPO,
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(out), json.dumps(CASES), json.dumps(OPTIONS)], env=env, cwd=REPO,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return np.load(f"{out}.npz"), json.loads(Path(f"{out}.json").read_text())
@@ -62,7 +66,7 @@ def test_backend_heatmaps_equal_tensorflow(backend, tmp_path):
     arrays, scores = run_on(backend, tmp_path / backend)
     for position, (model, image, method) in enumerate(CASES):
         model = Model.open(sample_path(model))
-        expected = explain(model, model.prepare(sample_path(image)), method=method).item(0)
+        expected = explain(model, model.prepare(sample_path(image)), method=method, **OPTIONS.get(method, {})).item(0)
         name, layer, index, score = scores[position]
         assert (name, layer, index) == (expected.method, expected.layer_name, expected.class_index)
         assert score == pytest.approx(expected.score, rel=1e-4)
