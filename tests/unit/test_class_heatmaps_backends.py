@@ -49,8 +49,8 @@ open(sys.argv[1] + ".json", "w").write(json.dumps(scores))
 
 def run_on(backend: str, out: Path):
     env = {**os.environ, "KERAS_BACKEND": backend, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(out), json.dumps(CASES), json.dumps(OPTIONS)], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=600)
+    command = [sys.executable, "-c", SCRIPT, str(out), json.dumps(CASES), json.dumps(OPTIONS)]
+    done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return np.load(f"{out}.npz"), json.loads(Path(f"{out}.json").read_text())
 
