@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
     parser.add_argument("image", nargs="?", type=Path, help="image to compute activation statistics on")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--receptive-field", action="store_true",
+                        help="each layer's receptive field: size, stride (jump) and offset in input pixels "
+                        "(JSON: null where a layer has no spatial maps or its field is unknown)")
     add_model_options(parser)
     return parser
 
@@ -44,14 +47,15 @@ def run(args: argparse.Namespace) -> int:
         except NotAnImageModelError as error:
             note = str(error)
     if args.json:
-        print(json.dumps(summary_dict(results, note, predictions), indent=2))
+        print(json.dumps(summary_dict(results, note, predictions, args.receptive_field), indent=2))
     else:
-        print_summary(results, note, predictions)
+        print_summary(results, note, predictions, args.receptive_field)
     return 1 if note and images else 0
 
 
-def summary_dict(session: ImageResults, note: str | None = None, predictions=()) -> dict:
+def summary_dict(session: ImageResults, note: str | None = None, predictions=(), fields: bool = False) -> dict:
     stats = session.known_stats()
+    receptive = session.receptive_fields if fields else ()
     layers = []
     for info in session.layers:
         row = {
@@ -64,6 +68,9 @@ def summary_dict(session: ImageResults, note: str | None = None, predictions=())
         }
         if info.index in stats:
             row["stats"] = {key: _json_number(value) for key, value in stats[info.index].as_dict().items()}
+        if fields:
+            field = receptive[info.index]
+            row["receptive_field"] = None if field is None else field.as_json()
         layers.append(row)
     result = {
         "model": str(session.model_path),
@@ -88,7 +95,7 @@ def _json_number(value):
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
-def print_summary(session: ImageResults, note: str | None = None, predictions=()) -> None:
+def print_summary(session: ImageResults, note: str | None = None, predictions=(), fields: bool = False) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
     stats = session.known_stats()
     backend = backend_name()
@@ -103,6 +110,9 @@ def print_summary(session: ImageResults, note: str | None = None, predictions=()
     if stats:
         for column in ("min", "max", "mean", "zeros", "dead"):
             table.add_column(column, justify="right", no_wrap=True)
+    if fields:
+        for column in ("RF size", "stride", "offset"):
+            table.add_column(column, justify="right", no_wrap=True)
     for info in session.layers:
         cells = [
             str(info.index),
@@ -113,6 +123,8 @@ def print_summary(session: ImageResults, note: str | None = None, predictions=()
         ]
         if stats:
             cells += stats_cells(stats.get(info.index))
+        if fields:
+            cells += field_cells(session.receptive_fields[info.index])
         table.add_row(*cells)
     console.print(table)
     console.print(f"Total params: {session.total_params:,}")
@@ -141,3 +153,18 @@ def stats_cells(stats) -> list[str]:
         f"{stats.zero_fraction:.0%}",
         dead,
     ]
+
+
+def field_cells(field) -> list[str]:
+    """Size, stride and offset as "212", "32", "15.5" (rows x cols where they differ)."""
+    if field is None:
+        return ["?", "", ""]
+    if field.whole:
+        return ["whole input", "", ""]
+    context = " +ctx" if field.global_context else ""
+    return [axes_text(field.size) + context, axes_text(field.jump), axes_text(field.offset)]
+
+
+def axes_text(values) -> str:
+    texts = [f"{value:.4g}" for value in values]
+    return texts[0] if len(set(texts)) == 1 else "x".join(texts)

@@ -60,6 +60,8 @@ def runs(files, deep_model_keras):
     runs.start("bad_size", model, "--size", "big")
     runs.start("verbose", model, "--verbose", "--json", "--preprocess", "none")
     runs.start("deep", deep_model_keras, RINGS, "--json")
+    runs.start("fields_json", SAMPLE, "--receptive-field", "--json")
+    runs.start("fields_table", deep_model_keras, "--receptive-field")
     if SAMPLE.is_file() and SAMPLE_IMAGE.is_file():
         runs.start("sample", "--json")  # no MODEL: the bundled sample and its image
     yield runs
@@ -220,3 +222,20 @@ def test_an_array_input_is_not_said_to_be_rescaled(runs, files):
     done = runs["npy_table"]
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"Image: {files['npy']}  (preprocessing: none (array))" in done.stdout
+
+
+def test_receptive_fields_in_the_json_and_the_table(runs):
+    done = runs["fields_json"]
+    assert done.returncode == 0, done.stderr
+    layers = {row["name"]: row for row in json.loads(done.stdout)["layers"]}
+    # the sample: four (3x3 valid conv, 2x2/2 pool) pairs, by hand: 46 px, jump 16, position 0 at 22.5
+    assert layers["max_pooling2d_3"]["receptive_field"] == {
+        "size": [46, 46], "stride": [16, 16], "offset": [22.5, 22.5], "global_context": False}
+    assert layers["conv2d"]["receptive_field"]["offset"] == [1, 1]
+    assert layers["flatten"]["receptive_field"] is None and layers["dense_1"]["receptive_field"] is None
+    table = runs["fields_table"]
+    assert table.returncode == 0, table.stderr
+    header = next(line for line in table.stdout.splitlines() if "RF size" in line)
+    assert "stride" in header and "offset" in header
+    assert "whole input" in table.stdout
+    assert "receptive_field" not in runs["json"].stdout  # only when asked

@@ -24,8 +24,13 @@ def fields_by_name(path) -> tuple[Model, dict[str, ReceptiveField | None]]:
     return model, {info.name: field for info, field in zip(model.layers, model.receptive_fields)}
 
 
-def square(size: float, jump: float) -> ReceptiveField:
-    return ReceptiveField((size, size), (jump, jump))
+def square(size: float, jump: float) -> tuple:
+    """(size, jump) of a square field: what the published tables give (offsets are tested on their own)."""
+    return (size, size), (jump, jump)
+
+
+def size_jump(field: ReceptiveField | None):
+    return field if field is None or field.whole else (field.size, field.jump)
 
 
 def test_vgg16_matches_the_published_fields(zoo_path):
@@ -36,7 +41,7 @@ def test_vgg16_matches_the_published_fields(zoo_path):
         "block2_pool": (16, 4), "block3_conv3": (40, 4), "block3_pool": (44, 8), "block4_conv3": (92, 8),
         "block4_pool": (100, 16), "block5_conv3": (196, 16), "block5_pool": (212, 32),  # Distill: 212
     }
-    assert {name: fields[name] for name in expected} == {name: square(*v) for name, v in expected.items()}
+    assert {name: size_jump(fields[name]) for name in expected} == {name: square(*v) for name, v in expected.items()}
     assert fields["flatten"] == fields["predictions"] == WHOLE_INPUT
     assert fields["block5_pool"].describe() == "RF 212 px, jump 32"
 
@@ -49,10 +54,10 @@ def test_resnet50_matches_the_published_field_through_its_residual_adds(zoo_path
         "pool1_pool": (11, 4), "conv2_block3_out": (35, 4), "conv3_block1_out": (51, 8), "conv3_block4_out": (99, 8),
         "conv4_block6_out": (291, 16), "conv5_block1_out": (355, 32), "conv5_block3_out": (483, 32),  # Distill: 483
     }
-    assert {name: fields[name] for name in expected} == {name: square(*v) for name, v in expected.items()}
+    assert {name: size_jump(fields[name]) for name in expected} == {name: square(*v) for name, v in expected.items()}
     add = model.layer("conv2_block1_add")
     assert add.inputs == ("conv2_block1_0_bn", "conv2_block1_3_bn")  # the shortcut and the main branch
-    assert fields["conv2_block1_0_bn"] == square(11, 4) and fields["conv2_block1_add"] == square(19, 4)  # the larger
+    assert size_jump(fields["conv2_block1_0_bn"]) == square(11, 4) and size_jump(fields["conv2_block1_add"]) == square(19, 4)  # the larger
     assert fields["avg_pool"] == WHOLE_INPUT
 
 
@@ -63,15 +68,15 @@ def test_densenet121_concatenations_name_their_branches_and_take_the_larger_fiel
     assert model.layer("conv1_conv").inputs == ("zero_padding2d",)
     assert model.layer("zero_padding2d").inputs == ("input_layer",)
     # pool1 11 / 4 (as ResNet); each dense block's 3x3 adds 8; six blocks: 59; avg pool 2x2/2: 63 / 8
-    assert fields["pool1"] == square(11, 4) and fields["conv2_block1_concat"] == square(19, 4)
-    assert fields["conv2_block6_concat"] == square(59, 4) and fields["pool2_pool"] == square(63, 8)
+    assert size_jump(fields["pool1"]) == square(11, 4) and size_jump(fields["conv2_block1_concat"]) == square(19, 4)
+    assert size_jump(fields["conv2_block6_concat"]) == square(59, 4) and size_jump(fields["pool2_pool"]) == square(63, 8)
 
 
 def test_the_bundled_samples(sample_h5, sample_nested_keras):
     model, fields = fields_by_name(sample_h5)
     # 3x3 conv, 2x2/2 pool, four times: 3, 4 / 2, 8, 10 / 4, 18, 22 / 8, 38, 46 / 16
     sizes = [(3, 1), (4, 2), (8, 2), (10, 4), (18, 4), (22, 8), (38, 8), (46, 16)]
-    assert [fields[info.name] for info in model.layers[:8]] == [square(*v) for v in sizes]
+    assert [size_jump(fields[info.name]) for info in model.layers[:8]] == [square(*v) for v in sizes]
     assert model.layers[0].inputs == () and model.layers[1].inputs == ("conv2d",)
     assert fields["flatten"] == fields["dense_1"] == WHOLE_INPUT
     nested, fields = fields_by_name(sample_nested_keras)
@@ -79,8 +84,8 @@ def test_the_bundled_samples(sample_h5, sample_nested_keras):
     assert nested.layer("backbone/bb_conv16").inputs == ("image",)  # into the nested model
     assert nested.layer("res_conv1").inputs == ("backbone",)  # out of it: its own row
     assert nested.layer("skip_add").inputs == ("backbone", "res_bn")
-    assert fields["backbone"] == fields["backbone/bb_pool32"] == square(10, 4)
-    assert fields["res_conv2"] == fields["skip_add"] == square(26, 4)
+    assert fields["backbone"] == fields["backbone/bb_pool32"] and size_jump(fields["backbone"]) == square(10, 4)
+    assert fields["res_conv2"] == fields["skip_add"] and size_jump(fields["skip_add"]) == square(26, 4)
 
 
 # ----- the rules, on rows made by hand --------------------------------------------------
@@ -108,10 +113,12 @@ def test_dilation_strides_transposes_upsampling_and_non_square_kernels():
         "deconv": layer("Conv2DTranspose", kernel_size=(3, 3), strides=(2, 2), dilation_rate=(1, 1)),
     }
     fields = receptive_fields(rows, objects)
-    assert fields[1] == square(5, 1)
-    assert fields[2] == ReceptiveField((5, 11), (2, 2)) and fields[2].describe() == "RF 5x11 px, jump 2"
-    assert fields[3] == ReceptiveField((5, 11), (1, 1))
-    assert fields[4] == ReceptiveField((6, 12), (0.5, 0.5)) and fields[4].describe() == "RF 6x12 px, jump 0.5"
+    assert size_jump(fields[1]) == square(5, 1)
+    # offsets (valid padding): dilated + (3 - 1) * 2 / 2 = 2; strided + (0, 3); up - 0.5 * 1; deconv - 1 * 0.5
+    assert fields[1].offset == (2, 2)
+    assert fields[2] == ReceptiveField((5, 11), (2, 2), (2, 5)) and fields[2].describe() == "RF 5x11 px, jump 2"
+    assert fields[3] == ReceptiveField((5, 11), (1, 1), (1.5, 4.5))
+    assert fields[4] == ReceptiveField((6, 12), (0.5, 0.5), (1, 4)) and fields[4].describe() == "RF 6x12 px, jump 0.5"
 
 
 def test_a_global_branch_marks_the_field_and_an_unknown_reshape_is_unknown():
@@ -128,7 +135,7 @@ def test_a_global_branch_marks_the_field_and_an_unknown_reshape_is_unknown():
                "scale": layer("Multiply"), "fold": layer("Reshape")}
     fields = receptive_fields(rows, objects)
     assert fields[2] == fields[3] == WHOLE_INPUT and fields[3].describe() == "RF: whole input"
-    assert fields[4] == ReceptiveField((3, 3), (1, 1), global_context=True)
+    assert fields[4] == ReceptiveField((3, 3), (1, 1), (1, 1), global_context=True)
     assert fields[4].describe() == "RF 3 px + whole-input context, jump 1"
     assert fields[5] is None
 
@@ -138,7 +145,7 @@ def test_a_first_layer_without_an_input_row_starts_from_one_pixel():
     objects = {"conv": layer("Conv1D", kernel_size=(5,), strides=(1,), dilation_rate=(1,)),
                "pool": layer("MaxPooling1D", pool_size=(2,), strides=(2,))}
     fields = receptive_fields(rows, objects)
-    assert fields == [ReceptiveField((5,), (1,)), ReceptiveField((6,), (2,))]
+    assert fields == [ReceptiveField((5,), (1,), (2,)), ReceptiveField((6,), (2,), (2.5,))]
     assert fields[1].describe() == "RF 6 steps, jump 2"
 
 
@@ -147,10 +154,10 @@ def test_every_row_of_a_zoo_model_has_a_field(zoo_path, name):
     model, fields = fields_by_name(zoo_path(name))
     assert all(field is not None for row_name, field in fields.items() if model.layer(row_name).type != "InputLayer")
     if name == "inception_v3":
-        assert fields["mixed10"] == square(1311, 32)  # Distill: 1311
+        assert size_jump(fields["mixed10"]) == square(1311, 32)  # Distill: 1311
         assert model.layer("mixed0").inputs == ("activation_5", "activation_7", "activation_10", "activation_11")
     if name == "convnext_tiny":  # x + block(x) is an operation, no row: the rows behind it feed the next block
         first = model.layer("convnext_tiny_stage_0_block_1_depthwise_conv")
         assert set(first.inputs) == {"convnext_tiny_stem", "convnext_tiny_stage_0_block_0_identity"}
         # stem 4x4/4: 4 / 4; each block's 7x7 depthwise conv adds 6 * 4
-        assert fields["convnext_tiny_stage_0_block_1_depthwise_conv"] == square(52, 4)
+        assert size_jump(fields["convnext_tiny_stage_0_block_1_depthwise_conv"]) == square(52, 4)

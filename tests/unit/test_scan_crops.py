@@ -8,7 +8,9 @@ from actviz_tui.core.scan.report import TopImage
 from actviz_tui.core.scan.top_images import tile_title
 from actviz_tui.ui.top_tiles import MIN_TILE_H, fit_title, plan_tiles
 
-FIELD_3 = ReceptiveField((3.0, 3.0), (1.0, 1.0))
+FIELD_3 = ReceptiveField((3.0, 3.0), (1.0, 1.0))  # no offset: the map is stretched over the image
+VALID_3 = ReceptiveField((3.0, 3.0), (1.0, 1.0), (1.0, 1.0))  # a 3x3 valid convolution: position i at pixel i + 1
+SAMPLE_CONV2D_3 = ReceptiveField((38.0, 38.0), (8.0, 8.0), (18.5, 18.5))  # the sample's conv2d_3
 
 
 @pytest.mark.parametrize(
@@ -22,6 +24,10 @@ FIELD_3 = ReceptiveField((3.0, 3.0), (1.0, 1.0))
         ((150, 150), (15, 15), 0, 14, ReceptiveField((38.0, 38.0), (8.0, 8.0)), (0, 126, 24, 150)),
         ((40, 60), (4, 6), 1, 2, ReceptiveField((7.0, 5.0), (10.0, 10.0)), (12, 23, 19, 28)),  # not square
         ((24, 24), (2, 2), 1, 1, ReceptiveField((100.0, 100.0), (12.0, 12.0)), (0, 0, 24, 24)),  # larger than it
+        ((24, 24), (22, 22), 10, 5, VALID_3, (10, 5, 13, 8)),  # pixels 10-12 and 5-7: centred on 11 and 6
+        ((24, 24), (22, 22), 21, 0, VALID_3, (21, 0, 24, 3)),
+        # conv2d_3 of the sample: position 4 at 18.5 + 32 = 50.5, 38 px: pixels 32-69; position 14 at 130.5: 112-149
+        ((150, 150), (15, 15), 4, 14, SAMPLE_CONV2D_3, (32, 112, 70, 150)),
         ((24, 24), (22, 22), 3, 3, None, (0, 0, 24, 24)),  # field unknown: the whole image
         ((24, 24), (22, 22), 3, 3, WHOLE_INPUT, (0, 0, 24, 24)),  # the field is the whole input
         ((24, 24), None, 3, 3, FIELD_3, (0, 0, 24, 24)),  # a free map size

@@ -6,16 +6,25 @@ Convolutional Neural Networks", Distill 2019), per spatial axis::
 
     size_out = size_in + (kernel - 1) * dilation * jump_in
     jump_out = jump_in * stride
+    offset_out = offset_in + ((kernel - 1) * dilation / 2 - pad_before) * jump_in
+
+``offset`` is the centre of position 0's field in input pixels (pixel centres at
+integers): position i's field is centred at ``offset + i * jump``.
 
 - Convolutions (plain, depthwise, separable; 1-D to 3-D) and pooling windows use their
-  kernel (``pool_size``), strides and dilation. Padding (``same``, ZeroPadding, Cropping)
-  moves where a field sits, not its size or jump, so it changes nothing here.
-- Merges (Add, Concatenate, Multiply...) take the largest field of their inputs; where a
-  global branch joins local maps (squeeze-and-excitation's Multiply) the local field is
-  kept and marked ``global_context``: each position then depends on the whole input too.
+  kernel (``pool_size``), strides, dilation and padding: ``valid`` pads nothing,
+  ``causal`` pads (kernel - 1) * dilation before, ``same`` pads as TensorFlow does
+  (the total ``max((ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0)``, the smaller half
+  before; ``n``, the input's size, taken as a multiple of the stride when unknown).
+  ZeroPadding moves the offset back by its padding, Cropping forward by its crop.
+- Merges (Add, Concatenate, Multiply...) take the union of their inputs' fields (the
+  smallest box holding every branch's); where a global branch joins local maps
+  (squeeze-and-excitation's Multiply) the local field is kept and marked
+  ``global_context``: each position then depends on the whole input too.
 - Layers that keep the spatial size (BatchNorm, activations, a Dense on each position,
-  LayerNorm, Rescaling...) keep their input's field; UpSampling divides the jump,
-  a transposed convolution divides it by its stride and grows the size by its kernel.
+  LayerNorm, Rescaling...) keep their input's field; UpSampling divides the jump (output
+  i sits at input position (i + 0.5) / factor - 0.5), a transposed convolution divides it
+  by its stride and grows the size by its kernel (its offset as with ``valid`` padding).
 - A nested model's own row takes the field of its last inner row (its output).
 - A layer whose output has no spatial axes left (Flatten, global pooling, a Dense after
   them) sees the whole input (``WHOLE_INPUT``); any other layer that changes the spatial
@@ -24,6 +33,7 @@ Convolutional Neural Networks", Distill 2019), per spatial axis::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
@@ -34,6 +44,7 @@ from actviz_tui.core.model.graph import LayerInfo
 class ReceptiveField:
     size: tuple[float, ...]  # input pixels seen along each spatial axis (H, W)
     jump: tuple[float, ...]  # input pixels between two neighbouring positions (the effective stride)
+    offset: tuple[float, ...] = ()  # the centre of position 0's field, in input pixels (pixel centres at integers)
     whole: bool = False  # the layer sees the whole input (no spatial axes left)
     global_context: bool = False  # a global branch joined (squeeze-and-excitation): each position sees all too
 
@@ -46,10 +57,21 @@ class ReceptiveField:
         return f"RF {_axes(self.size)} {unit}{context}, jump {_axes(self.jump)}"
 
 
+    def as_json(self) -> dict | None:
+        """``{"size": [h, w], "stride": [sh, sw], "offset": [oh, ow]}``; None for the whole input."""
+        if self.whole:
+            return None
+        return {"size": _numbers(self.size), "stride": _numbers(self.jump), "offset": _numbers(self.offset),
+                "global_context": self.global_context}
+
+    def centre(self, position: Sequence[int]) -> tuple[float, ...]:
+        """The centre of ``position``'s field in input pixels."""
+        return tuple(o + p * j for o, p, j in zip(self.offset, position, self.jump))
+
+
 WHOLE_INPUT = ReceptiveField((), (), whole=True)
 
 MERGES = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
-SAME_POSITIONS = {"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D"}
 
 
 def receptive_fields(layers: Sequence[LayerInfo], objects: Mapping[str, object]) -> list[ReceptiveField | None]:
@@ -80,7 +102,7 @@ def _layer_field(info: LayerInfo, sources: list[LayerInfo], incoming: list[Recep
     if not sources:  # the model's input (one pixel sees itself), or a layer fed by it straight
         if not rank:
             return None
-        incoming = [ReceptiveField((1,) * rank, (1,) * rank)]
+        incoming = [ReceptiveField((1,) * rank, (1,) * rank, (0,) * rank)]
         if info.type == "InputLayer":
             return incoming[0]
     field = _largest(incoming)
@@ -95,10 +117,12 @@ def _layer_field(info: LayerInfo, sources: list[LayerInfo], incoming: list[Recep
         return _transposed(field, _axis_values(layer.kernel_size, rank), _axis_values(layer.strides, rank))
     window = _window(layer, rank)
     if window is not None:
-        return _grown(field, *window)
+        return _grown(field, *window, _pad_before(layer, window, _spatial_size(sources[0]) if sources else ()))
     if kind.startswith("UpSampling"):
-        return replace(field, jump=tuple(j / s for j, s in zip(field.jump, _axis_values(layer.size, rank))))
-    if kind in SAME_POSITIONS or kind in MERGES or _same_spatial_size(info, sources):
+        return _upsampled(field, _axis_values(layer.size, rank))
+    if kind.startswith("ZeroPadding") or kind.startswith("Cropping"):
+        return _shifted(field, layer, kind, rank)
+    if kind in MERGES or _same_spatial_size(info, sources):
         return field
     return None
 
@@ -112,14 +136,61 @@ def _window(layer, rank: int) -> tuple[tuple, tuple, tuple] | None:
     return (_axis_values(kernel, rank), _axis_values(layer.strides, rank), _axis_values(dilation, rank))
 
 
-def _grown(field: ReceptiveField, kernel, stride, dilation) -> ReceptiveField:
+def _grown(field: ReceptiveField, kernel, stride, dilation, pad_before) -> ReceptiveField:
     size = tuple(r + (k - 1) * d * j for r, k, d, j in zip(field.size, kernel, dilation, field.jump))
-    return replace(field, size=size, jump=tuple(j * s for j, s in zip(field.jump, stride)))
+    offset = tuple(o + ((k - 1) * d / 2 - p) * j
+                   for o, k, d, p, j in zip(field.offset, kernel, dilation, pad_before, field.jump))
+    return replace(field, size=size, jump=tuple(j * s for j, s in zip(field.jump, stride)), offset=offset)
+
+
+def _pad_before(layer, window, input_size: tuple) -> tuple:
+    """The padding before the first position, per axis (TensorFlow's rule for ``same``)."""
+    kernel, stride, dilation = window
+    padding = str(getattr(layer, "padding", "valid")).lower()
+    pads = []
+    for axis, (k, s, d) in enumerate(zip(kernel, stride, dilation)):
+        span = (k - 1) * d + 1
+        if padding == "causal":
+            pads.append(span - 1)
+        elif padding == "same":
+            n = input_size[axis] if axis < len(input_size) and input_size[axis] else None
+            total = max(span - s, 0) if n is None else max((math.ceil(n / s) - 1) * s + span - n, 0)
+            pads.append(total // 2)
+        else:
+            pads.append(0)
+    return tuple(pads)
 
 
 def _transposed(field: ReceptiveField, kernel, stride) -> ReceptiveField:
     jump = tuple(j / s for j, s in zip(field.jump, stride))
-    return replace(field, size=tuple(r + (k - 1) * j for r, k, j in zip(field.size, kernel, jump)), jump=jump)
+    offset = tuple(o - (k - 1) / 2 * j for o, k, j in zip(field.offset, kernel, jump))
+    size = tuple(r + (k - 1) * j for r, k, j in zip(field.size, kernel, jump))
+    return replace(field, size=size, jump=jump, offset=offset)
+
+
+def _upsampled(field: ReceptiveField, factors) -> ReceptiveField:
+    offset = tuple(o + (0.5 / f - 0.5) * j for o, f, j in zip(field.offset, factors, field.jump))
+    return replace(field, jump=tuple(j / f for j, f in zip(field.jump, factors)), offset=offset)
+
+
+def _shifted(field: ReceptiveField, layer, kind: str, rank: int) -> ReceptiveField:
+    """ZeroPadding moves position 0 back by its padding before; Cropping forward by its crop."""
+    amounts = getattr(layer, "padding", None) if kind.startswith("ZeroPadding") else getattr(layer, "cropping", None)
+    before = _before_amounts(amounts, rank)
+    sign = -1 if kind.startswith("ZeroPadding") else 1
+    return replace(field, offset=tuple(o + sign * b * j for o, b, j in zip(field.offset, before, field.jump)))
+
+
+def _before_amounts(amounts, rank: int) -> tuple:
+    """Keras' padding/cropping: an int, (a, b) per axis, or ((before, after), ...) per axis."""
+    if amounts is None:
+        return (0,) * rank
+    if isinstance(amounts, int):
+        return (amounts,) * rank
+    values = tuple(amounts)
+    if rank == 1:
+        return (values[0] if not isinstance(values[0], (tuple, list)) else values[0][0],)
+    return tuple(v[0] if isinstance(v, (tuple, list)) else v for v in values)[:rank]
 
 
 def _largest(fields: list[ReceptiveField | None]) -> ReceptiveField | None:
@@ -131,9 +202,12 @@ def _largest(fields: list[ReceptiveField | None]) -> ReceptiveField | None:
         return WHOLE_INPUT
     if len({len(field.size) for field in local}) != 1:
         return None
+    low = [min(o - r / 2 for o, r in axis) for axis in zip(*(zip(f.offset, f.size) for f in local))]
+    high = [max(o + r / 2 for o, r in axis) for axis in zip(*(zip(f.offset, f.size) for f in local))]
     return ReceptiveField(
-        tuple(max(sizes) for sizes in zip(*(field.size for field in local))),
+        tuple(h - lo for lo, h in zip(low, high)),
         tuple(max(jumps) for jumps in zip(*(field.jump for field in local))),
+        tuple((lo + h) / 2 for lo, h in zip(low, high)),
         global_context=len(local) < len(known) or any(field.global_context for field in local),
     )
 
@@ -156,6 +230,10 @@ def _same_spatial_size(info: LayerInfo, sources: list[LayerInfo]) -> bool:
 def _axis_values(value, rank: int) -> tuple:
     values = tuple(value) if isinstance(value, (list, tuple)) else (value,) * rank
     return values if len(values) == rank else (values[0],) * rank
+
+
+def _numbers(values: tuple[float, ...]) -> list:
+    return [int(value) if float(value).is_integer() else round(float(value), 4) for value in values]
 
 
 def _axes(values: tuple[float, ...]) -> str:

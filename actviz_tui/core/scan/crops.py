@@ -15,8 +15,10 @@ def crop_box(image_hw: tuple[int, int], map_hw: tuple | None, y: int | None, x: 
              field: ReceptiveField | None) -> Box:
     """The box of ``image_hw`` that position (y, x) of a ``map_hw`` map sees.
 
-    Centred at ((y + 0.5) * H / map_h, (x + 0.5) * W / map_w), as tall and wide as the
-    field, clipped to the image. The whole image when the field is unknown or whole,
+    Centred where the field says position (y, x) looks (``ReceptiveField.centre``: its
+    offset + position * jump, from kernels, strides and padding), as tall and wide as the
+    field, clipped to the image; a field without an offset is centred at
+    ((y + 0.5) * H / map_h, (x + 0.5) * W / map_w), the map stretched over the image. The whole image when the field is unknown or whole,
     the map size unknown, or no position was kept (a layer without maps).
     """
     height, width = int(image_hw[0]), int(image_hw[1])
@@ -25,8 +27,12 @@ def crop_box(image_hw: tuple[int, int], map_hw: tuple | None, y: int | None, x: 
         return whole
     if map_hw is None or len(map_hw) != 2 or None in map_hw or 0 in map_hw:
         return whole
-    top, bottom = _span((y + 0.5) * height / map_hw[0], field.size[0], height)
-    left, right = _span((x + 0.5) * width / map_hw[1], field.size[1], width)
+    if len(field.offset) == 2:
+        centre_y, centre_x = (c + 0.5 for c in field.centre((y, x)))  # pixel k's centre is k + 0.5 here
+    else:
+        centre_y, centre_x = (y + 0.5) * height / map_hw[0], (x + 0.5) * width / map_hw[1]
+    top, bottom = _span(centre_y, field.size[0], height)
+    left, right = _span(centre_x, field.size[1], width)
     return top, left, bottom, right
 
 
