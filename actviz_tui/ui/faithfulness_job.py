@@ -47,13 +47,18 @@ class FaithfulnessProgress(Message):
     finished: int  # methods measured (the random floor is the last)
     total: int  # methods, the floor included
     method: str  # the one being measured now
-    done: int  # its masked inputs scored (0 while it explains)
-    inputs: int  # of that many (0 while it explains)
+    done: int  # its masked inputs scored (while it explains: its perturbed inputs run, if it runs any)
+    inputs: int  # of that many (0 while a method without perturbed runs explains)
+    explaining: bool = False  # an expensive method is still making its map
 
     @property
     def text(self) -> str:
         """"faithfulness: 3/6 methods, gradcam 12/22 masked inputs" (the status line, the panel)."""
-        now = f"{self.method} {self.done}/{self.inputs} masked inputs" if self.inputs else f"{self.method} explaining"
+        if self.explaining or not self.inputs:
+            counts = f" {self.done}/{self.inputs} perturbed inputs" if self.inputs else ""
+            now = f"{self.method} explaining{counts}"
+        else:
+            now = f"{self.method} {self.done}/{self.inputs} masked inputs"
         return f"faithfulness: {self.finished}/{self.total} methods, {now}"
 
 
@@ -87,9 +92,15 @@ def ranked_rows(evaluation) -> list[FaithfulnessRow]:
 def faithfulness_job(results, key: FaithfulnessKey, reply: Callable[[Message], None],
                      should_stop: Callable[[], bool]) -> Callable[[], None]:
     """The work of one run, for a worker thread; ``reply`` delivers a message on the UI thread."""
+    from actviz_tui.core.evaluate.evaluation import EXPLAINING
+
     order = [*key.methods, "random"]
 
-    def progress(method: str, done: int, total: int) -> None:
+    def progress(label: str, done: int, total: int) -> None:
+        method = label.removesuffix(f" {EXPLAINING}")
+        if method != label:  # an expensive method's own perturbed runs, before its map is scored
+            reply(FaithfulnessProgress(key, order.index(method), len(order), method, done, total, explaining=True))
+            return
         finished = order.index(method) + (done == total)
         if done == total and finished < len(order):  # the next one explains before its first batch
             reply(FaithfulnessProgress(key, finished, len(order), order[finished], 0, 0))
