@@ -66,7 +66,7 @@ def test_a_method_option_no_method_has_is_one_error_line_and_writes_nothing(patc
                                                                            tmp_path, capsys):
     image = str(sample_dir / "images" / "xray_opacity.png")
     out = tmp_path / "never"
-    for option in ("stepz=3", "steps"):
+    for option in ("stepz=3", "steps", "steps=0"):
         assert patched_cli(["evaluate", str(sample_h5), image, "--methods", "gradcam", "integrated_gradients",
                             "--cam-option", option, "--out", str(out)]) == 1
         err = capsys.readouterr().err

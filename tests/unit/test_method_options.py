@@ -38,3 +38,20 @@ def test_the_prompt_takes_best():
     assert parse_method("best") == ("best", ())
     with pytest.raises(ValueError, match="the best method takes no options"):
         parse_method("best steps=3")
+
+
+@pytest.mark.parametrize("method, options, message", [
+    ("integrated_gradients", {"steps": 0}, "Integrated Gradients option steps is a count of path steps, 1 or more"),
+    ("integrated_gradients", {"steps": 2.5}, "not 2.5"),
+    ("integrated_gradients", {"baseline": "blur"}, "option baseline is a number"),
+    ("smoothgrad", {"samples": 0}, "SmoothGrad option samples"),
+    ("smoothgrad", {"noise": -0.1}, "option noise is a number (0 or more)"),
+    ("rise", {"p": 2}, "RISE's p is the probability"),
+])
+def test_bad_option_values_are_refused_before_any_work(method, options, message):
+    from actviz_tui.core.explain import METHODS
+
+    with pytest.raises(ActvizError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        METHODS[method].settings(options)
+    with pytest.raises(ValueError, match="option|RISE"):
+        parse_method(f"{method} " + " ".join(f"{k}={v}" for k, v in options.items()))

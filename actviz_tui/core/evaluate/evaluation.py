@@ -147,6 +147,10 @@ def check_options(methods: Sequence[str], options: dict) -> None:
             method_entry(method).settings({option: options[name]})
         elif not any(name in entry.options for entry in entries):
             raise ActvizError(f"no method scored has an option {name} ({_known(entries)})")
+        else:
+            for entry in entries:
+                if name in entry.options:
+                    entry.settings({name: options[name]})  # its value too: steps=0 is refused now
 
 
 def _known(entries) -> str:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Iterable
 
 from actviz_tui.core.errors import ActvizError
@@ -35,3 +36,16 @@ def option_assignments(words: Iterable[str]) -> dict:
             raise ActvizError(f"a method option is NAME=VALUE (e.g. steps=32), not {word!r}")
         options[name.strip()] = option_value(value)
     return options
+
+
+def require_count(method: str, name: str, value, least: int = 1, what: str = "a whole number") -> None:
+    """ActvizError unless ``value`` is an int >= ``least`` (a method's ``check``)."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < least:
+        raise ActvizError(f"{method} option {name} is {what}, {least} or more: not {value!r}")
+
+
+def require_number(method: str, name: str, value, least: float | None = None) -> None:
+    """ActvizError unless ``value`` is a number (>= ``least`` when given)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or (least is not None and value < least):
+        bound = "" if least is None else f" ({least} or more)"
+        raise ActvizError(f"{method} option {name} is a number{bound}: not {value!r}")

@@ -21,6 +21,8 @@ then hands a ``MethodInput`` to ``compute``.
   method key (k) skips such methods; the user asks for them by name (K).
 - ``detail(settings, data) -> str``: how the method ran, for the title
   ("64 of 1024 channels"); "" or None: nothing to say.
+- ``check(settings)``: raises ``ActvizError`` for a bad option value (steps=0),
+  so the API, the CLI and the explorer refuse it before any work.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Method:
     options: Mapping = field(default_factory=lambda: MappingProxyType({}))
     expensive: bool = False
     detail: Callable | None = None  # (settings, MethodInput) -> str
+    check: Callable | None = None  # (settings) -> None; ActvizError for a bad value
 
     def __post_init__(self):
         if self.target not in TARGETS:
@@ -56,7 +59,10 @@ class Method:
         if unknown:
             known = ", ".join(self.options) or "none"
             raise ActvizError(f"{self.title} has no option {', '.join(unknown)} (its options: {known})")
-        return {**self.options, **given}
+        settings = {**self.options, **given}
+        if self.check is not None:
+            self.check(settings)
+        return settings
 
 
 METHODS: dict[str, Method] = {}  # name -> entry, in registration order (the view cycles them in it)

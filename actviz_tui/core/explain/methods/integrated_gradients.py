@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from actviz_tui.core.explain.method_options import require_count, require_number
 from actviz_tui.core.explain.registry import Method, register
 
 
@@ -27,6 +28,11 @@ def integrated_gradients(data, steps=32, baseline=0.0) -> np.ndarray:
     return np.abs((pictures - baseline) * mean_gradient).sum(axis=-1)
 
 
+def checked(settings) -> None:
+    require_count("Integrated Gradients", "steps", settings["steps"], 1, "a count of path steps")
+    require_number("Integrated Gradients", "baseline", settings["baseline"])
+
+
 METHOD = register(Method("integrated_gradients", "Integrated Gradients", integrated_gradients, target="input",
                          options={"steps": 32, "baseline": 0.0}, expensive=True,
-                         detail=lambda settings, data: f"{settings['steps']} steps"))
+                         detail=lambda settings, data: f"{settings['steps']} steps", check=checked))

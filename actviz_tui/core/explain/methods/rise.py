@@ -119,4 +119,6 @@ def rise(data, masks=2000, cell=7, p=0.5, seed=0) -> np.ndarray:
 
 METHOD = register(Method("rise", "RISE", rise, target="input",
                          options={"masks": 2000, "cell": 7, "p": 0.5, "seed": 0}, expensive=True,
-                         detail=lambda settings, data: f"{settings['masks']} masks"))
+                         detail=lambda settings, data: f"{settings['masks']} masks",
+                         check=lambda settings: checked(settings["masks"], settings["cell"], settings["p"],
+                                                        settings["seed"], 2**31, 2**31)))  # the size: checked later

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from actviz_tui.core.explain.method_options import require_count, require_number
 from actviz_tui.core.explain.registry import Method, register
 
 
@@ -27,6 +28,13 @@ def smoothgrad(data, samples=25, noise=0.15, seed=0) -> np.ndarray:
     return np.abs(mean_gradient).sum(axis=-1)
 
 
+def checked(settings) -> None:
+    require_count("SmoothGrad", "samples", settings["samples"], 1, "a count of noisy copies")
+    require_number("SmoothGrad", "noise", settings["noise"], 0)
+    require_count("SmoothGrad", "seed", settings["seed"], 0)
+
+
 METHOD = register(Method("smoothgrad", "SmoothGrad", smoothgrad, target="input",
                          options={"samples": 25, "noise": 0.15, "seed": 0}, expensive=True,
-                         detail=lambda settings, data: f"{settings['samples']} samples, noise {settings['noise']}"))
+                         detail=lambda settings, data: f"{settings['samples']} samples, noise {settings['noise']}",
+                         check=checked))
