@@ -18,8 +18,9 @@ def crop_box(image_hw: tuple[int, int], map_hw: tuple | None, y: int | None, x: 
     Centred where the field says position (y, x) looks (``ReceptiveField.centre``: its
     offset + position * jump, from kernels, strides and padding), as tall and wide as the
     field, clipped to the image; a field without an offset is centred at
-    ((y + 0.5) * H / map_h, (x + 0.5) * W / map_w), the map stretched over the image. The whole image when the field is unknown or whole,
-    the map size unknown, or no position was kept (a layer without maps).
+    ((y + 0.5) * H / map_h, (x + 0.5) * W / map_w), the map stretched over the image.
+    The whole image when the field is unknown or whole, the map size unknown, or no
+    position was kept (a layer without maps).
     """
     height, width = int(image_hw[0]), int(image_hw[1])
     whole = (0, 0, height, width)
