@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="methods to score: quick (default: those without a run per perturbed input), "
                         "all (adds Score-CAM, occlusion, RISE...: minutes an image on a CPU), or names")
     parser.add_argument("--layer", default=None, metavar="NAME_OR_INDEX", help="the CAM layer (default: the last maps)")
-    parser.add_argument("--class", dest="class_index", type=int, default=None, metavar="C",
-                        help="the class to explain and score (default: each image's top class)")
+    parser.add_argument("--class", dest="class_index", default=None, metavar="C|NAME",
+                        help="the class to explain and score, an index or a name from --labels "
+                        "(default: each image's top class)")
     parser.add_argument("--steps", type=_positive, default=20, help="deletion/insertion steps (default 20)")
     parser.add_argument("--baseline", choices=("zero", "blur", "mean"), default="zero",
                         help="what removed pixels become (default zero, Xplique's)")
@@ -55,7 +56,9 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.evaluate.evaluation import check_options, evaluate_methods
     from actviz_tui.core.explain.method_options import option_assignments
+    from actviz_tui.core.explain import cam_layers
     from actviz_tui.core.explain.registry import METHODS, cheap_methods, method_entry
+    from actviz_tui.core.export.files import writable_folder
     from actviz_tui.core.model.engine import Model
 
     options = option_assignments(args.cam_option)
@@ -64,10 +67,13 @@ def run(args: argparse.Namespace) -> int:
     model = Model.open(args.model, session_options(args))
     files = _image_files(args.images)
     x = model.prepare(files)
-    if args.out is not None:  # after the inputs are read, before minutes of work: an unwritable folder fails now
-        args.out.mkdir(parents=True, exist_ok=True)
+    class_index = _checked_target(model, args)
+    if args.layer is None and not cam_layers(model):  # no maps to weigh: the methods on the input alone
+        methods = [method for method in methods if method_entry(method).target == "input"] or methods
+    if args.out is not None:  # after every check, before minutes of work: an unwritable folder fails now
+        writable_folder(args.out)
     with progress_bar() as report_progress:
-        result = evaluate_methods(model, x, methods, classes=args.class_index, steps=args.steps,
+        result = evaluate_methods(model, x, methods, classes=class_index, steps=args.steps,
                                   baseline=args.baseline, layer=args.layer, progress=report_progress,
                                   method_options=options)
         sanity = _sanity(model, x, result, args, options, report_progress) if args.sanity else None
@@ -83,6 +89,20 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         _write_outputs(args.out, result, report, model.name)
     return 0
+
+
+def _checked_target(model, args) -> int | None:
+    """The class as an index (a name looked up in the model's classes), checked with the layer."""
+    from actviz_tui.core.analysis.class_names import output_classes
+    from actviz_tui.core.explain import check_class, resolve_cam_layer
+
+    index = args.class_index
+    if isinstance(index, str):
+        index = int(index) if index.strip().isdigit() else output_classes(model.keras_model, model.labels).index(index)
+    check_class(model, index)
+    if args.layer is not None:
+        resolve_cam_layer(model, args.layer)
+    return index
 
 
 def _sanity(model, x, result, args, options: dict, report_progress) -> list:

@@ -91,3 +91,34 @@ def test_by_default_the_quick_methods_are_scored(patched_cli, sample_h5, sample_
     assert patched_cli(["evaluate", str(sample_h5), image, "--steps", "2", "--no-sanity", "--json"]) == 0
     methods = {entry["method"] for entry in json.loads(capsys.readouterr().out)["methods"]}
     assert methods == {*cheap_methods(), "random"} and "occlusion" not in methods
+
+
+def test_a_class_by_name_and_bad_targets_before_any_folder(patched_cli, sample_h5, sample_dir, tmp_path, capsys):
+    image = str(sample_dir / "images" / "xray_clear.png")
+    base = ["evaluate", str(sample_h5), image, "--methods", "gradcam", "--steps", "2", "--no-sanity"]
+    assert patched_cli([*base, "--class", "positive", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["per_image"][0]["class"] == 1
+    out = tmp_path / "never"
+    for bad, words in ((["--class", "99"], "no class 99"), (["--class", "nosuch"], "no class named 'nosuch'"),
+                       (["--layer", "nosuch"], "no layer named 'nosuch'")):
+        assert patched_cli([*base, *bad, "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("actviz: error:") and words in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    (tmp_path / "file").write_text("")
+    assert patched_cli([*base, "--out", str(tmp_path / "file" / "out")]) == 1
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_model_without_maps_scores_the_methods_on_its_input(patched_cli, tmp_path, capsys):
+    import keras
+    import numpy as np
+
+    inputs = keras.Input((8, 8, 1), name="flat_in")
+    outputs = keras.layers.Dense(2, activation="softmax", name="flat_head")(keras.layers.Flatten(name="flat")(inputs))
+    keras.Model(inputs, outputs, name="no_maps").save(tmp_path / "no_maps.keras")
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).random((8, 8, 1)).astype(np.float32))
+    assert patched_cli(["evaluate", str(tmp_path / "no_maps.keras"), str(tmp_path / "x.npy"), "--steps", "2",
+                        "--no-sanity", "--json"]) == 0, capsys.readouterr().err
+    methods = {entry["method"] for entry in json.loads(capsys.readouterr().out)["methods"]}
+    assert methods == {"saliency", "random"}
