@@ -83,3 +83,21 @@ def test_option_values_are_read_as_numbers_none_bools_or_text():
 
     assert parse_cam_options(["steps=64", "noise=0.1", "patch=None", "flag=true", "name=abc", "steps=8"]) == {
         "steps": 8, "noise": 0.1, "patch": None, "flag": True, "name": "abc"}
+
+
+def test_a_model_without_maps_gets_heatmaps_from_the_methods_on_its_input(patched_cli, tmp_path, capsys):
+    import keras
+
+    inputs = keras.Input((8, 8, 1), name="flat_in")
+    outputs = keras.layers.Dense(2, activation="softmax", name="flat_head")(keras.layers.Flatten(name="flat")(inputs))
+    keras.Model(inputs, outputs, name="no_maps").save(tmp_path / "no_maps.keras")
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).random((8, 8, 1)).astype(np.float32))
+    for method in ("saliency", "best"):
+        folder = tmp_path / method
+        assert export(patched_cli, tmp_path / "no_maps.keras", tmp_path / "x.npy", folder, "--cam-method",
+                      method) == 0, capsys.readouterr().err
+        meta, heatmap = sidecar(folder)
+        assert meta["method"] == "saliency" and meta["layer"] == "input" and heatmap.shape == (8, 8)
+    assert export(patched_cli, tmp_path / "no_maps.keras", tmp_path / "x.npy", tmp_path / "gc", "--cam-method",
+                  "gradcam") == 1
+    assert "no layer with spatial maps" in capsys.readouterr().err and not (tmp_path / "gc").exists()

@@ -21,7 +21,7 @@ from actviz_tui.core import figures
 from actviz_tui.core.analysis.class_names import output_classes
 from actviz_tui.core.evaluate.best import BEST
 from actviz_tui.core.explain import CAM_COLORMAPS, METHODS, cheap_methods, check_class, default_method
-from actviz_tui.core.explain import resolve_cam_layer
+from actviz_tui.core.explain import cam_layers, resolve_cam_layer
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.export.base import Activations, CliOption, Drawn, ExportSettings, FigureKind
 from actviz_tui.core.export.base import FigureRequest, Job
@@ -42,7 +42,7 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     if options.get("cmap", CAM_COLORMAPS[0]) not in CAM_COLORMAPS:
         raise ActvizError(f"a class heatmap is drawn with {', '.join(CAM_COLORMAPS)}, not {options['cmap']!r}")
     model = session.model  # session: one image's ImageResults
-    row = resolve_cam_layer(model, request.layer)  # CamLayerError, LayerLookupError
+    row = _cam_row(model, request.layer, method)  # CamLayerError, LayerLookupError
     if isinstance(options.get("class"), str):  # a name (or an index as typed): --cam happy
         options["class"] = output_classes(model.keras_model, model.labels).index(options["class"])
     check_class(model, options.get("class"))  # ClassIndexError
@@ -53,6 +53,15 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
         check_method_options(model, method or default_method(model, row).method, given, row)
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
+
+
+def _cam_row(model, layer, method: str | None) -> int | None:
+    """The CAM layer's row; None where the method needs none (on the input, or best on a model
+    without maps, where only the methods on the input compete)."""
+    on_input = method in METHODS and METHODS[method].target == "input"
+    if layer is None and (on_input or (method == BEST and not cam_layers(model))):
+        return None
+    return resolve_cam_layer(model, layer)
 
 
 def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
@@ -81,8 +90,8 @@ def describe(session: FigureSource, request: FigureRequest) -> str:
     """What the file will show: "class heatmap: Score-CAM of class 6, layer conv2d_3"; the
     defaults named as what they resolve to ("Grad-CAM (default)", "the top class")."""
     options, model = dict(request.options), session.model
-    row = resolve_cam_layer(model, request.layer)
     name = options.get("method")
+    row = _cam_row(model, request.layer, name)
     if name == BEST:
         target = "the top class" if options.get("class") is None else f"class {options['class']}"
         return f"class heatmap: the best of {len(cheap_methods())} quick methods by deletion, of {target}"
@@ -94,7 +103,7 @@ def describe(session: FigureSource, request: FigureRequest) -> str:
     else:
         label = (output_classes(model.keras_model, model.labels).names or {}).get(index)
         target = f"class {index}" + (f" ({label})" if label else "")
-    if method.target == "input":
+    if method.target == "input" or row is None:
         return f"class heatmap: {method_text} of {target}, on the input"
     layer = model.layers[row].name + (" (default)" if request.layer is None else "")
     return f"class heatmap: {method_text} of {target}, layer {layer}"
