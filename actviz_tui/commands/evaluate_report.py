@@ -58,7 +58,7 @@ def print_table(report: dict) -> None:
     for entry in report["methods"]:
         table.add_row(entry["method"], f"{entry['deletion']:.3f}", interval(entry["deletion_ci"]),
                       f"{entry['insertion']:.3f}", interval(entry["insertion_ci"]),
-                      f"{entry['average_drop']:.3f}", f"{entry['average_increase']:.2f}",
+                      _number(entry["average_drop"], 3), _number(entry["average_increase"], 2),
                       *([_sanity_cell(entry["sanity"])] if sanity else []))
     console = Console(width=None if sys.stdout.isatty() else 140)
     console.print(table)
@@ -67,6 +67,10 @@ def print_table(report: dict) -> None:
         console.print(f"sanity check: the maps after randomising {layers}, rank-correlated with the maps before; "
                       f"under {report['sanity']['pass_below']} the method {SANITY_PASS}, else it {SANITY_FAIL}",
                       highlight=False)
+
+
+def _number(value: float | None, places: int) -> str:
+    return "n/a: raw scores" if value is None else f"{value:.{places}f}"
 
 
 def _sanity_cell(result: dict) -> str:

@@ -77,3 +77,12 @@ def test_the_public_api_names_the_evaluation():
 
     assert av.evaluate is evaluate_methods and av.sanity_check is sanity_check
     assert {"evaluate", "sanity_check"} <= set(dir(av))
+
+
+def test_average_drop_and_increase_need_probabilities():
+    import models_factory as mf
+    from engine_helpers import model_of
+
+    linear = model_of(mf.grayscale_cnn())  # a one-unit linear head: raw scores, no probability
+    report = evaluate_methods(linear, mf.random_batch((8, 8, 1)), ["gradcam"], steps=2).as_json()
+    assert all(entry["average_drop"] is None and entry["average_increase"] is None for entry in report["methods"])

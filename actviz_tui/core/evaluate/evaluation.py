@@ -28,8 +28,8 @@ class MethodScores:
     method: str
     deletion: np.ndarray  # (N,) AUC per image: lower is better
     insertion: np.ndarray  # (N,) higher is better
-    average_drop: np.ndarray  # (N,) lower is better
-    average_increase: np.ndarray  # (N,) higher is better
+    average_drop: np.ndarray | None  # (N,) lower is better; None: the head gives no probabilities
+    average_increase: np.ndarray | None  # (N,) higher is better; None likewise
     deletion_curve: np.ndarray  # (steps + 1,) the mean curve over the images
     insertion_curve: np.ndarray
     heatmaps: np.ndarray | None = None  # (N, H, W) the maps scored (the sanity check compares them)
@@ -41,9 +41,13 @@ class MethodScores:
             "method": self.method, "deletion": deletion, "insertion": insertion,
             "deletion_ci": _interval(deletion_low, deletion_high, len(self.deletion)),
             "insertion_ci": _interval(insertion_low, insertion_high, len(self.insertion)),
-            "average_drop": float(self.average_drop.mean()), "average_increase": float(self.average_increase.mean()),
+            "average_drop": _mean_or_none(self.average_drop), "average_increase": _mean_or_none(self.average_increase),
             "n": int(len(self.deletion)),
         }
+
+
+def _mean_or_none(values: np.ndarray | None) -> float | None:
+    return None if values is None else float(values.mean())
 
 
 def _interval(low: float, high: float, count: int) -> list[float] | None:
@@ -110,9 +114,11 @@ def evaluate_methods(model, x, methods: Sequence[str], classes=None, steps: int 
         curves = causal_curves(score, pictures, heatmaps, steps, baseline, batch_size, report, should_stop)
         masked = score(masked_by_heatmap(pictures, heatmaps), everyone)
         fractions = curves.fractions
+        confidence = score.probabilities  # Average Drop and Increase are defined on probabilities only
         results.append(MethodScores(
-            method, curves.deletion_auc, curves.insertion_auc, average_drop(whole, masked),
-            average_increase(whole, masked), curves.deletion.mean(axis=0), curves.insertion.mean(axis=0), heatmaps,
+            method, curves.deletion_auc, curves.insertion_auc, average_drop(whole, masked) if confidence else None,
+            average_increase(whole, masked) if confidence else None, curves.deletion.mean(axis=0),
+            curves.insertion.mean(axis=0), heatmaps,
         ))
     return Evaluation(steps, baseline, chosen, fractions, results)
 

@@ -32,10 +32,12 @@ def class_scorer(model, x, classes, output: int = 0):
         inputs[image_index] = to_model_layout(batch, info)
         raw = forward_outputs(graph, inputs)
         values = graph.scores.probabilities(raw, graph.activation)
+        score.probabilities = values is not None  # type: ignore[attr-defined]
         if values is None:
             values = graph.scores.scores(raw)
         return values[np.arange(len(batch)), wanted[owners]]
 
+    score.probabilities = None  # type: ignore[attr-defined]  # known after the first call: softmax/sigmoid or raw
     return pictures, score
 
 

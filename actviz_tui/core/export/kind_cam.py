@@ -49,8 +49,8 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
     given = method_options(options)
     if given:
         if CHANNEL_OPTION in given:
-            _check_channel_option(method or default_method(model, row).method)
-        check_method_options(model, method or default_method(model, row).method, given, row)
+            _check_channel_option(_method_name(model, method, row))
+        check_method_options(model, _method_name(model, method, row), given, row)
     rows = ()  # class_heatmap runs its own graph: nothing to prefetch
     return [Job(request.kind, rows, options=tuple(sorted({**options, "layer_row": row}.items())))]
 
@@ -62,6 +62,14 @@ def _cam_row(model, layer, method: str | None) -> int | None:
     if layer is None and (on_input or (method == BEST and not cam_layers(model))):
         return None
     return resolve_cam_layer(model, layer)
+
+
+def _method_name(model, method: str | None, row: int | None) -> str:
+    """The method asked for, else the default for the CAM layer (resolved: a default needs one)."""
+    if method is not None:
+        return method
+    assert row is not None  # _cam_row resolves the layer when no method is named
+    return default_method(model, row).method
 
 
 def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
@@ -95,7 +103,7 @@ def describe(session: FigureSource, request: FigureRequest) -> str:
     if name == BEST:
         target = "the top class" if options.get("class") is None else f"class {options['class']}"
         return f"class heatmap: the best of {len(cheap_methods())} quick methods by deletion, of {target}"
-    method = METHODS[default_method(model, row).method if name is None else name]
+    method = METHODS[_method_name(model, name, row)]
     method_text = method.title + (" (default)" if name is None else "")
     index = options.get("class")
     if index is None:
