@@ -37,15 +37,16 @@ def peak_scaled(stack: np.ndarray) -> np.ndarray:
     return stack / stack.max(axis=(1, 2), keepdims=True)
 
 
-def test_rise_is_the_score_weighted_sum_of_its_masks(gray):
+def test_rise_is_the_probability_weighted_sum_of_its_masks(gray):
     model, x = gray
     p = 0.4
     masks = RiseMasks(MASKS, 64, 64, cells=5, p=p, seed=3).masks(np.arange(MASKS))
     expected = []
     for picture in x:
-        scores = logits(model, np.stack([picture * mask[..., None] for mask in masks]))
+        logit = logits(model, np.stack([picture * mask[..., None] for mask in masks]))
+        probability = 1.0 / (1.0 + np.exp(-logit))  # the head's sigmoid: class 1's probability, as the paper
         total = np.zeros((64, 64))
-        for score, mask in zip(scores, masks):
+        for score, mask in zip(probability, masks):
             total += score * mask
         total /= MASKS * p
         expected.append(total - total.min())

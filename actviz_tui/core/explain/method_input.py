@@ -44,9 +44,11 @@ class PerturbedRuns:
         self.progress, self.should_stop = progress, should_stop
         self.activation_bytes = activation_bytes  # the model's layer outputs for one image (batch_sizes)
 
-    def scores(self, owners, build) -> np.ndarray:
-        """(k,): each perturbed picture's score for its image's class."""
-        found = [self._scores(output, chunk) for chunk, (_, output) in self._batches(owners, build, self._forward)]
+    def scores(self, owners, build, probabilities: bool = False) -> np.ndarray:
+        """(k,): each perturbed picture's score for its image's class (its logit); with
+        ``probabilities``, its probability where the head has a softmax or sigmoid."""
+        found = [self._scores(output, chunk, probabilities)
+                 for chunk, (_, output) in self._batches(owners, build, self._forward)]
         return np.concatenate(found) if found else np.zeros(0)
 
     def gradients(self, owners, build) -> tuple[np.ndarray, np.ndarray]:
@@ -71,8 +73,11 @@ class PerturbedRuns:
         _, output, gradient = forward_backward(self.graph, inputs, seed)
         return output, gradient
 
-    def _scores(self, output, chunk) -> np.ndarray:
-        return self.graph.scores.scores(output)[np.arange(len(chunk)), self.classes[chunk]]
+    def _scores(self, output, chunk, probabilities: bool = False) -> np.ndarray:
+        values = self.graph.scores.probabilities(output, self.graph.activation) if probabilities else None
+        if values is None:
+            values = self.graph.scores.scores(output)
+        return values[np.arange(len(chunk)), self.classes[chunk]]
 
     def _batches(self, owners, build, run):
         """Yields (owners of the batch, run's result) batch by batch."""

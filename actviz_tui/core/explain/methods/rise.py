@@ -2,10 +2,12 @@
 ``masks`` random masks, each pixel weighted by how much of it each mask let through.
 
 saliency(pixel) = sum_i score(x * M_i) M_i(pixel) / (N p), the paper's Monte Carlo
-estimate of E[score(x * M) M(pixel)] / p. ``score`` is the class score the other
-methods use (the logit, see ``class_scores``); a logit can be negative, so the map is
-shifted to its minimum (0) before the engine scales it to [0, 1]; the order of the
-pixels, which deletion and insertion read, is the formula's.
+estimate of E[score(x * M) M(pixel)] / p. ``score`` is the class's probability, as
+the paper and eclique/RISE take it (softmax or sigmoid; a one-unit sigmoid's class 0
+is 1 - p; a linear head: its raw score). The map is shifted to its minimum (0) before
+the engine scales it by its maximum: a min-max scaling, as the authors' figures show it
+(imshow), which also keeps a raw score's negative maps; the order of the pixels, which
+deletion and insertion read, is the formula's.
 
 A mask is made as the authors' code makes it (eclique/RISE ``generate_masks``): a
 ``cell`` x ``cell`` grid of cells kept with probability ``p``, upsampled bilinearly
@@ -108,7 +110,7 @@ def rise(data, masks=2000, cell=7, p=0.5, seed=0) -> np.ndarray:
     def masked(indices):
         return pictures[owners[indices]] * mask_set.masks(mask_of[indices])[..., None]
 
-    scores = data.runs.scores(owners, masked).reshape(count, masks)
+    scores = data.runs.scores(owners, masked, probabilities=True).reshape(count, masks)
     saliency = np.zeros((count, height * width))
     for start in range(0, masks, MASK_CHUNK):
         chunk = np.arange(start, min(start + MASK_CHUNK, masks))
