@@ -111,7 +111,8 @@ def _sanity(model, x, result, args, options: dict, report_progress) -> list:
     methods = [scores.method for scores in result.methods]
     report_progress("sanity check", 0, len(methods))
     return sanity_check(model, x, methods, result.classes, layer=args.layer,
-                        before={scores.method: scores.heatmaps for scores in result.methods}, method_options=options)
+                        before={scores.method: scores.heatmaps for scores in result.methods}, method_options=options,
+                        progress=lambda done, total: report_progress("sanity check", done, total))
 
 
 def _image_files(paths: list[Path]) -> list[str]:

@@ -86,3 +86,12 @@ def test_average_drop_and_increase_need_probabilities():
     linear = model_of(mf.grayscale_cnn())  # a one-unit linear head: raw scores, no probability
     report = evaluate_methods(linear, mf.random_batch((8, 8, 1)), ["gradcam"], steps=2).as_json()
     assert all(entry["average_drop"] is None and entry["average_increase"] is None for entry in report["methods"])
+
+
+def test_the_sanity_check_reports_each_method_done(grayscale):
+    from actviz_tui.core.evaluate.sanity import sanity_check
+
+    model, x = grayscale
+    seen = []
+    sanity_check(model, x, ["gradcam", "random"], classes=0, layers=1, progress=lambda *a: seen.append(a))
+    assert seen == [(1, 2), (2, 2)]

@@ -58,3 +58,12 @@ def test_randomising_the_top_layers_changes_gradient_maps_but_not_the_users_mode
     assert not np.allclose(copy.keras_layer("dense_1").get_weights()[0], model.keras_layer("dense_1").get_weights()[0])
     np.testing.assert_array_equal(copy.keras_layer("conv2d").get_weights()[0],
                                   model.keras_layer("conv2d").get_weights()[0])
+
+
+def test_t_quantiles_beyond_the_table_follow_students_t():
+    from actviz_tui.core.evaluate.statistics import t975
+
+    # scipy.stats.t.ppf(0.975, df): 2.0395 (31), 2.0227 (39), 2.0003 (60), 1.9623 (1000)
+    for degrees, expected in ((31, 2.0395), (39, 2.0227), (60, 2.0003), (1000, 1.9623)):
+        assert t975(degrees) == pytest.approx(expected, abs=1e-3)
+    assert t975(30) == 2.042

@@ -54,10 +54,10 @@ def randomised_model(model, layers: int = 2, seed: int = 0):
 
 def sanity_check(model, x, methods: Sequence[str], classes, layers: int = 2, seed: int = 0,
                  layer=None, output: int = 0, before: Mapping[str, np.ndarray] | None = None,
-                 method_options: Mapping | None = None) -> list[SanityResult]:
+                 method_options: Mapping | None = None, progress=None) -> list[SanityResult]:
     """Each method's maps before and after randomising the top ``layers``, for the same classes.
     ``before``: maps already made for some methods (an evaluation's), method -> (N, H, W);
-    ``method_options`` as ``evaluate_methods`` takes them."""
+    ``method_options`` as ``evaluate_methods`` takes them; ``progress(done, total)`` after each method."""
     from actviz_tui.core.evaluate.evaluation import RANDOM, options_for
 
     made = {method: maps for method, maps in (before or {}).items() if method != RANDOM}
@@ -75,4 +75,6 @@ def sanity_check(model, x, methods: Sequence[str], classes, layers: int = 2, see
         after = maps_of(randomised, method)
         correlation = float(np.mean([spearman(a, b) for a, b in zip(original, after)]))
         results.append(SanityResult(method, correlation, names))
+        if progress is not None:
+            progress(len(results), len(methods))
     return results
