@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
     options = option_assignments(args.cam_option)
     methods = {ALL: list(METHODS), QUICK: list(cheap_methods())}.get(" ".join(args.methods), args.methods)
-    check_options([method_entry(method).name for method in methods], options)  # before the model loads
+    methods = list(dict.fromkeys(method_entry(method).name for method in methods))  # each once
+    check_options(methods, options)  # before the model loads
     model = Model.open(args.model, session_options(args))
     files = _image_files(args.images)
     x = model.prepare(files)

@@ -52,6 +52,7 @@ class EngineBridge:
     def __init__(self, screen: Widget) -> None:
         self.screen = screen
         self._newest: dict[str, Ticket] = {}
+        self._faithfulness_runs = 0
         self._image: str | None = None  # answers about any other image are stale
         self._queues: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)  # one job of a kind at a time
 
@@ -228,7 +229,8 @@ class EngineBridge:
     def faithfulness(self, results: ImageResults, key: FaithfulnessKey, reply_to: Widget) -> Worker:
         """Each method's deletion and insertion on the shown image (``faithfulness_job``); Esc, or another
         image, class or layer (``stop("faithfulness")``), stops it before its next batch."""
-        ticket = Ticket("faithfulness", results.key, key.layer, key)
+        self._faithfulness_runs += 1  # each run its own ticket: a stopped one never revives
+        ticket = Ticket("faithfulness", results.key, key.layer, (key, self._runs))
 
         def job(worker: Worker) -> None:
             def reply(message: Message) -> None:
