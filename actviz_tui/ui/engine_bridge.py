@@ -230,7 +230,7 @@ class EngineBridge:
         """Each method's deletion and insertion on the shown image (``faithfulness_job``); Esc, or another
         image, class or layer (``stop("faithfulness")``), stops it before its next batch."""
         self._faithfulness_runs += 1  # each run its own ticket: a stopped one never revives
-        ticket = Ticket("faithfulness", results.key, key.layer, (key, self._runs))
+        ticket = Ticket("faithfulness", results.key, key.layer, (key, self._faithfulness_runs))
 
         def job(worker: Worker) -> None:
             def reply(message: Message) -> None:
