@@ -14,26 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 
-def upsample_align_corners(maps: np.ndarray, height: int, width: int) -> np.ndarray:
-    """(h, w, C) -> (height, width, C) as torch's UpsamplingBilinear2d (align_corners=True)."""
+def upsample(maps: np.ndarray, height: int, width: int, align_corners: bool) -> np.ndarray:
+    """(h, w, C) -> (height, width, C) bilinearly: corner-aligned as torch's UpsamplingBilinear2d,
+    else half-pixel centres ((i + 0.5) * h / height - 0.5, edges clamped)."""
     def weights(size, new_size):
-        centres = np.linspace(0, size - 1, new_size)
+        if align_corners:
+            centres = np.linspace(0, size - 1, new_size)
+        else:
+            centres = np.clip((np.arange(new_size) + 0.5) * size / new_size - 0.5, 0, size - 1)
         low = np.floor(centres).astype(int)
-        high = np.minimum(low + 1, size - 1)
-        return low, high, (centres - low)
-
-    (r0, r1, fr), (c0, c1, fc) = weights(maps.shape[0], height), weights(maps.shape[1], width)
-    rows = maps[r0] * (1 - fr)[:, None, None] + maps[r1] * fr[:, None, None]
-    return rows[:, c0] * (1 - fc)[None, :, None] + rows[:, c1] * fc[None, :, None]
-
-
-def upsample_half_pixel(maps: np.ndarray, height: int, width: int) -> np.ndarray:
-    """(h, w, C) -> (height, width, C), pixel centres at (i + 0.5) * h / height - 0.5, edges clamped."""
-    def weights(size, new_size):
-        centres = np.clip((np.arange(new_size) + 0.5) * size / new_size - 0.5, 0, size - 1)
-        low = np.floor(centres).astype(int)
-        high = np.minimum(low + 1, size - 1)
-        return low, high, (centres - low)
+        return low, np.minimum(low + 1, size - 1), centres - low
 
     (r0, r1, fr), (c0, c1, fc) = weights(maps.shape[0], height), weights(maps.shape[1], width)
     rows = maps[r0] * (1 - fr)[:, None, None] + maps[r1] * fr[:, None, None]
@@ -41,7 +31,7 @@ def upsample_half_pixel(maps: np.ndarray, height: int, width: int) -> np.ndarray
 
 
 def pytorch_grad_cam_score_cam(model, x: np.ndarray, layer_name: str, class_index: int,
-                               upsample=upsample_align_corners) -> np.ndarray:
+                               align_corners: bool = True) -> np.ndarray:
     layers = model.keras_model.layers
     kernel, bias = layers[-1].get_weights()
     hidden = x
@@ -58,7 +48,7 @@ def pytorch_grad_cam_score_cam(model, x: np.ndarray, layer_name: str, class_inde
         z = (np.asarray(out) @ kernel + bias)[:, 0]
         return z if class_index == 1 else -z  # a one-unit sigmoid: class 1 = z, class 0 = -z
 
-    upsampled = upsample(activations, *x.shape[1:3])
+    upsampled = upsample(activations, *x.shape[1:3], align_corners)
     lows, highs = upsampled.min(axis=(0, 1)), upsampled.max(axis=(0, 1))
     masks = (upsampled - lows) / (highs - lows + 1e-8)  # (H, W, C)
     masked = x[0][None] * np.moveaxis(masks, -1, 0)[..., None]  # (C, H, W, colours)
@@ -74,7 +64,7 @@ def test_score_cam_is_pytorch_grad_cams_formula(sample_h5, xray_opacity_png):
     model = Model.open(sample_h5)
     x = model.prepare([xray_opacity_png])
     ours = model.explain(x, method="scorecam", classes=0, max_channels=None)
-    same_upsampling = pytorch_grad_cam_score_cam(model, x, ours.layer, 0, upsample_half_pixel)
+    same_upsampling = pytorch_grad_cam_score_cam(model, x, ours.layer, 0, align_corners=False)
     np.testing.assert_allclose(ours.layer_maps[0], same_upsampling / same_upsampling.max(), atol=1e-5)
     corner_aligned = pytorch_grad_cam_score_cam(model, x, ours.layer, 0)
     assert np.corrcoef(ours.layer_maps[0].ravel(), corner_aligned.ravel())[0, 1] > 0.8
