@@ -12,15 +12,9 @@ from actviz_tui.core.errors import ActvizError
 
 
 def chain(seed: int = 0, width: int = 4):
-    import keras
+    import models_factory
 
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input((16, 16, 3), name="img")
-    x = keras.layers.Conv2D(4, 3, activation="relu", name="c1")(inputs)
-    x = keras.layers.Conv2D(4, 3, activation="relu", name="c2")(x)
-    x = keras.layers.Conv2D(width, 3, activation="relu", name="c3")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
-    return keras.Model(inputs, keras.layers.Dense(2, name="head")(x), name="chain")
+    return models_factory.compare_chain(width)
 
 
 def engine(keras_model):
