@@ -310,3 +310,14 @@ def gradient_rgb(width: int = 24, height: int = 16) -> np.ndarray:
     green = ys * 255 // max(height - 1, 1)
     blue = np.full_like(red, 128)
     return np.stack([red, green, blue], axis=2).astype(np.uint8)
+
+
+def compare_chain(width: int = 4):
+    """img -> c1 -> c2 -> c3 (``width`` channels) -> gap -> head: two checkpoints of it for ``actviz compare``."""
+    keras = _seed(0)
+    inputs = keras.Input((16, 16, 3), name="img")
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="c1")(inputs)
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="c2")(x)
+    x = keras.layers.Conv2D(width, 3, activation="relu", name="c3")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    return keras.Model(inputs, keras.layers.Dense(2, name="head")(x), name="chain")

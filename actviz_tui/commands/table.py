@@ -29,6 +29,8 @@ SUBCOMMANDS: dict[str, Command] = {
     "export": Command("actviz_tui.commands.export", "write figures as PNG files, headless"),
     "evaluate": Command("actviz_tui.commands.evaluate",
                         "score class-heatmap methods: deletion, insertion, average drop (which map to trust)"),
+    "compare": Command("actviz_tui.commands.compare",
+                       "two checkpoints or two images layer by layer: where they diverge", gradients=False),
     "scan": Command("actviz_tui.commands.scan", "top-k images per channel over a dataset (scan merge, scan show)",
                     gradients=False),
 }
