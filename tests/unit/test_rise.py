@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.ndimage
 
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.core.explain import method_input
@@ -84,13 +83,15 @@ def test_a_mask_keeps_a_share_p_of_the_picture(p):
 
 def test_a_mask_is_the_grid_upsampled_bilinearly_and_shifted():
     """eclique/RISE: resize(grid, (s + 1) * cell, order=1, mode="reflect") cropped at the shift;
-    skimage's resize is scipy's zoom with grid_mode and mode "mirror"."""
+    skimage's resize is scipy's zoom with grid_mode and mode "mirror" (scipy: not an actviz
+    dependency; jax brings it)."""
+    ndimage = pytest.importorskip("scipy.ndimage")
     side, cells = 45, 7
     mask_set = RiseMasks(3, side, side, cells=cells, p=0.5, seed=5)
     cell = int(np.ceil(side / cells))
     for index in range(3):
         grid = mask_set.grids[index].astype(np.float64)
-        upsampled = scipy.ndimage.zoom(grid, (cells + 1) * cell / cells, order=1, mode="mirror", grid_mode=True)
+        upsampled = ndimage.zoom(grid, (cells + 1) * cell / cells, order=1, mode="mirror", grid_mode=True)
         y, x = mask_set.shifts[index]
         assert 0 <= y < cell and 0 <= x < cell
         np.testing.assert_allclose(mask_set.masks([index])[0], upsampled[y:y + side, x:x + side], atol=1e-6)
