@@ -1,6 +1,6 @@
 """The one way the explorer runs model work: thread workers, cancellation, errors.
 
-Every job runs in a Textual thread worker and fails in one place: ``_run``
+Every job runs in a Textual thread worker and fails in one place: ``run_job``
 turns any exception into a one-line ``EngineFailed``. Every request carries a
 ``Ticket`` (what it is for: the kind of work, the image, the layer, the view's
 options); the bridge keeps the newest ticket of each kind, and ``_deliver``
@@ -78,16 +78,17 @@ class EngineBridge:
         if ticket is None or self.is_wanted(ticket):
             reply_to.post_message(message)
 
-    def _reply(self, ticket: Ticket | None, message: Message, reply_to: Widget | None = None) -> None:
+    def reply(self, ticket: Ticket | None, message: Message, reply_to: Widget | None = None) -> None:
         """From a worker thread: deliver on the UI thread, where tickets change."""
         self.screen.app.call_from_thread(self._deliver, ticket, message, reply_to or self.screen)
 
     # ----- running jobs -----------------------------------------------------------------
-    def _run(
+    def run_job(
         self, job: Callable[[Worker], None], *, group: str, failure: str, fatal: bool = False,
         says_what_failed: bool = False, ticket: Ticket | None = None,
     ) -> Worker:
-        """``failure`` prefixes every error, unless ``says_what_failed``: then the
+        """Run ``job(worker)`` in a thread worker; a job may live in a module of its own.
+        ``failure`` prefixes every error, unless ``says_what_failed``: then the
         user-facing errors (ActvizError: missing file, not an image...) show alone.
         With a ``ticket``, the job is skipped once overtaken, and so are its errors."""
         if ticket is not None:
@@ -104,9 +105,9 @@ class EngineBridge:
                 job(get_current_worker())
             except ActvizError as error:
                 text = str(error) if says_what_failed else f"{failure}: {error}"
-                self._reply(ticket, EngineFailed(text, fatal))
+                self.reply(ticket, EngineFailed(text, fatal))
             except Exception as error:  # a bug or a backend failure: one line, the app stays up
-                self._reply(ticket, EngineFailed(f"{failure}: {type(error).__name__}: {one_line(error)}", fatal))
+                self.reply(ticket, EngineFailed(f"{failure}: {type(error).__name__}: {one_line(error)}", fatal))
 
         return self.screen.run_worker(
             run, thread=True, group=group, exit_on_error=False, description=failure
@@ -124,7 +125,7 @@ class EngineBridge:
             session = ModelSession.open(path, options)
             self.screen.post_message(SessionReady(session, device))
 
-        return self._run(job, group="model", failure="cannot open the model", fatal=True, says_what_failed=True)
+        return self.run_job(job, group="model", failure="cannot open the model", fatal=True, says_what_failed=True)
 
     def load_image(self, session: ModelSession, index: int, path: Path) -> Worker:
         ticket = Ticket("image", None, options=(index, str(path)))
@@ -134,11 +135,11 @@ class EngineBridge:
             try:
                 results = session.image(path)
             except ActvizError as error:  # the screen decides: skip to the next image, or say why
-                self._reply(ticket, ImageFailed(index, path, str(error)))
+                self.reply(ticket, ImageFailed(index, path, str(error)))
                 return
-            self._reply(ticket, ImageReady(index, results))
+            self.reply(ticket, ImageReady(index, results))
 
-        return self._run(job, group="image", failure=f"cannot use image {path.name}", says_what_failed=True,
+        return self.run_job(job, group="image", failure=f"cannot use image {path.name}", says_what_failed=True,
                          ticket=ticket)
 
     def compute_activation(self, results: ImageResults, row: int) -> Worker:
@@ -147,18 +148,18 @@ class EngineBridge:
 
         def job(worker: Worker) -> None:
             self._stage(f"computing {name}")
-            self._reply(ticket, ActivationReady(row, results.activation(row)))
+            self.reply(ticket, ActivationReady(row, results.activation(row)))
 
-        return self._run(job, group="activation", failure=f"cannot compute {name}", ticket=ticket)
+        return self.run_job(job, group="activation", failure=f"cannot compute {name}", ticket=ticket)
 
     def compute_stats(self, results: ImageResults) -> Worker:
         ticket = Ticket("stats", results.key)
 
         def job(worker: Worker) -> None:
             self._stage("computing statistics of every layer")
-            self._reply(ticket, StatsReady(results.all_stats()))
+            self.reply(ticket, StatsReady(results.all_stats()))
 
-        return self._run(job, group="stats", failure="cannot compute statistics", ticket=ticket)
+        return self.run_job(job, group="stats", failure="cannot compute statistics", ticket=ticket)
 
     def compute_layers(self, results: ImageResults, rows: list[int], request: Hashable, reply_to: Widget) -> Worker:
         """Several layers in one graph pass, answered to ``reply_to`` with ``LayersReady``."""
@@ -166,18 +167,18 @@ class EngineBridge:
 
         def job(worker: Worker) -> None:
             self._stage(f"computing {len(rows)} layers")
-            self._reply(ticket, LayersReady(request, results.activations(rows)), reply_to)
+            self.reply(ticket, LayersReady(request, results.activations(rows)), reply_to)
             self._stage("ready")
 
-        return self._run(job, group=ticket.kind, failure="cannot compute the layers", ticket=ticket)
+        return self.run_job(job, group=ticket.kind, failure="cannot compute the layers", ticket=ticket)
 
     def predict(self, results: ImageResults, reply_to: Widget) -> Worker:
         ticket = Ticket("predictions", results.key)
 
         def job(worker: Worker) -> None:
-            self._reply(ticket, PredictionsReady(results.predictions()), reply_to)
+            self.reply(ticket, PredictionsReady(results.predictions()), reply_to)
 
-        return self._run(job, group="predictions", failure="cannot compute the predictions", ticket=ticket)
+        return self.run_job(job, group="predictions", failure="cannot compute the predictions", ticket=ticket)
 
     def class_heatmap(self, results: ImageResults, request: dict, reply_to: Widget) -> Worker:
         """``request``: class_heatmap's keyword arguments (and the method's options); Score-CAM and
@@ -203,12 +204,12 @@ class EngineBridge:
                 return
             except Exception as error:  # the view shows why (else its title would say "computing…" for ever)
                 why = str(error) if isinstance(error, ActvizError) else f"{type(error).__name__}: {one_line(error)}"
-                self._reply(ticket, ClassHeatmapReady(None, why), reply_to)
+                self.reply(ticket, ClassHeatmapReady(None, why), reply_to)
                 raise
             self._stage("ready")
-            self._reply(ticket, ClassHeatmapReady(result), reply_to)
+            self.reply(ticket, ClassHeatmapReady(result), reply_to)
 
-        return self._run(job, group="class-heatmap", failure="cannot compute the class heatmap", ticket=ticket)
+        return self.run_job(job, group="class-heatmap", failure="cannot compute the class heatmap", ticket=ticket)
 
     def patterns(self, model, key: PatternsKey, order: ChannelOrder, reply_to: Widget) -> Worker:
         """A layer's filter patterns, batch by batch (``pattern_jobs``); Esc, or asking for
@@ -217,14 +218,14 @@ class EngineBridge:
 
         def job(worker: Worker) -> None:
             def reply(message: Message) -> None:
-                self._reply(ticket, message, reply_to)
+                self.reply(ticket, message, reply_to)
 
             def should_stop() -> bool:
                 return worker.is_cancelled or not self.is_wanted(ticket)
 
             patterns_job(model, key, order, reply, should_stop)()
 
-        return self._run(job, group="patterns", failure="cannot compute the patterns", ticket=ticket)
+        return self.run_job(job, group="patterns", failure="cannot compute the patterns", ticket=ticket)
 
     def faithfulness(self, results: ImageResults, key: FaithfulnessKey, reply_to: Widget) -> Worker:
         """Each method's deletion and insertion on the shown image (``faithfulness_job``); Esc, or another
@@ -236,11 +237,11 @@ class EngineBridge:
             def reply(message: Message) -> None:
                 if isinstance(message, (FaithfulnessProgress, FaithfulnessDone)) and self.is_wanted(ticket):
                     self._stage(message.text)
-                self._reply(ticket, message, reply_to)
+                self.reply(ticket, message, reply_to)
 
             faithfulness_job(results, key, reply, lambda: worker.is_cancelled or not self.is_wanted(ticket))()
 
-        return self._run(job, group="faithfulness", failure="cannot measure the faithfulness", ticket=ticket)
+        return self.run_job(job, group="faithfulness", failure="cannot measure the faithfulness", ticket=ticket)
 
     def stop(self, kind: str) -> None:
         """No job of this kind is wanted now: a running one stops at its next check."""
@@ -267,7 +268,7 @@ class EngineBridge:
             self.screen.post_message(ScanReady(scan, scan_warnings(scan, model, sha256)))
             self._stage("ready")
 
-        return self._run(job, group="scan", failure=f"cannot open scan {folder}", says_what_failed=True)
+        return self.run_job(job, group="scan", failure=f"cannot open scan {folder}", says_what_failed=True)
 
     def top_crops(self, model, scan, layer: str, channel: int, request: Hashable, reply_to: Widget) -> Worker:
         """A channel's top images read and cropped, answered to ``reply_to`` with ``TopCropsReady``."""
@@ -277,10 +278,10 @@ class EngineBridge:
             from actviz_tui.core.scan.top_images import top_crops
 
             self._stage(f"reading the top images of {layer} channel {channel}")
-            self._reply(ticket, TopCropsReady(request, top_crops(model, scan, layer, channel)), reply_to)
+            self.reply(ticket, TopCropsReady(request, top_crops(model, scan, layer, channel)), reply_to)
             self._stage("ready")
 
-        return self._run(job, group="top-crops", failure="cannot read the top images", ticket=ticket)
+        return self.run_job(job, group="top-crops", failure="cannot read the top images", ticket=ticket)
 
     def export(self, results: ImageResults, requests: list, settings) -> Worker:
         """Computes and draws figure by figure in a worker; Esc cancels."""
@@ -300,4 +301,4 @@ class EngineBridge:
                 return
             self.screen.post_message(ExportDone(paths))
 
-        return self._run(job, group="export", failure="export failed")
+        return self.run_job(job, group="export", failure="export failed")

@@ -15,12 +15,8 @@ from textual.binding import Binding, BindingType
 
 from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.errors import ActvizError
-from actviz_tui.core.export import ExportSettings
 from actviz_tui.ui.explorer_patterns import PATTERNS
 from actviz_tui.ui.explorer_scan import OPEN_SCAN
-from actviz_tui.ui.export_choices import export_choices
-from actviz_tui.ui.messages import ExportDone, ExportProgress
-from actviz_tui.ui.screens.export_dialog import ExportDialog, ExportPlan
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.views import ExplorerView
 from actviz_tui.ui.widgets.layer_filter import LayerFilter
@@ -127,6 +123,7 @@ class ExplorerActions(_Host):
         def announce(self, notice: Notice) -> None: ...
         def editing_text(self) -> bool: ...
         def scan_dead(self, row: int) -> frozenset[int] | None: ...
+        def can_export(self) -> bool: ...
         scan: ScanResult | None
 
     def palette_bindings(self) -> list[Binding]:
@@ -280,30 +277,6 @@ class ExplorerActions(_Host):
 
         self.app.push_screen(HelpScreen(as_bindings(self.BINDINGS)))
 
-    # ----- export -------------------------------------------------------------
-    def can_export(self) -> bool:
-        """Figures of activations need them computed; the filters view needs only the
-        model, the class map only the image."""
-        if self.results is None:
-            return False
-        needs = self.current_view.NEEDS
-        return (self.activation is not None or needs == "weights" or (needs == "image" and self.results.has_image)
-                or (needs == "scan" and self.scan is not None))
-
-    def action_export(self) -> None:
-        if not self.can_export():
-            return
-        choices = export_choices(self.results, self.state, self.current_view.export_request(self.state))
-        settings = ExportSettings(folder=self.export_folder, cmap=self.state.cmap, scale=self.state.scale)
-        self.app.push_screen(ExportDialog(choices, settings), self._start_export)
-
-    export_folder = ExportSettings.folder  # the dialog opens on the folder last exported to
-
-    def _start_export(self, plan: ExportPlan | None) -> None:
-        if plan is not None and self.results is not None:
-            self.export_folder = plan.settings.folder
-            self.engine.export(self.results, plan.requests, plan.settings)
-
     def action_escape(self) -> None:
         if self.engine.cancel("export"):
             self.status_line.stage = "cancelling the export after the current figure"
@@ -313,14 +286,3 @@ class ExplorerActions(_Host):
             self.status_line.stage = "cancelling the faithfulness run before its next batch"
         else:
             self.query_one("#notices", NoticeLine).hide()
-
-    def on_export_progress(self, message: ExportProgress) -> None:
-        self.status_line.stage = f"exporting: {message.done}/{message.total} files (Esc cancels)"
-
-    def on_export_done(self, message: ExportDone) -> None:
-        count = len(message.paths)
-        done = f"export cancelled after {count} file(s)" if message.cancelled else f"exported {count} file(s)"
-        self.status_line.error, self.status_line.stage = "", done
-        names = "\n".join(str(path) for path in message.paths[:8])
-        more = f"\n… and {count - 8} more" if count > 8 else ""
-        self.notify(f"{done}:\n{names}{more}", title="export", timeout=8)

@@ -18,7 +18,9 @@ def divergence_figure(comparison, title: str):
     if first is not None:
         axes.axvline(names.index(first), color="0.5", linestyle=":", label=f"first divergent: {first}")
     axes.set_xticks(list(positions), names, rotation=90, fontsize="small")
-    axes.set_ylabel("divergence (0: the same)")
+    axes.set_yscale("symlog", linthresh=1e-3)  # 1e-5 and 0.8 both readable; 0 stays at the bottom
+    axes.set_ylim(bottom=0.0)
+    axes.set_ylabel("divergence (0: the same; symlog)")
     axes.legend(fontsize="small")
     fig.suptitle(title)
     return fig
