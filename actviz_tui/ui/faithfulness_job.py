@@ -75,6 +75,10 @@ class FaithfulnessDone(Message):
         if self.cancelled or self.error:
             return f"faithfulness: {self.error or 'cancelled'}"
         best, floor = self.rows[0], next(row for row in self.rows if row.method == "random")
+        methods = [row for row in self.rows if row.method != "random"]
+        if len(methods) > 1 and all(f"{row.deletion:.3f}" == f"{best.deletion:.3f}" for row in methods):
+            return f"faithfulness: all {len(methods)} methods tie, deletion {best.deletion:.3f} " \
+                   f"(random {floor.deletion:.3f})"
         return f"faithfulness: best {best.title}, deletion {best.deletion:.3f} (random {floor.deletion:.3f})"
 
 

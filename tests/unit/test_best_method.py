@@ -36,7 +36,12 @@ def test_the_choice_is_the_argmin_of_evaluate_methods_deletion(model, images):
     assert choice.method == expected and not METHODS[choice.method].expensive
     assert choice.deletion == pytest.approx(means[expected])
     assert (choice.candidates, choice.images) == (len(quick), 2)
-    assert choice.reason == f"best of {len(quick)} by deletion AUC on 2 images: {means[expected]:.3f}"
+    tied = sum(1 for name in quick if means[name] == means[expected])
+    assert choice.tied == tied
+    if tied == 1:
+        assert choice.reason == f"best of {len(quick)} by deletion AUC on 2 images: {means[expected]:.3f}"
+    else:
+        assert choice.reason.startswith(f"{tied} of {len(quick)} tie by deletion AUC on 2 images: ")
     assert choice.label == f"best of {len(quick)} by deletion"
 
 

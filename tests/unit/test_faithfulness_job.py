@@ -8,7 +8,9 @@ import types
 import models_factory as mf
 from engine_helpers import model_of
 
-from actviz_tui.ui.faithfulness_job import FaithfulnessDone, FaithfulnessKey, FaithfulnessProgress, faithfulness_job
+from actviz_tui.ui.faithfulness_job import (
+    FaithfulnessDone, FaithfulnessKey, FaithfulnessProgress, FaithfulnessRow, faithfulness_job,
+)
 
 
 def test_an_expensive_methods_explaining_progress_is_shown_and_the_run_finishes():
@@ -22,3 +24,12 @@ def test_an_expensive_methods_explaining_progress_is_shown_and_the_run_finishes(
     (done,) = [m for m in messages if isinstance(m, FaithfulnessDone)]
     assert done.error == "" and not done.cancelled
     assert {row.method for row in done.rows} == {"gradcam", "occlusion", "random"}
+
+
+def test_methods_that_tie_are_not_called_best():
+    key = FaithfulnessKey("img", ("gradcam", "hirescam"), None, None, steps=2)
+    tie = [FaithfulnessRow("gradcam", "Grad-CAM", 0.1, 0.5), FaithfulnessRow("hirescam", "HiResCAM", 0.1, 0.4),
+           FaithfulnessRow("random", "random", 0.3, 0.3)]
+    assert FaithfulnessDone(key, tie).text == "faithfulness: all 2 methods tie, deletion 0.100 (random 0.300)"
+    ahead = [FaithfulnessRow("gradcam", "Grad-CAM", 0.05, 0.5), *tie[1:]]
+    assert FaithfulnessDone(key, ahead).text == "faithfulness: best Grad-CAM, deletion 0.050 (random 0.300)"

@@ -29,6 +29,7 @@ class BestChoice:
     candidates: int  # how many methods were scored (the random floor not counted)
     images: int
     evaluation: Evaluation  # every candidate's scores, the floor's too
+    tied: int = 1  # how many candidates share the lowest deletion (the first of them is chosen)
 
     @property
     def label(self) -> str:
@@ -38,6 +39,9 @@ class BestChoice:
     @property
     def reason(self) -> str:
         images = f"{self.images} image" + ("" if self.images == 1 else "s")
+        if self.tied > 1:
+            return (f"{self.tied} of {self.candidates} tie by deletion AUC on {images}: {self.deletion:.3f}; "
+                    f"the first of them taken")
         return f"best of {self.candidates} by deletion AUC on {images}: {self.deletion:.3f}"
 
 
@@ -59,7 +63,8 @@ def best_method(model, x, classes=None, layer=None, output: int = 0, steps: int 
     means = {scores.method: float(scores.deletion.mean()) for scores in evaluation.methods
              if scores.method != RANDOM}
     chosen = min(candidates, key=lambda name: (means[name], candidates.index(name)))
-    return BestChoice(chosen, means[chosen], len(candidates), len(evaluation.classes), evaluation)
+    tied = sum(1 for name in candidates if means[name] == means[chosen])
+    return BestChoice(chosen, means[chosen], len(candidates), len(evaluation.classes), evaluation, tied)
 
 
 def best_explanation(model, x, classes=None, layer=None, output: int = 0, progress=None, should_stop=None,
