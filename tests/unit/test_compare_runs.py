@@ -64,3 +64,15 @@ def test_two_images_through_one_model(image):
     b = model.activations(other, ["c1"])["c1"][0]
     assert layer.relative_l2 == pytest.approx(np.linalg.norm(a - b) / np.linalg.norm(a), rel=1e-5)
     assert set(result.as_json()["layers"][0]) == {"name", "relative_l2", "cosine", "cka", "top_channels"}
+
+
+def test_a_clone_matches_though_keras_renamed_its_input(image):
+    import keras
+
+    inputs = keras.Input((16, 16, 3))  # left unnamed on purpose: Keras names a clone's anew
+    original = keras.Model(inputs, keras.layers.Conv2D(2, 3, name="c1")(inputs), name="unnamed_input")
+    clone = keras.models.clone_model(original)
+    clone.set_weights(original.get_weights())
+    assert clone.layers[0].name != original.layers[0].name
+    result = compare_checkpoints(engine(original), engine(clone), image)
+    assert result.first_divergent is None and [layer.name for layer in result.layers] == ["c1"]
