@@ -23,8 +23,9 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
-def base_parser(prog: str, description: str, **settings) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=description, **settings)
+def base_parser(prog: str, description: str, parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+                **settings) -> argparse.ArgumentParser:
+    parser = parser_class(prog=prog, description=description, **settings)
     parser.add_argument("--version", action=VersionAction)
     return parser
 

@@ -31,6 +31,8 @@ SUBCOMMANDS: dict[str, Command] = {
                         "score class-heatmap methods: deletion, insertion, average drop (which map to trust)"),
     "compare": Command("actviz_tui.commands.compare",
                        "two checkpoints or two images layer by layer: where they diverge", gradients=False),
+    "render": Command("actviz_tui.commands.render",
+                      "draw a saved view (an export's .json sidecar) again; --watch: per model version"),
     "scan": Command("actviz_tui.commands.scan", "top-k images per channel over a dataset (scan merge, scan show)",
                     gradients=False),
 }

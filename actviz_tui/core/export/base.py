@@ -52,6 +52,8 @@ class Job:
     channel: int | None = None
     note: str = ""  # e.g. "first 24 of 30 layers"
     options: tuple[tuple[str, Any], ...] = ()  # the request's kind-specific settings
+    # The request it was planned from (plan_jobs sets it): the sidecar saves it as the saved view.
+    request: FigureRequest | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -31,7 +32,7 @@ def plan_jobs(session: FigureSource, requests: list[FigureRequest]) -> list[Job]
             raise ValueError(f"unknown figure kind {request.kind!r}; expected one of {', '.join(FIGURE_KINDS)}")
         if kind.needs_image and not session.has_image:
             raise ExportError(f"no input image was given, and the {request.kind} figure needs one")
-        jobs.extend(kind.plan(session, request))
+        jobs.extend(replace(job, request=request) for job in kind.plan(session, request))
     return _without_repeats(jobs)
 
 
