@@ -15,6 +15,7 @@ from pathlib import Path
 from actviz_tui.commands.common_options import add_model_options, base_parser
 from actviz_tui.commands.session_args import model_and_images, session_options
 from actviz_tui.commands.table import commands_help
+from actviz_tui.commands.view_args import ExplorerViewParser, explorer_start
 
 LOG_TAIL_LINES = 40
 
@@ -23,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = base_parser(
         "actviz",
         f"Explore a CNN's activations in the terminal.\n\n{commands_help()}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter, parser_class=ExplorerViewParser,
     )
     parser.add_argument("model", nargs="?", type=Path, help=".keras or .h5 model (default: the bundled sample)")
     parser.add_argument("images", nargs="*", type=Path, help="input image(s); n/p switch between them")
@@ -49,6 +50,10 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     start.add_argument("--scan", metavar="SCAN_DIR", default=None,
                        help="a folder 'actviz scan' wrote: view 6 shows each channel's top images in it, and the "
                        "layer table's dead column counts channels dead on the whole dataset")
+    start.add_argument("--view-file", type=Path, metavar="SIDECAR.json", default=None,
+                       help="open a saved view (the explorer's W, or a sidecar of 'actviz export --with-data'): its "
+                       "model, image, options, layer, channel, view and colours; MODEL, IMAGE and the options "
+                       "above, given too, win")
 
 
 def add_display_options(parser: argparse.ArgumentParser) -> None:
@@ -66,10 +71,11 @@ def add_display_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from actviz_tui.core.model.loading import check_model_file
 
+    start = explorer_start(args)  # --view-file: a bad file is one line, exit 1
     model_path, images = model_and_images(args.model, list(args.images))
     check_model_file(Path(model_path).expanduser(), read_all=False)  # ModelLoadError: exit 1
-    if args.scan is not None:
-        check_scan_folder(Path(args.scan).expanduser())
+    if start.scan is not None:
+        check_scan_folder(Path(start.scan).expanduser())
     if not stdout_is_terminal():
         print("actviz: error: the explorer needs a terminal (stdout is not one); for text or files "
               "use 'actviz summary MODEL IMAGE' or 'actviz export MODEL IMAGE ...'", file=sys.stderr)
@@ -78,9 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
     graphics = choose_tier(args.graphics)  # asks the terminal: before Textual reads stdin
     from actviz_tui.ui.app import ActvizApp
-    from actviz_tui.ui.explorer_start import ExplorerStart
 
-    start = ExplorerStart(args.layer, args.channel, args.view, args.scan, args.cam_method)
     log, log_size = _log_and_size() if args.verbose else (None, 0)
     app = ActvizApp(model_path, images, session_options(args), start=start, graphics=graphics)
     app.run()

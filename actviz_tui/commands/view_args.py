@@ -82,3 +82,24 @@ def explorer_defaults(record: dict) -> dict:
 
 def _existing(path) -> Path | None:
     return Path(path) if isinstance(path, str) and Path(path).is_file() else None
+
+
+def explorer_start(args: argparse.Namespace):
+    """Where the explorer opens (an ExplorerStart): the command line's, with ``--view-file``
+    the saved view's where the command line says nothing. ActvizError for a bad file, or a
+    model or image of the view's that is gone (the parser took them only where they are)."""
+    from actviz_tui.ui.explorer_start import ExplorerStart
+
+    start = ExplorerStart(args.layer, args.channel, args.view, args.scan, args.cam_method)
+    if getattr(args, "view_file", None) is None:
+        return start
+    from actviz_tui.core.errors import ActvizError
+    from actviz_tui.core.saved_view import SavedView
+    from actviz_tui.ui.view_start import start_from_view
+
+    view = SavedView.from_sidecar(args.view_file)
+    for given, saved, what in ((args.model, view.model, "model"), (args.images, view.image, "image")):
+        if not given and saved is not None:
+            raise ActvizError(f"the saved view's {what} {saved} is not there (moved? give MODEL IMAGE on the "
+                              "command line)")
+    return start_from_view(view, start)

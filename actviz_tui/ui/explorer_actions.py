@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from actviz_tui.core.analysis.stats import dead_channels
 from actviz_tui.core.errors import ActvizError
 from actviz_tui.ui.explorer_patterns import PATTERNS
+from actviz_tui.ui.explorer_save_view import SAVE_VIEW
 from actviz_tui.ui.explorer_scan import OPEN_SCAN
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.views import ExplorerView
@@ -87,6 +88,7 @@ def bindings(views) -> list[BindingType]:
                 tooltip="filter the layer table by name or type; Esc clears"),
         Binding("x", "toggle_mark", "Mark", tooltip="mark / unmark the current channel for export"),
         Binding("e", "export", "Export", tooltip="export figures (PNG), preset to the marks or the view"),
+        SAVE_VIEW,
         Binding("escape", "escape", "Cancel a run / hide notices", show=False,
                 tooltip="stop a running export, pattern run or faithfulness run; else hide the notices above the "
                 "status line"),

@@ -21,6 +21,13 @@ class ExplorerStart:
     view: str | None = None
     scan: str | None = None
     cam_method: str | None = None
+    # A saved view's (``--view-file``): the colours, and the class map's class, layer, overlay, method options.
+    cmap: str | None = None
+    scale: str | None = None
+    cam_class: int | str | None = None  # an index, or a class name
+    cam_layer: str | int | None = None
+    cam_cmap: str | None = None
+    cam_options: tuple = ()
 
     def cam_method_problem(self) -> str:
         """"" or why ``cam_method`` is no method (checked once the model is in: no numpy before)."""
@@ -40,5 +47,20 @@ class ExplorerStart:
         state = state.with_layer(row, session.layers[row].channels or 1)
         if self.cam_method is not None:
             state = replace(state, cam=replace(state.cam, method=self.cam_method))
+        state = self._saved_settings(state, session)
         view = self.view or ("cam" if self.cam_method is not None else None)
         return state.with_view(view) if view else state
+
+    def _saved_settings(self, state: ExplorerState, session) -> ExplorerState:
+        """A saved view's colours and class-map settings (``ui.view_start`` checked them)."""
+        cam = state.cam
+        if self.cam_layer is not None:
+            cam = replace(cam, layer=session.find_layer(self.cam_layer))
+        if isinstance(self.cam_class, str):
+            from actviz_tui.core.analysis.class_names import output_classes
+
+            cam = replace(cam, class_index=output_classes(session.keras_model, session.labels).index(self.cam_class))
+        elif self.cam_class is not None:
+            cam = replace(cam, class_index=int(self.cam_class))
+        cam = replace(cam, cmap=self.cam_cmap or cam.cmap, method_options=self.cam_options or cam.method_options)
+        return replace(state, cmap=self.cmap or state.cmap, scale=self.scale or state.scale, cam=cam)

@@ -227,6 +227,11 @@ def write_data(
     return npy_path, json_path
 
 
+def write_sidecar(path: Path, metadata: dict) -> Path:
+    """``metadata`` alone as a sidecar at ``path`` (a saved view without a figure), never replacing a file."""
+    return write_bytes_atomic(Path(path), _sidecar_bytes(metadata))
+
+
 def file_sha256(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
     """Hex SHA-256 of a file (core/file_hash.py), a read failure said as an ExportError."""
     try:

@@ -29,6 +29,7 @@ from actviz_tui.ui.engine_bridge import EngineBridge, Ticket
 from actviz_tui.ui.explorer_commands import ExplorerCommands
 from actviz_tui.ui.explorer_export import ExplorerExport
 from actviz_tui.ui.explorer_patterns import ExplorerPatterns
+from actviz_tui.ui.explorer_save_view import ExplorerSaveView
 from actviz_tui.ui.explorer_scan import ExplorerScan
 from actviz_tui.ui.explorer_state import ExplorerState, ImageWalk, LayerData
 from actviz_tui.ui.messages import (
@@ -46,7 +47,9 @@ from actviz_tui.ui.widgets.wrapping_line import WrappingLine
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 
 
-class ExplorerScreen(ExplorerScan, ExplorerPatterns, ExplorerExport, explorer_actions.ExplorerActions, Screen[None]):
+class ExplorerScreen(
+    ExplorerScan, ExplorerPatterns, ExplorerSaveView, ExplorerExport, explorer_actions.ExplorerActions, Screen[None]
+):
     AUTO_FOCUS = "#layers"
     COMMANDS = {ExplorerCommands}
     BINDINGS = explorer_actions.bindings(VIEWS)
