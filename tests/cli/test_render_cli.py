@@ -215,3 +215,25 @@ def test_interval_and_versions_go_with_watch(cli, capsys, tmp_path):
     assert code == 1 and err == ["actviz: error: no saved view " + str(tmp_path / "v.json") + ": no such file"]
     with pytest.raises(SystemExit):
         cli(["render", str(tmp_path / "v.json"), "--watch", "--interval", "0"])
+
+
+@pytest.mark.slow
+def test_a_channels_first_view_renders_as_the_program_runs_it(tmp_path, channels_first_keras):
+    """In subprocesses, as a user runs them: render reads the view's model while parsing,
+    so a channels_first model gets oneDNN on (its convolutions need it on TensorFlow's CPU)."""
+    import subprocess
+    import sys
+
+    from cli_runs import user_environment
+
+    def actviz(*args):
+        return subprocess.run([sys.executable, "-m", "actviz_tui", *map(str, args)], cwd=REPO,
+                              env=user_environment(), capture_output=True, text=True, timeout=300)
+
+    exported = actviz("export", channels_first_keras, RINGS, "--layer", "conv_b", "--channel", "3", "--with-data",
+                      "--dpi", "40", "--out", tmp_path / "exported")
+    assert exported.returncode == 0, exported.stderr
+    png, _, sidecar = (Path(line) for line in exported.stdout.splitlines())
+    rendered = actviz("render", sidecar, "--out", tmp_path / "rendered")
+    assert rendered.returncode == 0, rendered.stderr
+    assert Path(rendered.stdout.strip()).read_bytes() == png.read_bytes()
