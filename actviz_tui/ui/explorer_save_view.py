@@ -8,7 +8,7 @@ worker (the model's SHA-256 reads the whole file), and a notice gives its path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +59,8 @@ class ExplorerSaveView(_Host):
             self.notify("the model is still loading", timeout=3)
             return
         request = self.current_view.export_request(self.state)
+        if request.channel is None:  # the grid's selected tile too: --view-file opens on it (the figure ignores it)
+            request = replace(request, channel=self.state.channel)
         settings = ExportSettings(folder=self.export_folder, cmap=self.state.cmap, scale=self.state.scale)
 
         def job(worker) -> None:

@@ -42,14 +42,15 @@ async def test_w_saves_the_view_on_show_without_a_figure_and_view_file_opens_it(
     assert (record["kind"], record["layer"], record["figure"], record["image"]) == ("grid", "conv_b", None,
                                                                                    str(RINGS.resolve()))
     view = record["view"]
-    assert view["request"] == {"kind": "grid", "layer": "conv_b", "channel": None, "max_layers": None, "options": {}}
+    # the grid's selected tile too (the figure has every channel): --view-file opens on it
+    assert view["request"] == {"kind": "grid", "layer": "conv_b", "channel": 5, "max_layers": None, "options": {}}
     assert view["settings"] == {"cmap": "magma", "scale": "layer", "dpi": 150}
 
     reopened = open_view_file(make_app, saved)
     async with reopened.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: ready(reopened))
         state = reopened.explorer.state
-        assert (state.layer, state.view, state.cmap, state.scale) == (3, "grid", "magma", "layer")
+        assert (state.layer, state.channel, state.view, state.cmap, state.scale) == (3, 5, "grid", "magma", "layer")
         assert reopened.explorer.model_path == TINY.resolve()
         assert reopened.explorer.image_paths == [RINGS.resolve()]
         assert reopened.explorer.query_one("#layers").selected_row == 3
@@ -79,7 +80,7 @@ async def test_the_class_map_is_saved_with_its_method_class_and_colours(make_app
                                                                cmap="turbo")))
         saved = await save_view(app, pilot, tmp_path)
     view = json.loads(saved.read_text())["view"]
-    assert view["request"] == {"kind": "cam", "layer": "conv_a", "channel": None, "max_layers": None,
+    assert view["request"] == {"kind": "cam", "layer": "conv_a", "channel": 0, "max_layers": None,
                                "options": {"class": 0, "cmap": "turbo", "method": "gradcam"}}
     reopened = open_view_file(make_app, saved)
     async with reopened.run_test(size=SIZE) as pilot:
