@@ -237,3 +237,37 @@ def test_a_channels_first_view_renders_as_the_program_runs_it(tmp_path, channels
     rendered = actviz("render", sidecar, "--out", tmp_path / "rendered")
     assert rendered.returncode == 0, rendered.stderr
     assert Path(rendered.stdout.strip()).read_bytes() == png.read_bytes()
+
+
+def test_view_file_errors_are_one_line_before_the_explorer_starts(cli, capsys, tmp_path, checkpoints):
+    code, out, err = run(cli, capsys, "--view-file", tmp_path / "gone.json")
+    assert (code, out) == (1, []) and err == [f"actviz: error: no saved view {tmp_path / 'gone.json'}: no such file"]
+    model = tmp_path / "model.keras"
+    shutil.copy(checkpoints / "first.keras", model)
+    _, _, sidecar = export(cli, capsys, tmp_path / "exported", model, checkpoints / "x.png", "--layer", "c1")
+    model.unlink()
+    code, out, err = run(cli, capsys, "--view-file", sidecar)
+    assert (code, out) == (1, [])
+    assert err == [f"actviz: error: the saved view's model {model} is not there (moved? give MODEL IMAGE on the "
+                   "command line)"]
+
+
+def test_view_file_gives_the_explorer_its_model_image_and_options(tmp_path, checkpoints):
+    from actviz_tui.commands.explore import build_parser
+    from actviz_tui.commands.session_args import session_options
+    from actviz_tui.core.export import ExportSettings, FigureRequest
+    from actviz_tui.core.model.options import ModelOptions
+    from actviz_tui.core.saved_view import view_object
+
+    options = ModelOptions(preprocessing="symmetric", size=(20, 24))
+    record = {"model": str(checkpoints / "first.keras"), "image": str(checkpoints / "x.png"), "layers": ["c2"],
+              "view": view_object(FigureRequest("across", layer="c2", channel=1), "c2", ExportSettings(), options)}
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps(record))
+    args = build_parser().parse_args(["--view-file", str(path)])
+    assert (args.model, args.images) == (checkpoints / "first.keras", [checkpoints / "x.png"])
+    assert (session_options(args).preprocessing, session_options(args).size) == ("symmetric", (20, 24))
+    given = build_parser().parse_args([str(checkpoints / "second.keras"), "--view-file", str(path), "--preprocess",
+                                       "none"])
+    assert (given.model, given.images, given.preprocess) == (checkpoints / "second.keras", [checkpoints / "x.png"],
+                                                              "none")
