@@ -40,6 +40,21 @@ def test_a_saved_view_draws_what_the_export_draws(session, tmp_path, request_):
     assert again.name == png.name and again.read_bytes() == png.read_bytes()
 
 
+def test_a_nested_layer_of_the_sample_saves_and_draws_as_exported(tmp_path):
+    from actviz_tui.core.session.model_session import ModelSession
+
+    nested = ModelSession.open(REPO / "actviz_tui" / "samples" / "residual_nested.keras").image(
+        REPO / "actviz_tui" / "samples" / "images" / "shapes.jpg")
+    request = FigureRequest("channel", layer="backbone/bb_relu32", channel=9)
+    settings = ExportSettings(folder=tmp_path / "exported", dpi=40)
+    (png,) = export_figures(nested, [request], settings)
+    path = write_view_file(nested, request, replace(settings, folder=tmp_path / "views"))
+    assert path.name == "residual_nested__shapes__backbone.bb_relu32__ch009__channel.view.json"
+    view = SavedView.from_sidecar(path)
+    (again,) = render_view(nested, view, view.settings(tmp_path / "rendered"))
+    assert again.read_bytes() == png.read_bytes()
+
+
 def test_a_second_save_is_numbered_and_a_figure_that_needs_an_image_is_refused(session, tmp_path):
     request = FigureRequest("channel", layer="conv_a", channel=1)
     first = write_view_file(session, request, ExportSettings(folder=tmp_path))

@@ -69,7 +69,8 @@ class SidecarRecords:
 
     def view(self, job: Job) -> dict:
         """The saved view (``core.saved_view``): the request the job was planned from, its layer by name."""
-        request = job.request or FigureRequest(job.kind, channel=job.channel, options=job.options)
+        layer = job.rows[0] if len(job.rows) == 1 else None  # a job planned elsewhere: its own layer
+        request = job.request or FigureRequest(job.kind, layer=layer, channel=job.channel, options=job.options)
         options = getattr(self.session, "options", None) or ModelOptions()
         return view_object(request, self._layer_name(request.layer), self.settings, options)
 
