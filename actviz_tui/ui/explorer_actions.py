@@ -139,6 +139,8 @@ class ExplorerActions(_Host):
             return None
         if action in CURSOR_ACTIONS and self.editing_text():
             return False  # let the filter box move its own text cursor
+        if action == "channel" and abs(parameters[0]) == 1 and getattr(self.focused, "CLAIMS_ARROWS", False):
+            return False  # ← → move the focused widget's cursor (view 1's probe)
         if action == "view_key":
             return any(b.key == parameters[0] for b in as_bindings(self.current_view.BINDINGS))
         return True
