@@ -11,6 +11,7 @@ import numpy as np
 
 from actviz_tui.ui.explorer_start import ExplorerStart
 from actviz_tui.ui.picture_marks import FIELD_COLOUR, Outline, fitted_box
+from tests.conftest import needs_onednn
 from tests.functional.conftest import ready, wait_until
 
 SIZE = (120, 36)
@@ -137,3 +138,18 @@ async def test_the_whole_input_and_a_nested_base(make_app, sample_nested_keras, 
         await pilot.press("shift+up", "shift+up")  # row 0: its field starts at row -3, past the border
         await pilot.pause()
         assert "field rows 0–4, cols 11–18 (size 8×8, stride 2, clipped at the image border)" in probe_text(app)
+
+
+@needs_onednn
+async def test_a_channels_first_model_probes_rows_and_cols_of_its_maps(make_app, channels_first_keras):
+    app = make_app(channels_first_keras, start=ExplorerStart("conv_b", 3, None))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_on(pilot, app, 4)
+        await pilot.press("v", "up", *["right"] * 2)  # from (4, 4) to (3, 6) of the 8x8 map, as drawn
+        await pilot.pause()
+        values = app.explorer.activation[:, :, 3]  # the session's maps are channels last
+        assert probe_text(app).startswith(f"probe (3, 6) = {values[3, 6]:.4g}   field rows 3–10, cols 9–15 "
+                                          "(size 8×8, stride 2, clipped at the image border)")
+        preview = app.explorer.query_one("#preview")
+        magenta = np.all(shown_pixels(preview) == FIELD_COLOUR, axis=2)
+        assert box_of(magenta) == expected_box(preview, Outline(3, 9, 11, 16), (16, 16))
