@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from actviz_tui.ui.explorer_actions import as_bindings
 from actviz_tui.ui.explorer_start import ExplorerStart
 from actviz_tui.ui.picture_marks import FIELD_COLOUR, Outline, fitted_box
+from actviz_tui.ui.screens.help_screen import help_markdown
 from tests.conftest import needs_onednn
 from tests.functional.conftest import ready, wait_until
 
@@ -97,6 +99,11 @@ async def test_esc_leaves_the_probe_and_the_keys_are_theirs_again(make_app):
         await pilot.press("down", "v", "v")  # v twice: in and out
         await pilot.pause()
         assert screen.query_one("ChannelView").probe is None and screen.focused is screen.query_one("#layers")
+        await pilot.press("v", "2")  # another view ends the probe
+        await pilot.pause()
+        assert screen.query_one("ChannelView").probe is None and screen.focused is screen.query_one("#layers")
+        assert not screen.query_one("#preview")._outlines
+        assert "| v | single channel: probe mode" in help_markdown(as_bindings(screen.BINDINGS))
 
 
 async def test_a_click_puts_the_cursor_and_a_layer_change_clamps_it(make_app):
@@ -153,3 +160,20 @@ async def test_a_channels_first_model_probes_rows_and_cols_of_its_maps(make_app,
         preview = app.explorer.query_one("#preview")
         magenta = np.all(shown_pixels(preview) == FIELD_COLOUR, axis=2)
         assert box_of(magenta) == expected_box(preview, Outline(3, 9, 11, 16), (16, 16))
+
+
+async def test_in_a_pixel_tier_the_field_and_the_cursor_are_drawn_on_the_real_pixels(make_app):
+    app = make_app(start=ExplorerStart("conv_b", 0, None), graphics="sixel")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_on(pilot, app, 3)
+        await pilot.press("v")
+        preview, heatmap = app.explorer.query_one("#preview"), app.explorer.query_one("#heatmap")
+        await wait_until(pilot, lambda: preview._outlines and preview.picture_size != (0, 0))
+        width, height = preview.content_size
+        rgb = preview._fitted_rgb(*preview._pixels.pixel_box(width, height))
+        ys, xs = np.nonzero(np.all(rgb == FIELD_COLOUR, axis=2))
+        scale = rgb.shape[0] / 24  # rows 8-15 of 24 (position (4, 4) of conv_b)
+        assert abs(ys.min() - 8 * scale) <= 1 and abs(ys.max() + 1 - 16 * scale) <= 1
+        assert preview.zoom > 1 and ys.size > 0
+        picture = heatmap._fitted_rgb(*heatmap._pixels.pixel_box(*heatmap.content_size))
+        assert np.any(np.all(picture == 255, axis=2) | np.all(picture == 0, axis=2))  # the ring: viridis has neither

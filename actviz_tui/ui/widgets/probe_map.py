@@ -10,7 +10,6 @@ from textual.message import Message
 
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 
-MOVE = Binding.Group("Move probe", compact=True)
 STEP = 4  # positions a shift+arrow moves
 
 
@@ -24,10 +23,10 @@ class ProbeMap(HeatmapView):
     CLAIMS_ARROWS: ClassVar[bool] = True
     can_focus = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1, 0)", "up", key_display="↑", group=MOVE, tooltip="probe: one row up"),
-        Binding("down", "move(1, 0)", "down", key_display="↓", group=MOVE, tooltip="probe: one row down"),
-        Binding("left", "move(0, -1)", "left", key_display="←", group=MOVE, tooltip="probe: one column left"),
-        Binding("right", "move(0, 1)", "right", key_display="→", group=MOVE, tooltip="probe: one column right"),
+        Binding("up", "move(-1, 0)", "Move probe", key_display="↑↓←→", tooltip="probe: one row up"),
+        Binding("down", "move(1, 0)", "Probe down", show=False, tooltip="probe: one row down"),
+        Binding("left", "move(0, -1)", "Probe left", show=False, tooltip="probe: one column left"),
+        Binding("right", "move(0, 1)", "Probe right", show=False, tooltip="probe: one column right"),
         Binding("shift+up", f"move({-STEP}, 0)", "4 up", show=False),
         Binding("shift+down", f"move({STEP}, 0)", "4 down", show=False),
         Binding("shift+left", f"move(0, {-STEP})", "4 left", show=False),
