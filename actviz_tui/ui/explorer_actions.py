@@ -71,8 +71,10 @@ def bindings(views) -> list[BindingType]:
     for view in views:
         for binding in view.BINDINGS:
             routed.setdefault(binding.key, []).append(binding)
+    # Named keys (PgUp, Enter) go first, before the focused layer table takes them; letters and
+    # digits in turn with the other keys, so that a letter typed ahead after "/" or "c" stays text.
     keys += [
-        Binding(key, f"view_key({key!r})", same[0].description, show=False, priority=True,
+        Binding(key, f"view_key({key!r})", same[0].description, show=False, priority=len(key) > 1,
                 key_display=same[0].key_display, tooltip="; ".join(b.tooltip for b in same if b.tooltip))
         for key, same in routed.items()
     ]
