@@ -72,8 +72,10 @@ def bindings(views) -> list[BindingType]:
     for view in views:
         for binding in view.BINDINGS:
             routed.setdefault(binding.key, []).append(binding)
+    # Named keys (PgUp, Enter) go first, before the focused layer table takes them; letters and
+    # digits in turn with the other keys, so that a letter typed ahead after "/" or "c" stays text.
     keys += [
-        Binding(key, f"view_key({key!r})", same[0].description, show=False, priority=True,
+        Binding(key, f"view_key({key!r})", same[0].description, show=False, priority=len(key) > 1,
                 key_display=same[0].key_display, tooltip="; ".join(b.tooltip for b in same if b.tooltip))
         for key, same in routed.items()
     ]
@@ -141,6 +143,8 @@ class ExplorerActions(_Host):
             return None
         if action in CURSOR_ACTIONS and self.editing_text():
             return False  # let the filter box move its own text cursor
+        if action == "channel" and abs(parameters[0]) == 1 and getattr(self.focused, "CLAIMS_ARROWS", False):
+            return False  # ← → move the focused widget's cursor (view 1's probe)
         if action == "view_key":
             return any(b.key == parameters[0] for b in as_bindings(self.current_view.BINDINGS))
         return True

@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 FILES = (
     "tests/unit/test_channels_first.py",
     "tests/functional/test_field_models_pilot.py",
+    "tests/functional/test_probe_pilot.py",  # the probe's field on a channels_first map
     "tests/unit/test_zoo_trace.py",  # its channels_first zoo model
     "tests/unit/test_class_heatmaps_layouts.py",
     "tests/unit/test_zoo_explain.py",  # class heatmaps of the channels_first zoo model

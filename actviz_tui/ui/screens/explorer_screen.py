@@ -35,7 +35,9 @@ from actviz_tui.ui.explorer_state import ExplorerState, ImageWalk, LayerData
 from actviz_tui.ui.messages import (
     ActivationReady, EngineFailed, ImageFailed, ImageReady, SessionReady, StageChanged, StatsReady,
 )
+from actviz_tui.ui.picture_marks import FIELD_COLOUR, Outline
 from actviz_tui.ui.views import VIEWS, ExplorerView
+from actviz_tui.ui.views.probe_mode import PreviewField
 from actviz_tui.ui.widgets.heatmap_view import HeatmapView
 from actviz_tui.ui.widgets.layer_detail import LayerDetail
 from actviz_tui.ui.widgets.layer_filter import LayerFilter
@@ -302,6 +304,12 @@ class ExplorerScreen(
     @on(ExplorerView.SettingsChosen)
     def _settings_chosen(self, message: ExplorerView.SettingsChosen) -> None:
         self.state = replace(self.state, **message.changes)
+
+    @on(PreviewField)
+    def _preview_field(self, message: PreviewField) -> None:
+        box = message.box
+        outlines = () if box is None else (Outline(*box.outline, colour=FIELD_COLOUR),)
+        self.query_one("#preview", HeatmapView).set_outlines(outlines)
 
     @on(ExplorerView.LayersWanted)
     def _layers_wanted(self, message: ExplorerView.LayersWanted) -> None:

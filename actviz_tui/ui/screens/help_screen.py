@@ -18,7 +18,8 @@ that feed it (← a merge's branches) and its receptive field (RF: how many inpu
 of its maps sees; jump: input pixels between neighbouring positions; "whole input" after Flatten or
 global pooling). Notices (preprocessing, colours, errors) show above the status line; Esc hides them.
 
-Mouse: click a table row to pick a layer, click a grid tile to pick a channel.
+Mouse: click a table row to pick a layer, click a grid tile to pick a channel, click a map position
+(view 1) to probe it (v: probe mode; arrows move its cursor, Esc leaves).
 Ctrl+P opens the command palette: every action by name.
 """
 

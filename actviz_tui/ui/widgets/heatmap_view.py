@@ -16,6 +16,7 @@ from textual.widget import Widget
 
 from actviz_tui.ui.colour_notice import announce_colours_once
 from actviz_tui.ui.graphics_tier import HALFBLOCK, PIXEL_TIERS, drawable_tier
+from actviz_tui.ui.picture_marks import Outline, draw_outlines
 from actviz_tui.ui.source_grid import SourceGrid
 from actviz_tui.ui.widgets.halfblock import HalfBlockImage, fit_rgb, fitted_map_rgb
 
@@ -46,6 +47,7 @@ class HeatmapView(Widget):
         self._source: SourceGrid | None = None  # which source pixel each pixel of _rgb shows
         self._cmap = "viridis"
         self._range = (0.0, 1.0)
+        self._outlines: tuple[Outline, ...] = ()  # drawn over the fitted picture
         self._picture_key: tuple | None = None
         self._version = 0  # bumped on every new picture: ids of freed arrays get reused
         self._picture: HalfBlockImage | None = None
@@ -65,18 +67,28 @@ class HeatmapView(Widget):
         if self._pixels is not None:
             self._pixels.release()
 
-    def show_values(self, values: np.ndarray, cmap: str, vmin: float, vmax: float) -> None:
+    def show_values(self, values: np.ndarray, cmap: str, vmin: float, vmax: float,
+                    outlines: tuple[Outline, ...] = ()) -> None:
+        """A 2-D map coloured by ``cmap``; ``outlines`` in map positions (the probe's cursor)."""
         self._version += 1
-        self._values, self._rgb = values, None
+        self._values, self._rgb, self._outlines = values, None, tuple(outlines)
         self._cmap, self._range = cmap, (vmin, vmax)
         self.refresh()
 
-    def show_rgb(self, rgb: np.ndarray, source: SourceGrid | None = None) -> None:
+    def show_rgb(self, rgb: np.ndarray, source: SourceGrid | None = None, outlines: tuple[Outline, ...] = ()) -> None:
         """An RGB picture (input preview, channel grid); fitted like a map.
-        ``source``: which map pixel each of its pixels shows (None: each its own)."""
+        ``source``: which map pixel each of its pixels shows (None: each its own);
+        ``outlines`` in its pixels (a receptive field on the preview)."""
         self._version += 1
-        self._values, self._rgb, self._source = None, rgb, source
+        self._values, self._rgb, self._source, self._outlines = None, rgb, source, tuple(outlines)
         self.refresh()
+
+    def set_outlines(self, outlines: tuple[Outline, ...]) -> None:
+        """Draw these rectangles over the picture on show instead of the ones before (none: the plain picture)."""
+        if tuple(outlines) != self._outlines:
+            self._version += 1
+            self._outlines = tuple(outlines)
+            self.refresh()
 
     def clear(self, placeholder: str = "") -> None:
         self._version += 1
@@ -112,13 +124,14 @@ class HeatmapView(Widget):
         None off the picture (a half-block cell: its top pixel; a pixel-tier cell: its middle)."""
         left, top = self.picture_offset()
         column, row = x - left, y - top
-        if self._rgb is None or not (0 <= column < self.picture_size[0] and 0 <= row < self.picture_size[1]):
+        shown = self._rgb if self._rgb is not None else self._values  # a map: (row, col) of the map
+        if shown is None or not (0 <= column < self.picture_size[0] and 0 <= row < self.picture_size[1]):
             return None
         if self._pixels is not None:
             (shown_y, shown_x), shown_shape = self._pixels.pixel_under(column, row), self._pixels.source_shape
         else:
             shown_y, shown_x, shown_shape = row * 2, column, (self.picture_size[1] * 2, self.picture_size[0])
-        source_h, source_w = self._rgb.shape[:2]
+        source_h, source_w = shown.shape[:2]
         if not (0 <= shown_y < shown_shape[0] and 0 <= shown_x < shown_shape[1]):
             return None
         return shown_y * source_h // shown_shape[0], shown_x * source_w // shown_shape[1]
@@ -191,19 +204,33 @@ class HeatmapView(Widget):
         """Half-blocks: the map (or picture) dithered at its own resolution in 256 colours."""
         colours = colour_mode(self)
         announce_colours_once(self)
+        if self._outlines:
+            rgb = self._fitted_rgb(width, height * 2)
+            source = self._source if self._values is None else None
+            grid = (source or SourceGrid.pixels(*self._shown_shape())).resampled(*rgb.shape[:2])
+            return HalfBlockImage(rgb, colours=colours, source=grid)
         if self._values is not None:
             vmin, vmax = self._range
             return HalfBlockImage.from_values(self._values, self._cmap, vmin, vmax, width, height, colours=colours)
         assert self._rgb is not None  # _current_picture builds only with values or a picture
         return HalfBlockImage.from_rgb(self._rgb, width, height, colours=colours, source=self._source)
 
+    def _shown_shape(self) -> tuple[int, int]:
+        shown = self._values if self._values is not None else self._rgb
+        assert shown is not None  # asked only while a picture is on show
+        return shown.shape[0], shown.shape[1]
+
     def _fitted_rgb(self, pixels_w: int, pixels_h: int) -> np.ndarray:
-        """A pixel tier: the map coloured, or the RGB picture, fitted into a pixel box (aspect kept)."""
+        """The map coloured, or the RGB picture, fitted into a pixel box (aspect kept), outlines drawn."""
         if self._values is not None:
             vmin, vmax = self._range
-            return fitted_map_rgb(self._values, self._cmap, vmin, vmax, pixels_w, pixels_h // 2)
-        assert self._rgb is not None  # built only with values or a picture
-        return fit_rgb(self._rgb, pixels_w, pixels_h)
+            rgb = fitted_map_rgb(self._values, self._cmap, vmin, vmax, pixels_w, pixels_h // 2)
+        else:
+            assert self._rgb is not None  # built only with values or a picture
+            rgb = fit_rgb(self._rgb, pixels_w, pixels_h)
+        if not self._outlines:
+            return rgb
+        return draw_outlines(rgb, self._shown_shape(), self._outlines, max(1, self.zoom // 3))
 
 
 def colour_mode(widget: Widget) -> str:
