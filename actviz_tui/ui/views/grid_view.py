@@ -137,8 +137,8 @@ class GridView(ExplorerView):
         )
         titles = self.query_one("#grid-titles", Static)
         width = max(titles.size.width or picture.size.width, 20)
-        shown = page_titles(ranking, first, last - first, state.channel, width, TITLE_LINES)
-        titles.update(shown if ranking.by != "index" else "")
+        tile_titles = page_titles(ranking, first, last - first, state.channel, width, TITLE_LINES)
+        titles.update(tile_titles if ranking.by != "index" else "")
 
     def on_click(self, event: Click) -> None:
         picture = self.query_one(HeatmapView)
