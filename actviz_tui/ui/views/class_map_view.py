@@ -183,6 +183,7 @@ class ClassMapView(ExplorerView):
         if channel is None or drivers.layer_row is None:
             self.notify("no driving channels listed for this class map", timeout=3)
             return
+        drivers.select(drivers.layer_row, channel)  # a second u before the state changes goes on from here
         self.post_message(self.ChannelChosen(channel, layer=drivers.layer_row))
 
     def export_request(self, state) -> FigureRequest:

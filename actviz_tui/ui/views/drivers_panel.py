@@ -19,12 +19,14 @@ from actviz_tui.ui.ranking_job import ContributionsKey, ContributionsReady
 
 SHOWN = 5
 MARK = "\u25b6"
-KEYS_HINT = "u / U: select the next / previous one (1 shows its map)"
+KEYS_HINT = "u / U: next / previous \u00b7 1: its map"
+HOW = "contribution = Grad-CAM w \u00d7 mean \u00d7 h\u00b7w\nshare: of the sum of |contributions|"
+HEADER = f"  {'rank':<5} {'channel':<8}{'contribution':>13}{'share':>7}\n"
 
 
 class DriversPanel(Static):
     DEFAULT_CSS = """
-    DriversPanel { width: auto; max-width: 50%; min-width: 30; height: auto; padding: 0 0 0 2; color: $text; }
+    DriversPanel { width: 42; height: auto; padding: 0 0 0 2; color: $text; }
     """
 
     def __init__(self, **kwargs) -> None:
@@ -91,14 +93,15 @@ class DriversPanel(Static):
         found = self.found
         what = f"class {found.class_index}" + (f" '{found.label}'" if found.label else "")
         text = Text()
-        text.append(f"channels of {found.layer} that drove {what}\n", style="bold")
-        text.append("contribution = Grad-CAM weight \u00d7 mean \u00d7 positions, share of \u03a3|c|\n", style="dim")
+        text.append(f"drove {what} at {found.layer}:\n", style="bold")
+        text.append(HEADER, style="dim")
         shares = found.shares
         for rank, channel in enumerate(self.channels):
             marked = self._selected == (found.layer_row, channel)
             text.append(f"{MARK if marked else ' '} ", style="bold yellow")
             share = f"{shares[channel]:+.0%}" if shares[channel] == shares[channel] else "n/a"
-            text.append(f"#{rank + 1} c{channel:<4} {found.contributions[channel]:>+10.4g} {share:>5}\n",
-                        style="reverse" if marked else "")
-        text.append(KEYS_HINT, style="dim")
+            line = f"#{rank + 1:<4} c{channel:<7}{found.contributions[channel]:>+13.4g}{share:>7}"
+            text.append(line, style="reverse" if marked else "")
+            text.append("\n")
+        text.append(f"{KEYS_HINT}\n{HOW}", style="dim")
         self.update(text)

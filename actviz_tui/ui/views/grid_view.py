@@ -128,7 +128,8 @@ class GridView(ExplorerView):
         pages = -(-stack.shape[2] // layout.per_page)
         on_dataset = " (scan)" if self.scan_dead() is not None else ""
         shown = f"channels {first}-{last - 1}" if ranking.by == "index" else f"ranks {first + 1}-{last}"
-        rank = f" ({ranking.title(state.channel)})" if ranking.by != "index" else ""
+        place = f"#{ranking.position(state.channel) + 1}, {ranking.score_text(state.channel)}"
+        rank = f" ({place})" if ranking.by != "index" else ""
         self.caption = (
             f"{name}  {shown} of {stack.shape[2]}  page {page + 1}/{pages}  "
             f"selected {state.channel}{rank}{' (dead)' if state.channel in dead else ''}  "
