@@ -121,3 +121,20 @@ def test_decision_channels_first_equals_its_twin():
     assert found.contributions.shape == (5,)
     np.testing.assert_allclose(found.weights, expected.weights, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(found.contributions, expected.contributions, rtol=1e-4, atol=1e-6)
+
+
+def test_model_and_image_results_give_the_same_contributions():
+    from actviz_tui.core.session.activation_cache import ActivationCache
+    from actviz_tui.core.session.image_results import ImageResults
+
+    model = Model(_gap_dense(False))
+    x = np.random.default_rng(8).uniform(0, 1, (2, 6, 6, 3)).astype(np.float32)
+    both = model.channel_contributions(x, "conv", class_index=[0, 1])
+    assert [found.class_index for found in both] == [0, 1]
+
+    class Prepared:
+        batch, picture = x[:1], x[0]
+
+    results = ImageResults(model, "first", Prepared(), ActivationCache(1 << 20))
+    np.testing.assert_allclose(results.channel_contributions("conv", 0).contributions, both[0].contributions,
+                               rtol=1e-5, atol=1e-7)
