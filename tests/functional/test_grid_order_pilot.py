@@ -50,16 +50,18 @@ async def test_O_orders_the_tiles_by_mean_max_and_decision(make_app):
         assert titles[0][2] == f"{means[titles[0][1]]:.4g}"
         assert "ranks 1-12 of 12" in title(app) and "(mean activation)" in title(app)
         assert grid.ranking.channels == tuple(expected(means))  # what the picture's tiles follow
-        # the arrows move along the displayed order
-        await pilot.press("home")
-        first = expected(means)[0]
-        await pilot.press(*["right"] * expected(means).index(0))  # from channel 0 to its place
-        start = app.explorer.state.channel
-        await pilot.press("right")
+        # the arrows, [ ] and PgDn move along the displayed order
         order = expected(means)
-        assert app.explorer.state.channel == order[order.index(start) + 1]
-        await pilot.press("left", "left")
-        assert app.explorer.state.channel == order[order.index(start) - 1] if start != first else True
+        app.explorer.set_state(app.explorer.state.with_channel(order[0]))
+        await pilot.press("right")
+        assert app.explorer.state.channel == order[1]
+        await pilot.press("right", "right", "left")
+        assert app.explorer.state.channel == order[2]
+        assert f"selected {order[2]} (#3, {means[order[2]]:.4g})" in title(app)
+        await pilot.press("right_square_bracket")  # a row of tiles further
+        assert app.explorer.state.channel == order[min(2 + grid.tiles.cols, 11)]
+        await pilot.press("pagedown")  # one page: the last ranked
+        assert app.explorer.state.channel == order[-1]
         await pilot.press("O")
         await wait_until(pilot, lambda: "ordered by max" in title(app))
         assert [channel for _, channel, _ in tile_titles(app)] == expected(channel_scores(activation, "max"))
@@ -92,6 +94,36 @@ async def test_decision_order_follows_the_class_map_class_and_says_why_not(make_
         await pilot.press("down", "down", "down")
         await wait_until(pilot, lambda: app.explorer.state.layer == 4 and "no maps to order by decision" in title(app))
         assert "Traceback" not in title(app)
+
+
+async def test_a_new_image_drops_the_decision_order_and_ranks_again(make_app):
+    from tests.functional.conftest import RINGS, RINGS_INVERTED
+
+    app = make_app(images=(RINGS, RINGS_INVERTED))
+    async with app.run_test(size=SIZE) as pilot:
+        await _grid_on_conv_b(app, pilot)
+        await pilot.press("O", "O", "O")
+        await wait_until(pilot, lambda: "ordered by decision" in title(app))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.explorer.state.image == 1 and "ordered by decision" in title(app)
+                         and app.explorer.activation is not None)
+        found = app.explorer.results.channel_contributions(CONV_B, None)
+        assert app.explorer.results.key.endswith("ui_rings_inverted.png")
+        assert [c for _, c, _ in tile_titles(app)] == list(rank_channels(found.contributions, "decision").channels)
+
+
+async def test_decision_order_in_a_nested_base(make_app, sample_nested_keras, xray_opacity_png):
+    app = make_app(model=sample_nested_keras, images=(xray_opacity_png,))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        row = app.explorer.session.find_layer("backbone/bb_relu32")
+        app.explorer.query_one("#layers").select_layer(row)
+        await pilot.press("2", "O", "O", "O")
+        await wait_until(pilot, lambda: app.explorer.state.layer == row and "ordered by decision" in title(app))
+        found = app.explorer.results.channel_contributions(row, None)
+        ranked = rank_channels(found.contributions, "decision").channels
+        assert app.explorer.query_one("GridView").ranking.channels == ranked
+        assert [c for _, c, _ in tile_titles(app)] == list(ranked[: len(tile_titles(app))])
 
 
 async def test_export_of_an_ordered_grid_carries_the_order(make_app):
