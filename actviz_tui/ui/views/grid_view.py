@@ -49,6 +49,7 @@ class GridView(ExplorerView):
         self.drawn: GridLayout | None = None  # the same, zoomed to the picture's pixels
         self.order = GridOrder(self._ask_contributions)
         self.ranking: ChannelRanking | None = None  # the order the tiles on show follow
+        self._order_asked = ("index", "index")  # (the state's order, the one O asked for last)
 
     def compose(self) -> ComposeResult:
         yield HeatmapView(id="grid-picture")
@@ -69,7 +70,11 @@ class GridView(ExplorerView):
             self.post_message(self.ChannelChosen(position_after(ranking, self.state.channel, step)))
 
     def action_order(self) -> None:
-        self.post_message(self.SettingsChosen({"grid_order": next_order(self.state.grid_order)}))
+        """The next order; keys typed faster than the state changes go on from the last one asked."""
+        shown, asked = self._order_asked
+        current = asked if self.state.grid_order == shown and asked != shown else self.state.grid_order
+        self._order_asked = (self.state.grid_order, next_order(current))
+        self.post_message(self.SettingsChosen({"grid_order": self._order_asked[1]}))
 
     def forget(self) -> None:
         self.order.forget()
