@@ -51,3 +51,7 @@ def test_decision_is_asked_once_then_shown_and_errors_say_why():
     order.forget()
     order.ranking("decision", activation, key)
     assert asked == [key, other, key]  # a new image: asked again
+
+
+def test_a_negative_zero_score_reads_0():
+    assert rank_channels(np.array([-0.0, 1.0]), "decision").title(0) == "#2 c0 0"

@@ -43,7 +43,7 @@ class ChannelRanking:
         return f"#{self.position(channel) + 1} c{channel} {self.score_text(channel)}"
 
     def score_text(self, channel: int) -> str:
-        return f"{self.scores[channel]:.4g}" if self.scores else ""
+        return f"{self.scores[channel] + 0.0:.4g}" if self.scores else ""  # + 0.0: no "-0"
 
     @property
     def class_name(self) -> str:

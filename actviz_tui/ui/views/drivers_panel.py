@@ -100,7 +100,7 @@ class DriversPanel(Static):
             marked = self._selected == (found.layer_row, channel)
             text.append(f"{MARK if marked else ' '} ", style="bold yellow")
             share = f"{shares[channel]:+.0%}" if shares[channel] == shares[channel] else "n/a"
-            line = f"#{rank + 1:<4} c{channel:<7}{found.contributions[channel]:>+13.4g}{share:>7}"
+            line = f"#{rank + 1:<4} c{channel:<7}{found.contributions[channel] + 0.0:>+13.4g}{share:>7}"
             text.append(line, style="reverse" if marked else "")
             text.append("\n")
         text.append(f"{KEYS_HINT}\n{HOW}", style="dim")
