@@ -138,3 +138,13 @@ def test_model_and_image_results_give_the_same_contributions():
     results = ImageResults(model, "first", Prepared(), ActivationCache(1 << 20))
     np.testing.assert_allclose(results.channel_contributions("conv", 0).contributions, both[0].contributions,
                                rtol=1e-5, atol=1e-7)
+
+
+def test_decision_undefined_where_the_class_score_does_not_depend_on_the_layer():
+    from actviz_tui.core.errors import GradientError
+
+    model = Model(cam_models.two_outputs())  # output "a" depends on conv_a only
+    x = np.random.default_rng(9).uniform(0, 1, (1, 12, 12, 3)).astype(np.float32)
+    with pytest.raises(GradientError, match="no gradient at layer conv_b"):
+        channel_contributions(model, x, "conv_b", output=0)
+    assert channel_contributions(model, x, "conv_b", output=1)[0].contributions.shape == (4,)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actviz_tui.core.errors import CamLayerError, NotAnImageModelError
+from actviz_tui.core.errors import CamLayerError, GradientError, NotAnImageModelError
 from actviz_tui.core.explain.explainer import _checked, _class_labels, _classes, _wanted_classes, score_graph
 from actviz_tui.core.explain.gradients import forward_backward
 from actviz_tui.core.explain.methods.gradcam import channel_weights
@@ -74,8 +74,6 @@ def channel_contributions(model, x, layer, class_index=None, output: int = 0) ->
 
     maps, raw, gradient = forward_backward(graph, inputs, seed_for)
     if gradient is None:
-        from actviz_tui.core.errors import GradientError
-
         raise GradientError(f"the class score has no gradient at layer {info.name} (it does not depend on it)")
     maps = channels_last(np.asarray(maps, dtype=np.float64), info.channels_first)
     gradient = _checked(channels_last(gradient, info.channels_first), info.name, True)
