@@ -127,6 +127,8 @@ async def test_decision_order_in_a_nested_base(make_app, sample_nested_keras, xr
 
 
 async def test_export_of_an_ordered_grid_carries_the_order(make_app):
+    from actviz_tui.ui.screens.export_dialog import ExportDialog
+
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await _grid_on_conv_b(app, pilot)
@@ -136,3 +138,8 @@ async def test_export_of_an_ordered_grid_carries_the_order(make_app):
         await wait_until(pilot, lambda: "ordered by decision" in title(app))
         request = view.export_request(app.explorer.state)
         assert request.layer == CONV_B and dict(request.options) == {"order": "decision", "order_class": None}
+        await pilot.press("e")  # the dialog's grid choice is this request, and says so
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        (grid,) = [choice for choice in app.screen.choices if choice.key == "grid"]
+        assert grid.preset and grid.requests == (request,)
+        assert grid.label == "conv_b: every channel (grid, ordered by decision)"

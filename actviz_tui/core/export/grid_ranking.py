@@ -43,3 +43,10 @@ def ranking_record(ranking: ChannelRanking) -> dict[str, Any]:
         "channels": list(ranking.channels),
         "scores": [None if not np.isfinite(ranking.scores[c]) else ranking.scores[c] for c in ranking.channels],
     }
+
+
+def describe_grid(session, request) -> str:
+    """The export dialog's label: "conv_b: every channel (grid)", ", ordered by decision" when ordered."""
+    layer = session.layers[session.find_layer(request.layer)].name if request.layer is not None else ""
+    by = dict(request.options).get("order", "index")
+    return f"{layer}: every channel (grid{'' if by == 'index' else f', ordered by {by}'})"

@@ -12,7 +12,7 @@ from actviz_tui.core.pictures.display_maps import channel_stack, has_spatial_map
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import DASH, Activations, CliExtra, CliOption, Drawn, ExportSettings
 from actviz_tui.core.export.base import FigureKind, FigureRequest, Job
-from actviz_tui.core.export.grid_ranking import grid_ranking, ranking_record, tile_labels
+from actviz_tui.core.export.grid_ranking import describe_grid, grid_ranking, ranking_record, tile_labels
 from actviz_tui.core.export.names import session_filename
 from actviz_tui.core.export.planning import no_spatial_layers, require_layer, spatial_layer_rows
 from actviz_tui.core.pictures.value_ranges import finite_ranges
@@ -72,6 +72,7 @@ GRID = FigureKind(
     plan=plan_grid,
     draw=draw,
     uses=frozenset({"layer"}),
+    describe_request=describe_grid,
 )
 
 ALL_LAYERS = FigureKind(
