@@ -43,6 +43,7 @@ class ExplorerState:
     filters_page: int = 0  # filters view: the page of the selected filter's kernels
     filters_face: str = "weights"  # filters view: "weights", or "patterns" (what each channel responds to most)
     cam: ClassMapSettings = ClassMapSettings()  # class-map view: method, class, layer, overlay colours
+    grid_order: str = "index"  # grid view: the tiles' order, one of channel_ranking.ORDERS
 
     def with_channel(self, channel: int) -> "ExplorerState":
         chosen = min(max(channel, 0), max(self.channels - 1, 0))

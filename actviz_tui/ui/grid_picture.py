@@ -9,6 +9,8 @@ the page, and marks it up (channel numbers, frames). ``page_source`` and
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
 from actviz_tui.core.pictures import colormap
@@ -35,8 +37,10 @@ def grid_picture(
     layer_extent: tuple[float | None, float | None] | None = None,
     marked: frozenset[int] = frozenset(),
     dead: frozenset[int] = frozenset(),
+    order: Sequence[int] | None = None,
 ) -> np.ndarray:
-    """(H, W, 3) uint8: the channels of ``page`` of ``stack`` (H, W, C), each coloured
+    """(H, W, 3) uint8: the channels of ``page`` of ``stack`` (H, W, C) (pages of ``order``,
+    the channels in display order; None: index order), each coloured
     by ``value_ranges.scaled_range`` (``layer_extent``: the layer's finite range, if known).
 
     The selected tile is framed red, marked ones (for export) gold, ``dead`` ones
@@ -45,7 +49,8 @@ def grid_picture(
     extent = finite_range(stack) if layer_extent is None else layer_extent
     symmetric = colormap.is_diverging(cmap)
     first = page * layout.per_page
-    channels = range(first, min(first + layout.per_page, stack.shape[2]))
+    shown = range(stack.shape[2]) if order is None else order
+    channels = shown[first : first + layout.per_page]
     tiles = np.full((layout.tile_h, layout.tile_w, layout.per_page), np.nan, dtype=np.float32)
     for slot, channel in enumerate(channels):
         values = stack[:, :, channel]

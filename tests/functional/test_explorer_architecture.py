@@ -32,7 +32,8 @@ def test_a_new_view_is_one_class_and_one_table_entry():
     # the views' own keys are routed to the view on show, once per key
     routed = [b for b in keys if b.action.startswith("view_key")]
     assert [b.key for b in routed] == [
-        "v", "pageup", "pagedown", "k", "K", "y", "Y", "C", "l", "j", "f", "F", "comma", "full_stop", "enter",
+        "v", "pageup", "pagedown", "O", "k", "K", "y", "Y", "C", "l", "j", "f", "F", "u", "U", "comma",
+        "full_stop", "enter",
     ]
 
 

@@ -22,6 +22,7 @@ FILES = (
     "tests/unit/test_zoo_patterns.py",  # patterns of the channels_first zoo model
     "tests/cli/test_export_patterns_cli.py",  # its filter patterns, saved in its layout
     "tests/unit/test_zoo_evaluate.py",  # deletion, insertion and the sanity check of the channels_first zoo model
+    "tests/unit/test_channel_ranking.py",  # channels ranked by their part in the decision
 )
 
 

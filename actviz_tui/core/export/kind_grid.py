@@ -12,13 +12,14 @@ from actviz_tui.core.pictures.display_maps import channel_stack, has_spatial_map
 from actviz_tui.core.errors import LayerLookupError
 from actviz_tui.core.export.base import DASH, Activations, CliExtra, CliOption, Drawn, ExportSettings
 from actviz_tui.core.export.base import FigureKind, FigureRequest, Job
+from actviz_tui.core.export.grid_ranking import describe_grid, grid_ranking, ranking_record, tile_labels
 from actviz_tui.core.export.names import session_filename
 from actviz_tui.core.export.planning import no_spatial_layers, require_layer, spatial_layer_rows
 from actviz_tui.core.pictures.value_ranges import finite_ranges
 
 
 def plan_grid(session: FigureSource, request: FigureRequest) -> list[Job]:
-    return [Job(request.kind, (require_layer(session, request),))]
+    return [Job(request.kind, (require_layer(session, request),), options=request.options)]
 
 
 def plan_all_layers(session: FigureSource, request: FigureRequest) -> list[Job]:
@@ -44,13 +45,19 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
         return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax})
     maps = channel_stack(act)
     dead = dead_channels(maps)
-    fig = figures.layer_grid_figure(maps, title=title, cmap=cmap, scale=settings.scale, dead=dead)
+    ranking = grid_ranking(session, row, maps, dict(job.options))
+    fig = figures.layer_grid_figure(
+        maps, title=title, cmap=cmap, scale=settings.scale, dead=dead,
+        order=None if ranking is None else ranking.channels, labels=None if ranking is None else tile_labels(ranking),
+        order_note="" if ranking is None else ranking.description,
+    )
+    ordered = {} if ranking is None else {"channel_order": ranking_record(ranking)}
     if settings.scale == "layer":
         vmin, vmax = figures.display_range(maps, cmap)
-        return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax, "dead_channels": list(dead)})
+        return Drawn(fig, filename, act, {"vmin": vmin, "vmax": vmax, "dead_channels": list(dead), **ordered})
     # Each tile coloured from its own min (bottom colour) to its own max (top).
     meta = {"vmin": None, "vmax": None, "panel_ranges": _channel_ranges(maps), "dead_channels": list(dead)}
-    return Drawn(fig, filename, act, meta)
+    return Drawn(fig, filename, act, {**meta, **ordered})
 
 
 def _channel_ranges(maps) -> list[list[float | None]]:
@@ -65,6 +72,7 @@ GRID = FigureKind(
     plan=plan_grid,
     draw=draw,
     uses=frozenset({"layer"}),
+    describe_request=describe_grid,
 )
 
 ALL_LAYERS = FigureKind(

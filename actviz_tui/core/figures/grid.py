@@ -51,6 +51,9 @@ def layer_grid_figure(
     vmin: float | None = None,
     vmax: float | None = None,
     dead: Sequence[int] | None = None,
+    order: Sequence[int] | None = None,
+    labels: Sequence[str] | None = None,
+    order_note: str = "",
 ) -> Figure:
     """Every channel of a (H, W, C) layer as one mosaic drawn by one ``imshow``.
 
@@ -58,10 +61,15 @@ def layer_grid_figure(
     each tile to its own min-max; ``scale="layer"`` shares one scale (and a
     colorbar in real values; ``vmin``/``vmax`` override it). The ``dead``
     channels (default: ``stats.dead_channels`` of ``maps``) are hatched red and
-    named in the subtitle: flat, they would pass for quiet live ones.
+    named in the subtitle: flat, they would pass for quiet live ones. ``order``: the
+    channels in tile order (None: index order), ``labels``: each tile's label in that
+    order (None: its channel number), ``order_note``: a line saying the order.
     """
     maps = as_array(maps, ndim=3, what="layer activation")
     check_scale(scale)
+    dead = dead_channels(maps) if dead is None else tuple(dead)
+    tiles = list(range(maps.shape[2])) if order is None else [int(c) for c in order]
+    maps = maps if order is None else maps[:, :, tiles]
     height, width, channels = maps.shape
     rows, cols = grid_shape(channels, max_cols=max_cols, aspect=GRID_ASPECT * height / width)
     pad = max(1, max(height, width) // 32)
@@ -79,12 +87,13 @@ def layer_grid_figure(
         image, cmap=named_colormap(cmap), vmin=low, vmax=high, interpolation="nearest", aspect="auto"
     )
     ax.set_axis_off()
-    dead = dead_channels(maps) if dead is None else tuple(dead)
-    hatch_tiles(ax, dead, cols, height, width, pad)
-    _label_tiles(ax, channels, cols, height, width, pad, tile_in=inch_per_px * max(height, width))
+    hatch_tiles(ax, [tiles.index(channel) for channel in dead if channel in tiles], cols, height, width, pad)
+    texts = [str(channel) for channel in tiles] if labels is None else list(labels)
+    _label_tiles(ax, texts, cols, height, width, pad, tile_in=inch_per_px * max(height, width))
     _grid_colorbar(fig, drawn, cax, scale)
     note = f"{channels} channels \u00b7 {height}\u00d7{width} \u00b7 {SCALE_NOTES[scale]}"
-    _grid_titles(fig, title, note + dead_note(dead))
+    ordered = f"{order_note} \u00b7 " if order_note else ""
+    _grid_titles(fig, title, ordered + note + dead_note(dead), lines=3 if order_note else 2)
     return fig
 
 
@@ -136,13 +145,17 @@ def _grid_axes(img_w_in: float, img_h_in: float) -> tuple[Figure, Axes, Axes]:
     return fig, ax, cax
 
 
-def _label_tiles(ax, channels: int, cols: int, height: int, width: int, pad: int, tile_in: float) -> None:
-    """Number each tile in its top-left corner, white on a translucent dark box.
+def _label_tiles(ax, texts: Sequence[str], cols: int, height: int, width: int, pad: int, tile_in: float) -> None:
+    """Label each tile (its channel number) in its top-left corner, white on a translucent dark box;
+    a long label (a rank and score) in a smaller font, to fit its tile's width.
 
     The boxes are one PolyCollection sized from the font, not a ``bbox`` per
     text: per-text boxes cost a third of a 128-channel grid's render time.
     """
-    fontsize = min(10.0, max(6.0, tile_in * 9))
+    channels = len(texts)
+    longest = max((len(text) for text in texts), default=1)
+    tile_points = tile_in * 72 * width / max(height, width)
+    fontsize = min(10.0, max(6.0, tile_in * 9), max(4.0, (0.9 * tile_points - 3) / (0.62 * longest)))
     px_per_point = max(height, width) / tile_in / 72
     inset = 0.05 * min(height, width)
     box_h = (1.25 * fontsize + 2) * px_per_point
@@ -152,10 +165,10 @@ def _label_tiles(ax, channels: int, cols: int, height: int, width: int, pad: int
     for index in range(0, channels, step):
         y, x = tile_origin(index, cols, height, width, pad)
         left, top = x - 0.5 + inset, y - 0.5 + inset
-        box_w = (0.62 * fontsize * len(str(index)) + 3) * px_per_point
+        box_w = (0.62 * fontsize * len(texts[index]) + 3) * px_per_point
         boxes.append([(left, top), (left + box_w, top), (left + box_w, top + box_h), (left, top + box_h)])
         ax.text(
-            left + 1.5 * px_per_point, top + px_per_point, str(index), fontsize=fontsize, color="white",
+            left + 1.5 * px_per_point, top + px_per_point, texts[index], fontsize=fontsize, color="white",
             ha="left", va="top",
         )
     ax.add_collection(PolyCollection(boxes, facecolors="black", alpha=0.55, linewidths=0), autolim=False)
@@ -172,8 +185,9 @@ def _grid_colorbar(fig: Figure, drawn, cax, scale: str) -> None:
     colorbar.ax.tick_params(labelsize=8)
 
 
-def _grid_titles(fig: Figure, title: str, note: str) -> None:
+def _grid_titles(fig: Figure, title: str, note: str, lines: int = 2) -> None:
     fig_w, fig_h = fig.get_size_inches()
     top = 1 - 0.12 / fig_h
     fig.text(0.5, top, wrap(title, fig_w, 13, max_lines=1), ha="center", va="top", fontsize=13)
-    fig.text(0.5, top - 0.38 / fig_h, wrap(note, fig_w, 9, max_lines=2), ha="center", va="top", fontsize=9, color="0.3")
+    fig.text(0.5, top - 0.38 / fig_h, wrap(note, fig_w, 9, max_lines=lines), ha="center", va="top", fontsize=9,
+             color="0.3")

@@ -262,6 +262,11 @@ class Model:
         return explain(self, x, method=method, classes=classes, layer=layer, output=output,
                        progress=progress, should_stop=should_stop, **options)
 
+    def channel_contributions(self, x, layer: LayerRef, class_index=None, output: int = 0):
+        """Per image: each channel's Grad-CAM weight and part in the class score (``core.explain``)."""
+        from actviz_tui.core.explain.channel_contributions import channel_contributions
+        return channel_contributions(self, x, layer, class_index, output)
+
     # ----- checks ---------------------------------------------------------------------
     def patterns(self, layer: LayerRef, channels: Sequence[int] | None = None, *, steps: int = 256,
                  size: tuple[int, int] | None = None, seed: int = 0, batch_size: int = 32,

@@ -141,3 +141,10 @@ class ImageResults:
         explanation = self.model.explain(self.batch, method=method, classes=class_index, layer=layer, output=output,
                                          progress=progress, should_stop=should_stop, **options)
         return explanation.item(0)
+
+    def channel_contributions(self, layer, class_index=None, output=0):
+        """This image's channels at ``layer``: Grad-CAM weights and contributions to the class
+        (``core.explain.channel_contributions``; None: the top class)."""
+        from actviz_tui.core.explain.channel_contributions import channel_contributions
+
+        return channel_contributions(self.model, self.batch, layer, class_index, output)[0]

@@ -299,6 +299,11 @@ class ExplorerScreen(
     # ----- what the views ask for ----------------------------------------------
     @on(ExplorerView.ChannelChosen)
     def _channel_chosen(self, message: ExplorerView.ChannelChosen) -> None:
+        if message.layer is not None and message.layer != self.state.layer:  # the table follows
+            self.state = replace(self.state, wanted_channel=message.channel)
+            self.select_layer(message.layer)
+            self.query_one(LayerTable).select_layer(message.layer)
+            return
         self.state = self.state.with_channel(message.channel)
 
     @on(ExplorerView.SettingsChosen)

@@ -54,9 +54,10 @@ class ExplorerView(Widget):
 
     @dataclass
     class ChannelChosen(Message):
-        """The view picked a channel (a grid click, a page key)."""
+        """The view picked a channel (a grid click, a page key); of another ``layer`` (a table row) too."""
 
         channel: int
+        layer: int | None = None
 
     @dataclass
     class SettingsChosen(Message):

@@ -34,11 +34,13 @@ from actviz_tui.core.explain import METHODS, ClassHeatmap, cheap_methods
 from actviz_tui.core.export import FigureRequest
 from actviz_tui.core.figures.class_heatmap import OVERLAY_ALPHA
 from actviz_tui.core.inputs.images import display_rgb
+from actviz_tui.ui.ranking_job import ContributionsReady, ask_contributions
 from actviz_tui.ui.faithfulness_job import EXPLORER_STEPS, FaithfulnessDone, FaithfulnessKey, FaithfulnessProgress
 from actviz_tui.ui.messages import ClassHeatmapProgress, ClassHeatmapReady, PredictionsReady
 from actviz_tui.ui.screens.prompt_screen import PromptScreen
 from actviz_tui.ui.views.method_prompt import NAMES_HELP, PROMPT_EXAMPLE, PROMPT_QUESTION, parse_method
 from actviz_tui.ui.views.base import ExplorerView
+from actviz_tui.ui.views.drivers_panel import DriversPanel
 from actviz_tui.ui.views.faithfulness_panel import FaithfulnessPanel
 from actviz_tui.ui.views.prediction_lines import prediction_lines
 from actviz_tui.ui.widgets.color_legend import ColorLegend
@@ -59,7 +61,8 @@ class ClassMapView(ExplorerView):
     NEEDS = "image"
     DEFAULT_CSS = """
     ClassMapView { layout: vertical; }
-    ClassMapView #predictions { height: auto; max-height: 12; color: $text; }
+    ClassMapView #cam-top { height: auto; max-height: 12; }
+    ClassMapView #predictions { width: 1fr; height: auto; max-height: 12; color: $text; }
     ClassMapView #cam-row { height: 1fr; }
     """
     PROMPT_KEYS = frozenset({"C", "K"})
@@ -78,6 +81,10 @@ class ClassMapView(ExplorerView):
                 "shows that method; f again closes"),
         Binding("F", "faithfulness(True)", "Faithfulness, every method",
                 tooltip=f"class map: the same with the slow methods too ({SLOW})"),
+        Binding("u", "driver(1)", "Next driving channel",
+                tooltip="class map: select the next of the channels that drove the class (the CAM layer's, "
+                        "listed beside the predictions) in the table; 1 then shows its map"),
+        Binding("U", "driver(-1)", "Previous driving channel", tooltip="class map: the previous driving channel"),
     ]
 
     def __init__(self, session_getter) -> None:
@@ -90,7 +97,9 @@ class ClassMapView(ExplorerView):
         self._computing = False  # a heatmap was asked and not answered yet
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="predictions")
+        with Horizontal(id="cam-top"):
+            yield Static("", id="predictions")
+            yield DriversPanel(id="drivers")
         with Horizontal(id="cam-row"):
             yield HeatmapView(id="cam-picture")
             yield FaithfulnessPanel(id="faithfulness")
@@ -167,6 +176,16 @@ class ClassMapView(ExplorerView):
         panel.start(key, every)
         self.engine.faithfulness(session, key, reply_to=self)
 
+    def action_driver(self, step: int) -> None:
+        """Select the next (``step`` 1) or previous listed driving channel: its layer and channel."""
+        drivers = self.query_one(DriversPanel)
+        channel = drivers.after(step)
+        if channel is None or drivers.layer_row is None:
+            self.notify("no driving channels listed for this class map", timeout=3)
+            return
+        drivers.select(drivers.layer_row, channel)  # a second u before the state changes goes on from here
+        self.post_message(self.ChannelChosen(channel, layer=drivers.layer_row))
+
     def export_request(self, state) -> FigureRequest:
         cam = state.cam
         options = {"class": cam.class_index, "method": cam.method, "cmap": cam.cmap, **dict(cam.method_options)}
@@ -184,6 +203,7 @@ class ClassMapView(ExplorerView):
         asked = {"method": state.cam.method, "class_index": state.cam.class_index, "layer": state.cam.layer,
                  **dict(state.cam.method_options)}
         self._stop_stale_faithfulness()
+        self.query_one(DriversPanel).select(state.layer, state.channel)
         if asked != self._asked:  # a failed request is not asked again until something changes
             self._asked = asked
             busy = "choosing the best method" if state.cam.method == BEST else "computing"
@@ -197,6 +217,7 @@ class ClassMapView(ExplorerView):
         self._predicted_for, self._asked, self._result, self._drawn_cmap = None, None, None, None
         self._computing = False
         self._stop_stale_faithfulness(image_changed=True)
+        self.query_one(DriversPanel).unavailable("waiting for the class map")
 
     def _stop_stale_faithfulness(self, image_changed: bool = False) -> None:
         """Another image, class or layer: the panel's run (or table) no longer holds."""
@@ -237,11 +258,23 @@ class ClassMapView(ExplorerView):
         self._computing = False
         if message.result is None:
             self.caption = f"class map: {message.error}"
+            self.query_one(DriversPanel).unavailable("no class map")
             return
         self._result = message.result
+        self._ask_drivers(message.result)
         self.query_one(FaithfulnessPanel).mark(message.result.method)
         self._show(message.result)
         self._show_predictions()
+
+    def _ask_drivers(self, result: ClassHeatmap) -> None:
+        """The channels of the result's layer that drove its class, from a worker."""
+        key = self.query_one(DriversPanel).wanted(result, self.session.key)
+        if key is not None:
+            ask_contributions(self.engine, self.session, key, reply_to=self)
+
+    @on(ContributionsReady)
+    def _drivers_ready(self, message: ContributionsReady) -> None:
+        self.query_one(DriversPanel).answered(message)
 
     def _show_predictions(self) -> None:
         target = self._result.class_index if self._result is not None else None

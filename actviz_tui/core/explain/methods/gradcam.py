@@ -10,8 +10,14 @@ import numpy as np
 from actviz_tui.core.explain.registry import Method, register
 
 
+def channel_weights(gradients: np.ndarray) -> np.ndarray:
+    """(N, C): Grad-CAM's channel weights, the class score's gradient at a layer's
+    (N, h, w, C) maps averaged over the positions."""
+    return gradients.mean(axis=tuple(range(1, gradients.ndim - 1)))
+
+
 def gradcam(data) -> np.ndarray:
-    weights = data.gradients.mean(axis=(1, 2))  # (N, C)
+    weights = channel_weights(data.gradients)  # (N, C)
     return np.maximum(np.einsum("nhwc,nc->nhw", data.maps, weights), 0.0)
 
 
