@@ -40,7 +40,7 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     # Checked by the explorer against its views (importing them here would delay the first paint).
     start.add_argument("--view", metavar="NAME", default=None,
                        help="the view on show: channel (default), grid, across, filters, cam (the class map), "
-                       "top (a scan's top images)")
+                       "top (a scan's top images), compare (with --compare)")
     # Checked by the explorer too (the method registry needs numpy).
     start.add_argument("--cam-method", metavar="best|NAME", default=None,
                        help="the class map's method (opens on the class map unless --view says otherwise): a "
@@ -49,6 +49,10 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     start.add_argument("--scan", metavar="SCAN_DIR", default=None,
                        help="a folder 'actviz scan' wrote: view 6 shows each channel's top images in it, and the "
                        "layer table's dead column counts channels dead on the whole dataset")
+    start.add_argument("--compare", metavar="OTHER", default=None,
+                       help="compare with OTHER: a second checkpoint of the model (.keras, .h5: the same image "
+                       "through both) or another image or .npy array (both through the model); view 7 shows "
+                       "the selected channel of both and their difference, the table each layer's relative L2")
 
 
 def add_display_options(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     check_model_file(Path(model_path).expanduser(), read_all=False)  # ModelLoadError: exit 1
     if args.scan is not None:
         check_scan_folder(Path(args.scan).expanduser())
+    if args.compare is not None:
+        check_compare_file(Path(args.compare).expanduser())
     if not stdout_is_terminal():
         print("actviz: error: the explorer needs a terminal (stdout is not one); for text or files "
               "use 'actviz summary MODEL IMAGE' or 'actviz export MODEL IMAGE ...'", file=sys.stderr)
@@ -80,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from actviz_tui.ui.app import ActvizApp
     from actviz_tui.ui.explorer_start import ExplorerStart
 
-    start = ExplorerStart(args.layer, args.channel, args.view, args.scan, args.cam_method)
+    start = ExplorerStart(args.layer, args.channel, args.view, args.scan, args.cam_method, args.compare)
     log, log_size = _log_and_size() if args.verbose else (None, 0)
     app = ActvizApp(model_path, images, session_options(args), start=start, graphics=graphics)
     app.run()
@@ -97,6 +103,14 @@ def check_scan_folder(folder: Path) -> None:
         raise ActvizError(f"--scan {folder}: no such folder" if not folder.exists() else f"--scan {folder} is a file")
     if not (folder / "manifest.json").is_file():
         raise ActvizError(f"--scan {folder} is not a scan folder (no manifest.json; 'actviz scan' writes one)")
+
+
+def check_compare_file(path: Path) -> None:
+    """A missing OTHER is one line and exit 1, before the UI starts; what it holds is read there."""
+    from actviz_tui.core.errors import ActvizError
+
+    if not path.is_file():
+        raise ActvizError(f"--compare {path}: no such file" if not path.exists() else f"--compare {path} is a folder")
 
 
 def stdout_is_terminal() -> bool:

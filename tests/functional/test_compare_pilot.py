@@ -1,0 +1,122 @@
+"""View 7 "Compare" through the pilot (``--compare OTHER``): a second checkpoint and a second
+image; the caption's numbers are the core's, the table's ΔL2 column marks the first divergent
+layer, another architecture is one notice, and without --compare the view says how."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.css.query import NoMatches
+
+from actviz_tui.core.compare.pair import OtherSide
+from actviz_tui.core.session.model_session import ModelSession
+from actviz_tui.ui.explorer_start import ExplorerStart
+from tests.functional.conftest import RINGS, RINGS_INVERTED, TINY_MODEL, ready, wait_until
+
+SIZE = (150, 40)
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory) -> Path:
+    """The tiny model with conv_b's kernel scaled: it first differs at conv_b."""
+    import keras
+
+    model = keras.saving.load_model(TINY_MODEL, compile=False)
+    kernel, bias = model.get_layer("conv_b").get_weights()
+    model.get_layer("conv_b").set_weights([kernel * 1.5, bias])
+    path = tmp_path_factory.mktemp("compare") / "tuned.keras"
+    model.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def other_architecture(tmp_path_factory) -> Path:
+    import models_factory
+
+    path = tmp_path_factory.mktemp("compare") / "chain.keras"
+    models_factory.compare_chain().save(path)
+    return path
+
+
+def title(app) -> str:
+    try:
+        return str(app.explorer.query_one("#title").content)
+    except NoMatches:
+        return ""
+
+
+def diverge_cell(app, row: int) -> str:
+    return str(app.explorer.query_one("#layers").get_cell(str(row), "diverge")).strip()
+
+
+def expected_pair(other: Path, image: Path = RINGS):
+    session = ModelSession.open(TINY_MODEL)
+    return OtherSide.open(session, other).pair(session.image(image))
+
+
+async def test_a_second_checkpoint_side_by_side_with_the_cores_numbers(make_app, tuned):
+    pair = expected_pair(tuned)
+    conv_b = pair.a.find_layer("conv_b")
+    layer = pair.layer(conv_b)
+    app = make_app(start=ExplorerStart("conv_b", 2, compare=str(tuned)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("7")
+        await wait_until(pilot, lambda: "relative L2" in title(app) and "first divergent: conv_b" in title(app))
+        caption = title(app)
+        divergence = layer.divergence
+        assert f"relative L2 {divergence.relative_l2:.4g}" in caption
+        assert f"cosine {divergence.cosine:.4g}" in caption and f"CKA {divergence.cka:.4g}" in caption
+        assert f"channel 2 changed {layer.channel_change(2):.4g}" in caption
+        view = app.explorer.query_one("#compare")
+        assert str(view.query_one("#heading-a").content) == "A  ui_tiny_cnn.keras"
+        assert str(view.query_one("#heading-b").content) == "B  tuned.keras"
+        diff_legend = view.query_one("#legend-diff")
+        assert diff_legend.cmap == "coolwarm" and diff_legend.vmin == -diff_legend.vmax  # 0 in the middle
+        a_legend, b_legend = view.query_one("#legend-a"), view.query_one("#legend-b")
+        assert (a_legend.vmin, a_legend.vmax) == (b_legend.vmin, b_legend.vmax)  # one scale for A and B
+        assert diverge_cell(app, conv_b) == f"▶{divergence.relative_l2:.4g}"
+        assert diverge_cell(app, pair.a.find_layer("conv_a")) == "0"
+        assert diverge_cell(app, 0) == "—"  # the input row is not compared
+        await pilot.press("right")  # channel keys work as in view 1
+        await wait_until(pilot, lambda: f"channel 3 changed {layer.channel_change(3):.4g}" in title(app))
+        await pilot.press("m")
+        await wait_until(pilot, lambda: view.query_one("#legend-a").cmap == "magma")
+        assert view.query_one("#legend-diff").cmap == "coolwarm"
+
+
+async def test_a_second_image_through_one_model(make_app):
+    pair = expected_pair(RINGS_INVERTED)
+    conv_a = pair.a.find_layer("conv_a")
+    divergence = pair.divergence(conv_a)
+    app = make_app(start=ExplorerStart("conv_a", 0, "compare", compare=str(RINGS_INVERTED)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "first divergent: conv_a" in title(app))
+        assert f"relative L2 {divergence.relative_l2:.4g}" in title(app)
+        view = app.explorer.query_one("#compare")
+        assert str(view.query_one("#heading-b").content) == f"B  {RINGS_INVERTED.name}"
+        assert diverge_cell(app, conv_a) == f"▶{divergence.relative_l2:.4g}"
+        assert np.isfinite(divergence.relative_l2) and divergence.relative_l2 > 0
+
+
+async def test_another_architecture_is_one_notice_and_view_7_says_why(make_app, other_architecture):
+    app = make_app(start=ExplorerStart(compare=str(other_architecture)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "differ in architecture" in app.explorer.query_one("#notices").text)
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("7")
+        why = str(app.explorer.query_one("#compare-why").content)
+        assert why.startswith("cannot compare with chain.keras: the checkpoints differ in architecture at row")
+        assert "diverge" not in app.explorer.query_one("#layers").plan.keys  # no column
+
+
+async def test_without_compare_the_view_says_how(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: ready(app))
+        await pilot.press("7")
+        await pilot.pause()
+        assert "start with --compare OTHER" in str(app.explorer.query_one("#compare-why").content)
+        assert "diverge" not in app.explorer.query_one("#layers").plan.keys
