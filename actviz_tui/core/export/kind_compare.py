@@ -5,12 +5,16 @@ the data is ``[A, B, B - A]``, each the channel's map (a Dense layer: its block 
 
 from __future__ import annotations
 
+import weakref
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from actviz_tui.core.errors import ExportError
-from actviz_tui.core.export.base import DASH, Activations, Drawn, ExportSettings, FigureKind, FigureRequest, Job
+from actviz_tui.core.export.base import (
+    DASH, Activations, CliOption, Drawn, ExportSettings, FigureKind, FigureRequest, Job,
+)
 from actviz_tui.core.export.names import session_filename
 from actviz_tui.core.export.planning import check_channel, require_channel, require_layer
 from actviz_tui.core.pictures.colormap import is_diverging
@@ -22,6 +26,7 @@ if TYPE_CHECKING:
     from actviz_tui.core.session.image_results import ImageResults
 
 DIFFERENCE_CMAP = "coolwarm"
+_last_opened: tuple | None = None  # (a weak reference to A's model, OTHER's path, its OtherSide)
 
 
 def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
@@ -34,15 +39,13 @@ def plan(session: FigureSource, request: FigureRequest) -> list[Job]:
 
 
 def draw(job: Job, session: FigureSource, activations: Activations, settings: ExportSettings) -> Drawn:
-    from actviz_tui.core.compare.pair import OtherSide
     from actviz_tui.core.figures.compare_maps import compare_figure
-    from actviz_tui.core.session.model_session import ModelSession
 
     row, channel = job.rows[0], job.channel
     assert channel is not None  # plan() always sets it
     other_path = dict(job.options)["other"]
     results = cast("ImageResults", session)  # the explorer's and the CLI's figure source
-    pair = OtherSide.open(ModelSession(results.model), other_path).pair(results)
+    pair = _other_side(results.model, str(other_path)).pair(results)
     layer = pair.layer(row)
     a, b = channel_map(layer.a, channel), channel_map(layer.b, channel)
     extent = _both(finite_range(layer.a), finite_range(layer.b))
@@ -66,6 +69,21 @@ def draw(job: Job, session: FigureSource, activations: Activations, settings: Ex
     return Drawn(fig, filename, np.stack([a, b, b - a]), meta)
 
 
+def _other_side(model, path: str):
+    """OTHER opened once for a run of figures (many images, many channels): the last one is kept."""
+    from actviz_tui.core.compare.pair import OtherSide
+    from actviz_tui.core.session.model_session import ModelSession
+
+    global _last_opened
+    if _last_opened is not None:
+        model_ref, opened_path, other = _last_opened
+        if model_ref() is model and opened_path == path:
+            return other
+    other = OtherSide.open(ModelSession(model), path)
+    _last_opened = (weakref.ref(model), path, other)
+    return other
+
+
 def _both(first: tuple, second: tuple) -> tuple:
     lows = [value for value in (first[0], second[0]) if value is not None]
     highs = [value for value in (first[1], second[1]) if value is not None]
@@ -82,6 +100,24 @@ def describe(session: FigureSource, request: FigureRequest) -> str:
     return f"{layer} channel {request.channel}: A, B and B − A against {other}"
 
 
+def _add_arguments(group) -> None:
+    group.add_argument("--compare", type=Path, default=None, metavar="OTHER",
+                       help="with --layer NAME --channel N: also the channel of A, of B and B - A against OTHER, "
+                       "a second checkpoint (.keras, .h5: the same image through both) or another image or .npy")
+
+
+def _requests(args) -> list[FigureRequest]:
+    if args.compare is None:
+        return []
+    options = (("other", str(args.compare)),)
+    requests = [FigureRequest(KIND.name, layer=layer, channel=channel, options=options)
+                for group in args.layer_groups if group.option == "--layer"
+                for layer in group.layers for channel in group.channels]
+    if not requests:
+        raise ExportError("--compare draws channels: give --layer NAME --channel N as well")
+    return requests
+
+
 KIND = FigureKind(
     name="compare",
     file_kind="compare",
@@ -90,4 +126,6 @@ KIND = FigureKind(
     draw=draw,
     uses=frozenset({"layer", "channel"}),
     describe_request=describe,
+    option=CliOption("--compare", "A, B and B - A of each --layer's --channel", add_arguments=_add_arguments,
+                     requests=_requests),
 )
