@@ -67,9 +67,9 @@ async def test_a_second_checkpoint_side_by_side_with_the_cores_numbers(make_app,
         await wait_until(pilot, lambda: "relative L2" in title(app) and "first divergent: conv_b" in title(app))
         caption = title(app)
         divergence = layer.divergence
-        assert f"relative L2 {divergence.relative_l2:.4g}" in caption
+        assert f"layer: relative L2 {divergence.relative_l2:.4g}" in caption
         assert f"cosine {divergence.cosine:.4g}" in caption and f"CKA {divergence.cka:.4g}" in caption
-        assert f"channel 2 changed {layer.channel_change(2):.4g}" in caption
+        assert f"channel 2: relative L2 {layer.channel_change(2):.4g}" in caption
         view = app.explorer.query_one("#compare")
         assert str(view.query_one("#heading-a").content) == "A  ui_tiny_cnn.keras"
         assert str(view.query_one("#heading-b").content) == "B  tuned.keras"
@@ -81,7 +81,7 @@ async def test_a_second_checkpoint_side_by_side_with_the_cores_numbers(make_app,
         assert diverge_cell(app, pair.a.find_layer("conv_a")) == "0"
         assert diverge_cell(app, 0) == "—"  # the input row is not compared
         await pilot.press("right")  # channel keys work as in view 1
-        await wait_until(pilot, lambda: f"channel 3 changed {layer.channel_change(3):.4g}" in title(app))
+        await wait_until(pilot, lambda: f"channel 3: relative L2 {layer.channel_change(3):.4g}" in title(app))
         await pilot.press("m")
         await wait_until(pilot, lambda: view.query_one("#legend-a").cmap == "magma")
         assert view.query_one("#legend-diff").cmap == "coolwarm"
@@ -94,7 +94,7 @@ async def test_a_second_image_through_one_model(make_app):
     app = make_app(start=ExplorerStart("conv_a", 0, "compare", compare=str(RINGS_INVERTED)))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: "first divergent: conv_a" in title(app))
-        assert f"relative L2 {divergence.relative_l2:.4g}" in title(app)
+        assert f"layer: relative L2 {divergence.relative_l2:.4g}" in title(app)
         view = app.explorer.query_one("#compare")
         assert str(view.query_one("#heading-b").content) == f"B  {RINGS_INVERTED.name}"
         assert diverge_cell(app, conv_a) == f"▶{divergence.relative_l2:.4g}"

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 DIFFERENCE_CMAP = "coolwarm"  # diverging: 0 is its middle colour
 STACK_BELOW = 72  # cells: narrower than this, the three panels go one above the other
 SIDES = ("a", "b", "diff")
+HEADING_AND_LEGEND_ROWS = 5  # a heading of up to 2 lines, the legend's 2, a gap
+MIN_MAP_ROWS = 2
 
 
 def combined_extent(*extents: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
@@ -51,11 +53,12 @@ class CompareView(ExplorerView):
     EXPORT_KIND = "compare"
     DEFAULT_CSS = """
     CompareView { layout: vertical; }
-    CompareView #compare-panels { layout: horizontal; height: 1fr; }
+    CompareView #compare-panels { layout: horizontal; height: auto; }
     CompareView.-stacked #compare-panels { layout: vertical; }
-    CompareView .compare-panel { width: 1fr; height: 1fr; }
-    CompareView #panel-a, CompareView #panel-b { margin-right: 1; }
-    CompareView.-stacked #panel-a, CompareView.-stacked #panel-b { margin-right: 0; margin-bottom: 1; }
+    CompareView .compare-panel { width: 1fr; height: auto; }
+    CompareView .compare-panel HeatmapView { height: 8; }
+    CompareView #panel-a, CompareView #panel-b { padding-right: 1; }
+    CompareView.-stacked #panel-a, CompareView.-stacked #panel-b { padding-right: 0; padding-bottom: 1; }
     CompareView .compare-heading { text-style: bold; }
     CompareView #compare-why { display: none; height: 1fr; content-align: center middle; text-wrap: wrap; }
     CompareView.-empty #compare-panels { display: none; }
@@ -120,7 +123,7 @@ class CompareView(ExplorerView):
         self.set_class(pair is None, "-empty")
         if pair is None:
             self.query_one("#compare-why", Static).update(why)
-            self.caption = f"{self.layer_heading()}  {why.splitlines()[0]}"
+            self.caption = f"{self.layer_heading()}  {self._short_why(why)}"
             return
         row = self.state.layer
         wanted = (pair.a.key, row)
@@ -132,6 +135,15 @@ class CompareView(ExplorerView):
             return
         self._draw(self._compared, pair.a_name, pair.b_name)
 
+    def _short_why(self, why: str) -> str:
+        """The caption's few words; the view's middle says the rest."""
+        path = self.host.compare_path
+        if path is None:
+            return "no comparison: start with --compare OTHER"
+        if self.host.compare_problem:
+            return f"cannot compare with {path.name} (why below)"
+        return why
+
     def _draw(self, layer: ComparedLayer, a_name: str, b_name: str) -> None:
         state = self.state
         channel = min(state.channel, max(layer.a.shape[-1] - 1 if layer.a.ndim else 0, 0))
@@ -141,10 +153,35 @@ class CompareView(ExplorerView):
         vmin, vmax = scaled_range(both, state.scale, extent, symmetric=colormap.is_diverging(state.cmap))
         difference = b - a
         dmin, dmax = scaled_range(difference, state.scale, self._extents["diff"], symmetric=True)
-        self._panel("a", f"A  {a_name}", a, state.cmap, vmin, vmax)
-        self._panel("b", f"B  {b_name}", b, state.cmap, vmin, vmax)
-        self._panel("diff", f"B − A  ({DIFFERENCE_CMAP}, 0 in the middle)", difference, DIFFERENCE_CMAP, dmin, dmax)
+        headings = {"a": f"A  {a_name}", "b": f"B  {b_name}", "diff": "B − A  (0 in the middle)"}
+        self._panel("a", headings["a"], a, state.cmap, vmin, vmax)
+        self._panel("b", headings["b"], b, state.cmap, vmin, vmax)
+        self._panel("diff", headings["diff"], difference, DIFFERENCE_CMAP, dmin, dmax)
+        self._align_headings(headings)
+        self._fit_map_heights(a.shape)
         self.caption = self._heading(layer, channel)
+
+    def _align_headings(self, headings: dict[str, str]) -> None:
+        """Side by side, every heading as tall as the tallest, so that the maps start on one row."""
+        widgets = {side: self.query_one(f"#heading-{side}", WrappingLine) for side in SIDES}
+        counts = [WrappingLine.lines_for(headings[side], widget.content_size.width) for side, widget in widgets.items()]
+        lines = 1 if self.has_class("-stacked") or None in counts else max(count or 1 for count in counts)
+        for widget in widgets.values():
+            if widget.styles.min_height is None or widget.styles.min_height.value != lines:
+                widget.styles.min_height = lines
+
+    def _fit_map_heights(self, shape: tuple[int, ...]) -> None:
+        """Each map as tall as its picture at the panel's width (the legend right under it), within the view."""
+        stacked = self.has_class("-stacked")
+        width, height = self.size
+        panel_width = width if stacked else max((width - 2) // 3, 1)
+        room = (height // 3 if stacked else height) - HEADING_AND_LEGEND_ROWS
+        picture_h, _ = colormap.fit_shape(shape[0], shape[1], max(room, MIN_MAP_ROWS) * 2, panel_width)
+        rows = max(MIN_MAP_ROWS, -(-picture_h // 2))  # half-blocks: 2 pixels a row
+        for side in SIDES:
+            heatmap = self.query_one(f"#map-{side}", HeatmapView)
+            if heatmap.styles.height is None or heatmap.styles.height.value != rows:
+                heatmap.styles.height = rows
 
     def _panel(self, side: str, heading: str, values: np.ndarray, cmap: str, vmin: float, vmax: float) -> None:
         self.query_one(f"#heading-{side}", WrappingLine).show(heading)
@@ -154,13 +191,16 @@ class CompareView(ExplorerView):
     def _heading(self, layer: ComparedLayer, channel: int) -> str:
         name = self.session.layers[layer.row].name
         where = f"channel {channel}/{self.state.channels}"
+        if layer.a.ndim == 1:  # a Dense layer: the block shows every unit, the caption the selected one's values
+            where = f"unit {channel}/{self.state.channels} = {layer.a[channel]:.4g} in A, {layer.b[channel]:.4g} in B"
         divergence = layer.divergence
         if divergence is None:
             metrics = "not compared (an input or a nested model's row)"
         else:
-            metrics = (f"relative L2 {metric_text(divergence.relative_l2)}  cosine {metric_text(divergence.cosine)}  "
-                       f"CKA {metric_text(divergence.cka)}")
-        change = f"channel {channel} changed {metric_text(layer.channel_change(channel))}"
+            metrics = (f"layer: relative L2 {metric_text(divergence.relative_l2)}  "
+                       f"cosine {metric_text(divergence.cosine)}  CKA {metric_text(divergence.cka)}")
+        what = "unit" if layer.a.ndim == 1 else "channel"
+        change = f"{what} {channel}: relative L2 {metric_text(layer.channel_change(channel))}"
         first = self.host.compare_first_text()
         mark = "  * marked" if self.state.is_marked else ""
         return f"{name}  {where}  {metrics}  {change}  first divergent: {first}  {self.state.scale} scale{mark}"
