@@ -93,3 +93,15 @@ def test_another_architecture_or_an_unreadable_input_is_one_error(files, tmp_pat
         OtherSide.open(session, files["wide"])
     with pytest.raises(ActvizError):
         OtherSide.open(session, tmp_path / "missing.png")
+
+
+def test_the_python_api_offers_both_comparisons(files):
+    import actviz_tui as av
+
+    assert "compare_checkpoints" in dir(av) and "compare_images" in dir(av)
+    assert "av.compare_checkpoints(av.load(a), av.load(b), x)" in av.compare_checkpoints.__doc__
+    assert "av.compare_images(" in av.compare_images.__doc__
+    a, b = av.load(files["a"]), av.load(files["b"])
+    result = av.compare_checkpoints(a, b, a.prepare([files["image"]]))
+    assert result.first_divergent == "c3"
+    assert av.compare_images(a, a.prepare([files["image"]]), a.prepare([files["flipped"]])).first_divergent == "c1"

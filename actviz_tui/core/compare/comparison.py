@@ -45,13 +45,16 @@ class Comparison:
 
 
 def compare_checkpoints(model_a, model_b, x) -> Comparison:
-    """The image batch ``x`` (one image) through both models."""
+    """The image batch ``x`` (one image) through both models, layer by layer:
+    ``av.compare_checkpoints(av.load(a), av.load(b), x)``; ActvizError naming the first
+    layer where the architectures differ."""
     rows = matched_rows(model_a, model_b)
     return _compared(model_a, model_a.activations_by_row(x, rows), model_b.activations_by_row(x, rows), rows)
 
 
 def compare_images(model, x_a, x_b) -> Comparison:
-    """Two one-image batches through one model."""
+    """Two one-image batches through one model, layer by layer:
+    ``av.compare_images(model, model.prepare(["a.png"]), model.prepare(["b.png"]))``."""
     rows = compared_rows(model)
     return _compared(model, model.activations_by_row(x_a, rows), model.activations_by_row(x_b, rows), rows)
 
