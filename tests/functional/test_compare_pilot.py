@@ -87,6 +87,24 @@ async def test_a_second_checkpoint_side_by_side_with_the_cores_numbers(make_app,
         assert view.query_one("#legend-diff").cmap == "coolwarm"
 
 
+async def test_the_export_dialog_on_view_7_writes_the_comparison(make_app, tuned, tmp_path):
+    from textual.widgets import Input
+
+    from actviz_tui.ui.screens.export_dialog import ExportDialog
+
+    app = make_app(start=ExplorerStart("conv_b", 2, "compare", compare=str(tuned)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "first divergent: conv_b" in title(app))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        (preset,) = [choice for choice in app.screen.choices if choice.preset]
+        assert preset.key == "compare" and preset.requests[0].options == (("other", str(tuned)),)
+        app.screen.query_one("#folder", Input).value = str(tmp_path)
+        app.screen.submit()
+        await wait_until(pilot, lambda: list(tmp_path.glob("*__compare.png")))
+        assert [path.name for path in tmp_path.iterdir()] == ["ui_tiny_cnn__ui_rings__conv_b__ch002__compare.png"]
+
+
 async def test_a_second_image_through_one_model(make_app):
     pair = expected_pair(RINGS_INVERTED)
     conv_a = pair.a.find_layer("conv_a")

@@ -126,6 +126,6 @@ KIND = FigureKind(
     draw=draw,
     uses=frozenset({"layer", "channel"}),
     describe_request=describe,
-    option=CliOption("--compare", "A, B and B - A of each --layer's --channel", add_arguments=_add_arguments,
+    option=CliOption("--compare", "A, B and B - A of each --layer's --channel", "OTHER", add_arguments=_add_arguments,
                      requests=_requests),
 )
