@@ -138,3 +138,47 @@ async def test_without_compare_the_view_says_how(make_app):
         await pilot.pause()
         assert "start with --compare OTHER" in str(app.explorer.query_one("#compare-why").content)
         assert "diverge" not in app.explorer.query_one("#layers").plan.keys
+
+
+async def test_a_nested_model_compares_its_inner_layers_and_leaves_its_own_row_out(make_app, sample_nested_keras,
+                                                                                   tmp_path):
+    import keras
+
+    model = keras.saving.load_model(sample_nested_keras, compile=False)
+    inner = model.get_layer("backbone").get_layer("bb_conv32")
+    inner.set_weights([weights * 0.5 for weights in inner.get_weights()])  # no bias: BatchNorm follows
+    tuned_nested = tmp_path / "nested_tuned.keras"
+    model.save(tuned_nested)
+    session = ModelSession.open(sample_nested_keras)
+    pair = OtherSide.open(session, tuned_nested).pair(session.image(RINGS))
+    row = session.find_layer("backbone/bb_conv32")
+    divergence = pair.divergence(row)
+    app = make_app(sample_nested_keras, start=ExplorerStart("backbone/bb_conv32", 3, "compare",
+                                                            compare=str(tuned_nested)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "first divergent: backbone/bb_conv32" in title(app))
+        assert f"layer: relative L2 {divergence.relative_l2:.4g}" in title(app)
+        assert diverge_cell(app, row) == f"▶{divergence.relative_l2:.4g}"
+        assert diverge_cell(app, session.find_layer("backbone")) == "—"  # a nested model's own row
+        await pilot.press("up", "up", "up", "up", "up")  # the backbone's own row: shown, not compared
+        await wait_until(pilot, lambda: "not compared" in title(app))
+
+
+async def test_a_conv1d_model_compares_two_arrays(make_app, tmp_path):
+    import models_factory
+
+    model_path = tmp_path / "conv1d.keras"
+    models_factory.conv1d_sequence().save(model_path)
+    first, second = tmp_path / "first.npy", tmp_path / "second.npy"
+    np.save(first, models_factory.random_batch((16, 3), seed=1)[0])
+    np.save(second, models_factory.random_batch((16, 3), seed=2)[0])
+    session = ModelSession.open(model_path)
+    pair = OtherSide.open(session, second).pair(session.image(first))
+    row = next(info.index for info in session.layers if info.type == "Conv1D")
+    layer = pair.layer(row)
+    app = make_app(model_path, [first], start=ExplorerStart(row, 1, "compare", compare=str(second)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "layer: relative L2" in title(app))
+        assert f"layer: relative L2 {layer.divergence.relative_l2:.4g}" in title(app)
+        assert f"channel 1: relative L2 {layer.channel_change(1):.4g}" in title(app)
+        assert str(app.explorer.query_one("#compare #heading-b").content) == "B  second.npy"
