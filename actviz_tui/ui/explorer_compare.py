@@ -42,6 +42,8 @@ class ExplorerCompare(_Host):
     compare_problem: str = ""  # why OTHER cannot be compared
     compare_first_row: int | None = None  # the pair's first divergent row, once every layer is compared
     compare_all_done: bool = False
+    _stats_in = False  # the shown image's statistics are in: A's layers are computed (and cached)
+    _all_asked = False  # every layer's divergence was asked for, for the shown image
 
     if TYPE_CHECKING:  # what ExplorerScreen, the class this is a part of, provides
         session: ModelSession | None
@@ -95,6 +97,7 @@ class ExplorerCompare(_Host):
         if self.compare_path is None:
             return
         self.compare_pair, self.compare_first_row, self.compare_all_done = None, None, False
+        self._stats_in = self._all_asked = False
         if not self.compare_problem:
             self._table().set_divergence({})
         self._pair_changed()
@@ -103,7 +106,12 @@ class ExplorerCompare(_Host):
     def on_pair_ready(self, message: compare_job.PairReady) -> None:
         self.compare_pair = message.pair
         self._pair_changed()
-        self.call_after_refresh(compare_job.compare_all_layers, self.engine, message.pair)
+        self._compare_all_layers()
+
+    def on_stats_ready(self) -> None:
+        """After the screen's own handler: A's every layer is computed, B's can follow."""
+        self._stats_in = True
+        self._compare_all_layers()
 
     def on_divergence_ready(self, message: compare_job.DivergenceReady) -> None:
         if self.compare_pair is None or message.key != self.compare_pair.a.key or self.session is None:
@@ -122,6 +130,13 @@ class ExplorerCompare(_Host):
         results = self.results
         if self.compare_other is not None and results is not None and results.has_image:
             compare_job.pair_image(self.engine, self.compare_other, results)
+
+    def _compare_all_layers(self) -> None:
+        """The table's column, once per image, after the statistics (A's layers then come from the cache)."""
+        pair = self.compare_pair
+        if pair is not None and self._stats_in and not self._all_asked:
+            self._all_asked = True
+            compare_job.compare_all_layers(self.engine, pair)
 
     def _pair_changed(self, keep_layer: bool = False) -> None:
         from actviz_tui.ui.views.compare_view import CompareView

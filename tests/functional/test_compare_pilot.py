@@ -20,12 +20,13 @@ SIZE = (150, 40)
 
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory) -> Path:
-    """The tiny model with conv_b's kernel scaled: it first differs at conv_b."""
+    """The tiny model with conv_b's kernel scaled and shaken: it first differs at conv_b."""
     import keras
 
     model = keras.saving.load_model(TINY_MODEL, compile=False)
     kernel, bias = model.get_layer("conv_b").get_weights()
-    model.get_layer("conv_b").set_weights([kernel * 1.5, bias])
+    noise = np.random.default_rng(0).normal(0, 0.1, kernel.shape).astype(kernel.dtype)
+    model.get_layer("conv_b").set_weights([kernel * 1.5 + noise, bias])
     path = tmp_path_factory.mktemp("compare") / "tuned.keras"
     model.save(path)
     return path
@@ -182,3 +183,17 @@ async def test_a_conv1d_model_compares_two_arrays(make_app, tmp_path):
         assert f"layer: relative L2 {layer.divergence.relative_l2:.4g}" in title(app)
         assert f"channel 1: relative L2 {layer.channel_change(1):.4g}" in title(app)
         assert str(app.explorer.query_one("#compare #heading-b").content) == "B  second.npy"
+
+
+async def test_a_second_checkpoint_follows_the_next_image(make_app, tuned):
+    second = expected_pair(tuned, RINGS_INVERTED)
+    conv_b = second.a.find_layer("conv_b")
+    expected = second.divergence(conv_b).relative_l2
+    assert expected != pytest.approx(expected_pair(tuned).divergence(conv_b).relative_l2)  # tells the images apart
+    app = make_app(images=(RINGS, RINGS_INVERTED), start=ExplorerStart("conv_b", 0, "compare", compare=str(tuned)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "first divergent: conv_b" in title(app))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: f"layer: relative L2 {expected:.4g}" in title(app))
+        await wait_until(pilot, lambda: diverge_cell(app, conv_b) == f"▶{expected:.4g}")
+        assert app.explorer.compare_pair.b.key == str(RINGS_INVERTED)  # B: the same image through the other
