@@ -197,3 +197,11 @@ async def test_a_second_checkpoint_follows_the_next_image(make_app, tuned):
         await wait_until(pilot, lambda: f"layer: relative L2 {expected:.4g}" in title(app))
         await wait_until(pilot, lambda: diverge_cell(app, conv_b) == f"▶{expected:.4g}")
         assert app.explorer.compare_pair.b.key == str(RINGS_INVERTED)  # B: the same image through the other
+
+
+def test_a_missing_other_is_one_error_line_before_the_ui(tmp_path, capsys):
+    from cli_runs import in_process_cli
+
+    with in_process_cli() as main:
+        assert main([str(TINY_MODEL), str(RINGS), "--compare", str(tmp_path / "missing.h5")]) == 1
+    assert capsys.readouterr().err.strip() == f"actviz: error: --compare {tmp_path / 'missing.h5'}: no such file"
