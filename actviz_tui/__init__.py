@@ -15,6 +15,8 @@ _LAZY = {
     "ActvizError": ("actviz_tui.core.errors", "ActvizError"),
     "evaluate": ("actviz_tui.core.evaluate.evaluation", "evaluate_methods"),
     "sanity_check": ("actviz_tui.core.evaluate.sanity", "sanity_check"),
+    "compare_checkpoints": ("actviz_tui.core.compare.comparison", "compare_checkpoints"),
+    "compare_images": ("actviz_tui.core.compare.comparison", "compare_images"),
 }
 
 __all__ = ["__version__", *_LAZY]

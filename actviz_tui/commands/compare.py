@@ -16,9 +16,8 @@ from pathlib import Path
 
 from actviz_tui.commands.common_options import VersionAction, add_model_options
 from actviz_tui.commands.session_args import session_options
+from actviz_tui.core.compare.files import is_model_file
 from actviz_tui.core.errors import ActvizError
-
-MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,8 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def split_files(files: list[Path]) -> tuple[list[Path], list[Path]]:
     """(models, inputs): two and one, or one and two; ActvizError otherwise."""
-    models = [path for path in files if path.suffix.lower() in MODEL_SUFFIXES]
-    inputs = [path for path in files if path.suffix.lower() not in MODEL_SUFFIXES]
+    models = [path for path in files if is_model_file(path)]
+    inputs = [path for path in files if not is_model_file(path)]
     if len(models) not in (1, 2):
         raise ActvizError(f"compare takes two models and an image, or a model and two images: "
                           f"got {len(models)} model files ({', '.join(str(p) for p in files)})")

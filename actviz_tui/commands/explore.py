@@ -41,7 +41,7 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
     # Checked by the explorer against its views (importing them here would delay the first paint).
     start.add_argument("--view", metavar="NAME", default=None,
                        help="the view on show: channel (default), grid, across, filters, cam (the class map), "
-                       "top (a scan's top images)")
+                       "top (a scan's top images), compare (with --compare)")
     # Checked by the explorer too (the method registry needs numpy).
     start.add_argument("--cam-method", metavar="best|NAME", default=None,
                        help="the class map's method (opens on the class map unless --view says otherwise): a "
@@ -54,6 +54,10 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
                        help="open a saved view (the explorer's W, or a sidecar of 'actviz export --with-data'): its "
                        "model, image, options, layer, channel, view and colours; MODEL, IMAGE and the options "
                        "above, given too, win")
+    start.add_argument("--compare", metavar="OTHER", default=None,
+                       help="compare with OTHER: a second checkpoint of the model (.keras, .h5: the same image "
+                       "through both) or another image or .npy array (both through the model); view 7 shows "
+                       "the selected channel of both and their difference, the table each layer's relative L2")
 
 
 def add_display_options(parser: argparse.ArgumentParser) -> None:
@@ -76,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     check_model_file(Path(model_path).expanduser(), read_all=False)  # ModelLoadError: exit 1
     if start.scan is not None:
         check_scan_folder(Path(start.scan).expanduser())
+    if start.compare is not None:
+        check_compare_file(Path(start.compare).expanduser())
     if not stdout_is_terminal():
         print("actviz: error: the explorer needs a terminal (stdout is not one); for text or files "
               "use 'actviz summary MODEL IMAGE' or 'actviz export MODEL IMAGE ...'", file=sys.stderr)
@@ -101,6 +107,14 @@ def check_scan_folder(folder: Path) -> None:
         raise ActvizError(f"--scan {folder}: no such folder" if not folder.exists() else f"--scan {folder} is a file")
     if not (folder / "manifest.json").is_file():
         raise ActvizError(f"--scan {folder} is not a scan folder (no manifest.json; 'actviz scan' writes one)")
+
+
+def check_compare_file(path: Path) -> None:
+    """A missing OTHER is one line and exit 1, before the UI starts; what it holds is read there."""
+    from actviz_tui.core.errors import ActvizError
+
+    if not path.is_file():
+        raise ActvizError(f"--compare {path}: no such file" if not path.exists() else f"--compare {path} is a folder")
 
 
 def stdout_is_terminal() -> bool:

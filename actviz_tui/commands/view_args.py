@@ -90,7 +90,8 @@ def explorer_start(args: argparse.Namespace):
     model or image of the view's that is gone (the parser took them only where they are)."""
     from actviz_tui.ui.explorer_start import ExplorerStart
 
-    start = ExplorerStart(args.layer, args.channel, args.view, args.scan, args.cam_method)
+    start = ExplorerStart(args.layer, args.channel, args.view, args.scan, args.cam_method,
+                          compare=getattr(args, "compare", None))
     if getattr(args, "view_file", None) is None:
         return start
     from actviz_tui.core.errors import ActvizError

@@ -13,14 +13,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ExplorerStart:
     """Where the command line asks the explorer to open (``--layer``, ``--channel``, ``--view``),
-    the scan it browses (``--scan``) and the class map's method (``--cam-method``: a name or
-    "best"; without ``--view`` it opens on the class map)."""
+    the scan it browses (``--scan``), the class map's method (``--cam-method``: a name or
+    "best"; without ``--view`` it opens on the class map) and what to compare with (``--compare``)."""
 
     layer: str | int | None = None
     channel: int | None = None
     view: str | None = None
     scan: str | None = None
     cam_method: str | None = None
+    compare: str | None = None  # --compare OTHER: a second checkpoint or a second input (view 7)
     # A saved view's (``--view-file``): the colours, and the class map's class, layer, overlay, method options.
     cmap: str | None = None
     scale: str | None = None

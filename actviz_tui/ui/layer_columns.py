@@ -43,6 +43,9 @@ COLUMNS = (
     Column("dead", "dead", STATISTICS, True,
            "dead channels: zero at every position on this image, of all channels (2/32); with a scan "
            "loaded, a scanned layer counts the channels never above 0 on the whole dataset (3/64 scan)"),
+    Column("diverge", "ΔL2", STATISTICS, True,
+           "only with --compare OTHER: the layer's relative L2 distance ||B - A|| / ||A|| between this image "
+           "(or checkpoint) and the other; ▶ marks the first layer that differs; — where undefined"),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -71,33 +74,38 @@ def plan_columns(natural: dict[str, int], available: int, page: int = 0) -> Colu
     """Which columns to show and how wide, in ``available`` cells.
 
     ``natural`` maps each column key to the width of its widest cell (header
-    included). When not all columns fit beside a readable Layer column, the
+    included); a column it leaves out is not shown (the divergence column without
+    --compare). When not all columns fit beside a readable Layer column, the
     optional ones are paged (statistics first, then structure; as many of a group
     per page as fit) and ``page`` says which page shows (modulo their number).
     """
     pages = column_pages(natural, available)
     page %= len(pages)
     always = [column.key for column in COLUMNS if column.group == ALWAYS]
-    keys = [column.key for column in COLUMNS if column.key in (*always, *pages[page])]
+    keys = [column.key for column in _present(natural) if column.key in (*always, *pages[page])]
     return _plan(keys, natural, available, page, tuple(pages))
 
 
 def column_pages(natural: dict[str, int], available: int) -> list[tuple[str, ...]]:
     """The optional columns, page by page: one page when they all fit."""
-    everything = [column.key for column in COLUMNS]
+    everything = [column.key for column in _present(natural)]
     if _fits(everything, natural, available):
         return [tuple(key for key in everything if COLUMN_BY_KEY[key].group != ALWAYS)]
     always = [column.key for column in COLUMNS if column.group == ALWAYS]
     pages: list[tuple[str, ...]] = []
     for group in (STATISTICS, STRUCTURE):
         page: list[str] = []
-        for key in (column.key for column in COLUMNS if column.group == group):
+        for key in (column.key for column in _present(natural) if column.group == group):
             if page and not _fits([*always, *page, key], natural, available):
                 pages.append(tuple(page))
                 page = []
             page.append(key)
         pages.append(tuple(page))
     return pages
+
+
+def _present(natural: dict[str, int]) -> list[Column]:
+    return [column for column in COLUMNS if column.key in natural]
 
 
 def _fits(keys: list[str], natural: dict[str, int], available: int) -> bool:

@@ -31,15 +31,15 @@ class FakeSession:
 
 def test_the_table_holds_the_six_kinds_and_their_file_names():
     assert list(FIGURE_KINDS) == ["channel", "grid", "across", "all-layers", "input", "filters", "cam", "top",
-                                  "patterns"]
+                                  "patterns", "compare"]
     assert {name: kind.file_kind for name, kind in FIGURE_KINDS.items()} == {
         "channel": "channel", "grid": "grid", "across": "across-layers", "all-layers": "grid", "input": "input",
-        "filters": "filters", "cam": "cam", "top": "top-images", "patterns": "patterns",
+        "filters": "filters", "cam": "cam", "top": "top-images", "patterns": "patterns", "compare": "compare",
     }
     assert all(kind.name == name and kind.label for name, kind in FIGURE_KINDS.items())
 
 
-NEEDS = {"top": ["--scan", "scan_dir"]}  # what a kind's option cannot go without
+NEEDS = {"top": ["--scan", "scan_dir"], "compare": ["--layer", "conv_a", "--channel", "1"]}  # what a kind's option cannot go without
 
 
 def test_every_kind_is_reachable_from_actviz_export_options():
@@ -115,8 +115,9 @@ def test_dialog_offers_every_kind_preset_to_the_view(session):
     state = ExplorerState(layer=CONV_A, channel=4, channels=6, view="grid")
     choices = export_choices(session, state, FigureRequest("grid", CONV_A))
     # every kind but the scan's top images, which need a scan (view 6 offers them, with its scan), and
-    # the patterns, which need their settings (an optimisation is not asked for by a checkbox)
-    assert [c.key for c in choices] == [kind for kind in FIGURE_KINDS if kind not in ("top", "patterns")]
+    # the patterns, which need their settings (an optimisation is not asked for by a checkbox), and the
+    # comparison, which needs --compare OTHER (view 7 offers it)
+    assert [c.key for c in choices] == [kind for kind in FIGURE_KINDS if kind not in ("top", "patterns", "compare")]
     assert [c.label for c in choices] == [
         "conv_a channel 4", "conv_a: every channel (grid)", "channel 4 across layers",
         "all layers: one grid per layer", "the input image as the model sees it",

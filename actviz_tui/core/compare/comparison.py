@@ -45,13 +45,16 @@ class Comparison:
 
 
 def compare_checkpoints(model_a, model_b, x) -> Comparison:
-    """The image batch ``x`` (one image) through both models."""
+    """The image batch ``x`` (one image) through both models, layer by layer:
+    ``av.compare_checkpoints(av.load(a), av.load(b), x)``; ActvizError naming the first
+    layer where the architectures differ."""
     rows = matched_rows(model_a, model_b)
     return _compared(model_a, model_a.activations_by_row(x, rows), model_b.activations_by_row(x, rows), rows)
 
 
 def compare_images(model, x_a, x_b) -> Comparison:
-    """Two one-image batches through one model."""
+    """Two one-image batches through one model, layer by layer:
+    ``av.compare_images(model, model.prepare(["a.png"]), model.prepare(["b.png"]))``."""
     rows = compared_rows(model)
     return _compared(model, model.activations_by_row(x_a, rows), model.activations_by_row(x_b, rows), rows)
 
@@ -77,13 +80,15 @@ def matched_rows(model_a, model_b) -> list[int]:
     return compared_rows(model_a)
 
 
+def layer_divergence(name: str, a: np.ndarray, b: np.ndarray) -> LayerDivergence:
+    """One layer's metrics for its activations ``a`` and ``b`` (one image each, no batch axis)."""
+    a, b = np.asarray(a), np.asarray(b)
+    return LayerDivergence(name, relative_l2(a, b), cosine(a, b), linear_cka(a, b), top_channels(a, b, TOP_CHANNELS))
+
+
 def _compared(model, first: dict, second: dict, rows: list[int]) -> Comparison:
-    layers = []
-    for row in rows:
-        a, b = np.asarray(first[row][0]), np.asarray(second[row][0])  # the batch's one image
-        layers.append(LayerDivergence(model.layers[row].name, relative_l2(a, b), cosine(a, b), linear_cka(a, b),
-                                      top_channels(a, b, TOP_CHANNELS)))
-    return Comparison(layers)
+    # first[row][0]: the batch's one image
+    return Comparison([layer_divergence(model.layers[row].name, first[row][0], second[row][0]) for row in rows])
 
 
 def _describe(seen: tuple) -> str:

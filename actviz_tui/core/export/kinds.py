@@ -9,7 +9,7 @@ The order is the dialog's order and the order ``actviz export`` writes in.
 from __future__ import annotations
 
 from actviz_tui.core.export import kind_across, kind_cam, kind_channel, kind_filters, kind_grid, kind_input
-from actviz_tui.core.export import kind_patterns, kind_top
+from actviz_tui.core.export import kind_compare, kind_patterns, kind_top
 from actviz_tui.core.export.base import CliExtra, CliOption, FigureKind
 
 FIGURE_KINDS: dict[str, FigureKind] = {
@@ -24,6 +24,7 @@ FIGURE_KINDS: dict[str, FigureKind] = {
         kind_cam.KIND,
         kind_top.KIND,
         kind_patterns.KIND,
+        kind_compare.KIND,
     )
 }
 

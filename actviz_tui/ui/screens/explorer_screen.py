@@ -27,6 +27,7 @@ from actviz_tui.core.session.model_session import ModelSession
 from actviz_tui.ui import explorer_actions
 from actviz_tui.ui.engine_bridge import EngineBridge, Ticket
 from actviz_tui.ui.explorer_commands import ExplorerCommands
+from actviz_tui.ui.explorer_compare import ExplorerCompare
 from actviz_tui.ui.explorer_export import ExplorerExport
 from actviz_tui.ui.explorer_patterns import ExplorerPatterns
 from actviz_tui.ui.explorer_save_view import ExplorerSaveView
@@ -50,7 +51,8 @@ MIN_WIDTH, MIN_HEIGHT = 60, 16
 
 
 class ExplorerScreen(
-    ExplorerScan, ExplorerPatterns, ExplorerSaveView, ExplorerExport, explorer_actions.ExplorerActions, Screen[None]
+    ExplorerCompare, ExplorerScan, ExplorerPatterns, ExplorerSaveView, ExplorerExport, explorer_actions.ExplorerActions,
+    Screen[None],
 ):
     AUTO_FOCUS = "#layers"
     COMMANDS = {ExplorerCommands}

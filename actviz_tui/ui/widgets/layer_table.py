@@ -41,6 +41,7 @@ class LayerTable(DataTable):
         self.stats: dict[int, ActivationStats] = {}
         self.marked: set[int] = set()
         self.scan_dead: dict[int, tuple[int, int]] = {}  # row -> (dead, channels) on a scanned dataset
+        self.divergence: dict[int, str] | None = None  # row -> its ΔL2 cell while comparing (--compare)
         self.filter_text = ""
         self.page = 0  # the page of columns shown when not all fit
         self.plan: ColumnPlan | None = None
@@ -58,6 +59,11 @@ class LayerTable(DataTable):
     def set_scan_dead(self, dead: dict[int, tuple[int, int]]) -> None:
         """Rows a dataset scan has: their dead column counts channels dead on the whole dataset."""
         self.scan_dead = dead
+        self.relayout()
+
+    def set_divergence(self, texts: dict[int, str] | None) -> None:
+        """The divergence column's cells (``compare_job.divergence_texts``); None: no column."""
+        self.divergence = texts
         self.relayout()
 
     def set_marked(self, rows: set[int]) -> None:
@@ -120,9 +126,12 @@ class LayerTable(DataTable):
 
     def _column_texts(self) -> dict[str, list[str]]:
         texts: dict[str, list[str]] = {column.key: [""] for column in COLUMNS}
+        if self.divergence is None:
+            del texts["diverge"]
         for layer in self.layer_infos:
             for key, text in self._texts(layer).items():
-                texts[key].append(text)
+                if key in texts:
+                    texts[key].append(text)
         return texts
 
     def _padded(self, index: int, key: str, text: str, style: str = "") -> Text:
@@ -199,6 +208,7 @@ class LayerTable(DataTable):
             "Output": format_shape(stats.shape if stats is not None and stats.shape else layer.output_shape[1:]),
             "Params": format_count(layer.params),
             "mean": "", "zero": "", "dead": "",
+            "diverge": (self.divergence or {}).get(layer.index, ""),
         }
         if stats is not None:
             texts["mean"] = format_number(stats.mean)
