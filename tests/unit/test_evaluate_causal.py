@@ -61,7 +61,8 @@ def test_aucs_equal_xpliques(linear_model, steps):
         theirs = xplique_auc(predict, images, classes, heatmaps, mode, 0.0, steps)
         assert ours.mean() == pytest.approx(theirs, rel=1e-6, abs=1e-9)
     assert curves.fractions[0] == 0 and curves.fractions[-1] == 1
-    np.testing.assert_allclose(curves.deletion[:, 0], curves.insertion[:, -1])  # both: the untouched image
+    # both score the untouched image; in batches of other sizes float32 may differ in the last bits
+    np.testing.assert_allclose(curves.deletion[:, 0], curves.insertion[:, -1], rtol=1e-5)
 
 
 def test_order_is_most_important_first_ties_by_index():

@@ -266,7 +266,7 @@ def test_unknown_kind_and_bad_settings_are_value_errors(session, tmp_path):
             export_figures(session, [FigureRequest("input")], settings(tmp_path / "x", **bad))
     assert not (tmp_path / "x").exists()
     assert set(FIGURE_KINDS) == {"channel", "grid", "across", "all-layers", "input", "filters", "cam", "top",
-                                 "patterns"}
+                                 "patterns", "compare"}
 
 
 def test_unwritable_folder_is_an_export_error(session, tmp_path):
